@@ -1,0 +1,1 @@
+"""Use cases and domain logic of Nianbao. Never imports Qt."""

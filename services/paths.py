@@ -1,0 +1,37 @@
+"""Where bundled resources and user data live, in the source tree and in a PyInstaller bundle alike."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+APP_NAME = "Nianbao"
+APP_AUTHOR = "Nianbao"
+
+
+def resource_root() -> Path:
+    """The folder holding `resources/`: the source tree, or the unpacked bundle when frozen."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle)
+    return Path(__file__).resolve().parent.parent
+
+
+def resource_path(*parts: str) -> Path:
+    return resource_root().joinpath("resources", *parts)
+
+
+def user_data_dir(override: str | Path | None = None) -> Path:
+    """The per-user data folder (%APPDATA%\\Nianbao on Windows), created if missing."""
+    if override is not None:
+        path = Path(override)
+    else:
+        from platformdirs import user_data_path
+
+        path = user_data_path(APP_NAME, APP_AUTHOR, roaming=True)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_path(data_dir: str | Path | None = None) -> Path:
+    return user_data_dir(data_dir) / "nianbao.sqlite3"
