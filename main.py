@@ -1,0 +1,161 @@
+"""Nianbao (年报) entry point: no arguments start the desktop app; a command runs headless.
+
+    python main.py                                   start the app on the default database
+    python main.py check FILE [--json]               check a report file (exit 0 ok, 1 errors, 2 unreadable)
+    python main.py import FILE… [--db DB] [--replace]
+    python main.py export AGENCY YEAR -o OUT.json [--db DB]
+
+This module only parses arguments, wires objects together and prints; the work is done in services/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
+
+NOT_YET = {
+    "pdf": "生成PDF（pdf 命令）将在后续版本提供，当前版本尚不可用。",
+    "aggregate": "汇总（aggregate 命令）将在后续版本提供，当前版本尚不可用。",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nianbao", description="年报：政府信息公开工作年度报告的编制、审核与报送")
+    parser.add_argument("--db", help="数据库文件路径或 SQLAlchemy 地址（默认：用户数据目录中的 nianbao.sqlite3）")
+    parser.add_argument("--data-dir", help="用户数据目录（默认由系统决定）")
+    sub = parser.add_subparsers(dest="command")
+
+    check = sub.add_parser("check", help="审核一个报告文件")
+    check.add_argument("file", type=Path)
+    check.add_argument("--json", action="store_true", help="以 JSON 列表输出审核结果")
+
+    imp = sub.add_parser("import", help="把报告文件导入数据库（每个文件要么全部导入，要么不导入）")
+    imp.add_argument("files", type=Path, nargs="+")
+    imp.add_argument("--replace", action="store_true", help="数据库中已有同一单位同一年度的报告时，用文件中的替换")
+    imp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    exp = sub.add_parser("export", help="导出数据库中的一份报告")
+    exp.add_argument("agency")
+    exp.add_argument("year", type=int)
+    exp.add_argument("-o", "--output", type=Path, required=True)
+    exp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    pdf = sub.add_parser("pdf", help="生成报告的PDF（后续版本）")
+    pdf.add_argument("file", type=Path)
+    pdf.add_argument("-o", "--output", type=Path)
+
+    agg = sub.add_parser("aggregate", help="汇总多个单位的报告（后续版本）")
+    agg.add_argument("files", type=Path, nargs="+")
+    agg.add_argument("-o", "--output", type=Path)
+    return parser
+
+
+def _db_target(args: argparse.Namespace) -> str:
+    from services.paths import default_database_path
+
+    chosen = getattr(args, "db_sub", None) or args.db
+    return str(chosen) if chosen else str(default_database_path(args.data_dir))
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from services.checks import check_report, errors
+    from services.documents import read_report_file
+
+    report = read_report_file(args.file)
+    findings = check_report(report, finalising=report.status == "final")
+    if args.json:
+        out.write(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(f"{args.file}：{report.display_title()}（{report.format_id} 格式）\n")
+        for f in findings:
+            level = "错误" if f.severity == "error" else ("提示（已说明）" if f.explained else "提示")
+            out.write(f"[{level}] {f.rule}：{f.message}\n")
+        n_err = len(errors(findings))
+        out.write(f"共 {len(findings)} 条审核结果，其中错误 {n_err} 条。\n")
+    return EXIT_FINDINGS if errors(findings) else EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from models.database import open_database
+    from services.documents import read_report_file
+    from services.errors import NianbaoError
+    from services.storage import save_report
+
+    db = open_database(_db_target(args))
+    failed = 0
+    for path in args.files:
+        try:
+            report = read_report_file(path)
+            with db.sessions.begin() as session:
+                save_report(session, report, replace=args.replace)
+        except NianbaoError as exc:
+            failed += 1
+            print(f"{path}：未导入。{exc}", file=sys.stderr)
+        else:
+            out.write(f"{path}：已导入 {report.agency} {report.year} 年报告。\n")
+    db.engine.dispose()
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from models.database import open_database
+    from services.documents import write_report_file
+    from services.errors import StorageError
+    from services.storage import find_report, load_report
+
+    db = open_database(_db_target(args))
+    with db.sessions() as session:
+        report_id = find_report(session, args.agency, args.year)
+        if report_id is None:
+            raise StorageError(f"数据库中没有“{args.agency}”{args.year} 年的报告。")
+        report = load_report(session, report_id)
+    db.engine.dispose()
+    write_report_file(report, args.output)
+    out.write(f"已导出到 {args.output}\n")
+    return EXIT_OK
+
+
+def run(argv: Sequence[str], out: TextIO | None = None) -> int:
+    """Run one headless command; returns the exit code of `../shared/spec/exchange.md`."""
+    from services.errors import NianbaoError
+
+    out = out or sys.stdout
+    args = _parser().parse_args(argv)
+    commands = {"check": cmd_check, "import": cmd_import, "export": cmd_export}
+    if args.command in NOT_YET:
+        print(NOT_YET[args.command], file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        return commands[args.command](args, out)
+    except NianbaoError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        # a Windows console in GBK must not crash on a character outside its code page
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    if not argv or argv[0].startswith("--") and not any(a in ("-h", "--help") for a in argv):
+        from ui.app import run_app
+
+        return run_app(argv)
+    try:
+        return run(argv)
+    except Exception:
+        traceback.print_exc()
+        print("程序内部错误：以上信息请发给维护人员。", file=sys.stderr)
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Shared test set-up. Qt must run offscreen: without a display pytest would abort the whole run."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # GUI tests are marked automatically so `pytest -m "not gui"` is a fast loop.
+    for item in items:
+        if "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    assert SHARED.is_dir(), f"{SHARED} is missing: tests read the reference samples from ../shared"
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def sample_json_path(shared_dir: Path) -> Path:
+    return shared_dir / "samples" / "guiyang-rfb-2020.json"

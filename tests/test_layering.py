@@ -1,0 +1,31 @@
+"""services/ and models/ never load Qt: every use case must run headless (CLI, tests, a server)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_services_and_models_load_no_qt() -> None:
+    modules = sorted(p.stem for p in (ROOT / "services").glob("*.py") if p.stem != "__init__")
+    modules = [f"services.{m}" for m in modules] + [
+        f"models.{p.stem}" for p in (ROOT / "models").glob("*.py") if p.stem != "__init__"]
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "import services, models\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert len(modules) >= 5
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_check_is_able_to_see_qt() -> None:
+    # the probe above must notice Qt when it is loaded, or its silence would prove nothing
+    code = "import sys, PySide6.QtCore; print(any(m.startswith('PySide6') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
