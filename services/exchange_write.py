@@ -1,8 +1,8 @@
 """Writing the exchange file (报送数据包, ../shared/spec/exchange.md): one report as pretty UTF-8 JSON.
 
-Keys come out in the format's order so a clerk can read and diff the file; every cell of the format is written
-(empty as null), counts as JSON integers and amounts as decimal strings, so nothing goes through float. A final
-report carries `sha256`, the hash of the canonical JSON of everything else (see `report_hash`).
+Keys come out in the format's order so a clerk can read and diff the file; every cell of the format is
+written (empty as null), counts as JSON integers and amounts as decimal strings, so nothing goes through
+float. A final report carries `sha256`, the hash of the canonical JSON of everything else (`report_hash`).
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def to_exchange_dict(report: Report) -> dict[str, Any]:
         raise ExchangeError(f"无法导出报告：{exc.message}") from None
     problems: list[str] = []
     known_cells = {spec.key for spec in fmt.cell_specs()}
-    problems += [f"单元格 {'.'.join(key)} 不属于 {fmt.id} 格式" for key in report.cells if key not in known_cells]
+    problems += [f"单元格 {'.'.join(key)} 不属于 {fmt.id} 格式"
+                 for key in report.cells if key not in known_cells]
     text_keys = fmt.text_keys()
     problems += [f"文字 {key} 不属于 {fmt.id} 格式" for key in report.texts if key not in text_keys]
 
@@ -92,7 +93,7 @@ def to_exchange_dict(report: Report) -> dict[str, Any]:
     if notices is not None and (isinstance(notices, bool) or not isinstance(notices, int) or notices < 0):
         problems.append(f"信息处理费通知书件数应为非负整数，实际为 {notices!r}")
     if fee_amount is not None and (fee_amount < 0 or fee_amount != round(fee_amount, FEE_PLACES)):
-        problems.append(f"信息处理费金额应为非负且最多 {FEE_PLACES} 位小数（元、角、分），实际为 {fee_amount}")
+        problems.append(f"信息处理费金额应为非负且最多 {FEE_PLACES} 位小数（精确到分），实际为 {fee_amount}")
     if problems:
         raise ExchangeError("无法导出报告：报告中有数据包无法容纳的内容", problems)
     return {

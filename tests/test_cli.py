@@ -1,0 +1,170 @@
+"""The command line exactly as ../shared/spec/exchange.md says: outputs and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from main import run
+from services.exchange import dump_exchange
+from services.formats import get_format
+from tests.factories import filled_report
+
+
+def cli(*argv: str | Path) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run([str(a) for a in argv], out)
+    return code, out.getvalue()
+
+
+def test_check_sample_reports_only_the_signing_date(sample_json_path: Path) -> None:
+    code, out = cli("check", sample_json_path, "--json")
+    findings = json.loads(out)
+    assert code == 0
+    assert [(f["rule"], f["severity"]) for f in findings] == [("SIGN_DATE", "warning")]
+    assert set(findings[0]) == {"rule", "severity", "message", "cells"}
+    assert "2020年1月20日" in findings[0]["message"] or "2020-01-20" in findings[0]["message"]
+
+
+def test_check_prints_findings_in_chinese(sample_json_path: Path) -> None:
+    code, out = cli("check", sample_json_path)
+    assert code == 0
+    assert "SIGN_DATE" in out and "错误 0 条" in out
+
+
+def _exchange_files(tmp_path: Path) -> dict[str, dict[str, Any]]:
+    sample = json.loads((Path(__file__).parent.parent.parent / "shared" / "samples" /
+                         "guiyang-rfb-2020.json").read_text(encoding="utf-8"))
+    return {"2019": sample, "2021": json.loads(dump_exchange(filled_report("2021")))}
+
+
+def _count_cells(fid: str) -> list[tuple[str, str, str]]:
+    f = get_format(fid)
+    return [c.key for t in ("t3", "t4") for c in f.table(t).cells if c.kind == "count"]
+
+
+@pytest.mark.parametrize("fid", ["2019", "2021"])
+def test_every_count_cell_plus_one_is_caught(tmp_path: Path, fid: str) -> None:
+    base = _exchange_files(tmp_path)[fid]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
+    assert cli("check", path, "--json")[0] == 0
+    table_names = {t.key: t for t in get_format(fid).tables}
+    cells = _count_cells(fid)
+    assert len(cells) == {"2019": 176, "2021": 190}[fid]
+    for table, row, col in cells:
+        changed = json.loads(json.dumps(base))
+        changed["tables"][table][row][col] += 1
+        path.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+        code, out = cli("check", path, "--json")
+        identity = [f for f in json.loads(out) if f["rule"] in ("T3_BALANCE", "T3_HANDLED_SUM", "T3_ROW_TOTAL",
+                                                                 "T4_ROW_TOTAL")]
+        assert code == 1, (table, row, col)
+        assert identity, (table, row, col)
+        t = table_names[table]
+        names = {t.row(row).label, t.row(row).short, t.column(col).label}
+        for f in identity:
+            assert f["severity"] == "error"
+            assert [table, row, col] in f["cells"] or any(n in f["message"] for n in names), f
+
+
+def _db_dump(db: Path) -> list[str]:
+    if not db.exists():
+        return []
+    con = sqlite3.connect(db)
+    try:
+        return [line for line in con.iterdump() if "alembic_version" not in line]
+    finally:
+        con.close()
+
+
+def test_import_then_export_gives_back_an_equivalent_file(tmp_path: Path, sample_json_path: Path) -> None:
+    db = tmp_path / "n.sqlite3"
+    assert cli("--db", db, "import", sample_json_path)[0] == 0
+    out = tmp_path / "out.json"
+    code, _ = cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", out)
+    assert code == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(sample_json_path.read_text(encoding="utf-8"))
+
+
+def test_import_existing_needs_replace(tmp_path: Path, sample_json_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "n.sqlite3"
+    assert cli("--db", db, "import", sample_json_path)[0] == 0
+    before = _db_dump(db)
+    assert cli("--db", db, "import", sample_json_path)[0] == 2
+    assert "已存在" in capsys.readouterr().err
+    assert _db_dump(db) == before
+    assert cli("--db", db, "import", sample_json_path, "--replace")[0] == 0
+
+
+def _mutate(sample: dict[str, Any], how: str) -> str:
+    d = json.loads(json.dumps(sample))
+    if how == "wrong key":
+        d["tables"]["t3"]["new"]["natrual"] = d["tables"]["t3"]["new"].pop("natural")
+    elif how == "string count":
+        d["tables"]["t3"]["new"]["natural"] = "6"
+    elif how == "negative count":
+        d["tables"]["t4"]["review"]["pending"] = -1
+    elif how == "newer version":
+        d["version"] = 2
+    elif how == "tampered hash":
+        d["status"] = "final"
+        d["sha256"] = "0" * 64
+    elif how == "truncated":
+        return json.dumps(d, ensure_ascii=False)[:-40]
+    return json.dumps(d, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("how", "place"), [
+    ("wrong key", "$.tables.t3.new"),
+    ("string count", "$.tables.t3.new.natural"),
+    ("negative count", "$.tables.t4.review.pending"),
+    ("truncated", "行"),
+    ("newer version", "2"),
+    ("tampered hash", "校验"),
+])
+def test_bad_input_exits_2_names_the_place_and_changes_nothing(
+        tmp_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str], how: str, place: str) -> None:
+    sample = json.loads(sample_json_path.read_text(encoding="utf-8"))
+    db = tmp_path / "n.sqlite3"
+    other = filled_report("2021", agency="另一个局")
+    good = tmp_path / "good.json"
+    good.write_text(dump_exchange(other), encoding="utf-8")
+    assert cli("--db", db, "import", good)[0] == 0
+    before = _db_dump(db)
+    bad = tmp_path / "bad.json"
+    bad.write_text(_mutate(sample, how), encoding="utf-8")
+    capsys.readouterr()
+    assert cli("check", bad)[0] == 2
+    err = capsys.readouterr().err
+    assert place in err
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in err)
+    assert cli("--db", db, "import", bad)[0] == 2
+    assert _db_dump(db) == before
+
+
+@pytest.mark.parametrize("argv", [("pdf", "x.json", "-o", "x.pdf"), ("aggregate", "a.json", "-o", "b.json")])
+def test_later_commands_say_they_are_not_available(argv: tuple[str, ...],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(*argv)[0] == 2
+    assert "尚不可用" in capsys.readouterr().err
+
+
+def test_export_to_a_later_kind_says_so(tmp_path: Path, sample_json_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "n.sqlite3"
+    cli("--db", db, "import", sample_json_path)
+    assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", tmp_path / "x.xlsx")[0] == 2
+    assert "后续版本" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_export_of_a_missing_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("--db", tmp_path / "n.sqlite3", "export", "无此单位", "2020", "-o", tmp_path / "x.json")[0] == 2
+    assert "没有" in capsys.readouterr().err
