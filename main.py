@@ -93,14 +93,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     for path in args.files:
         try:
             report = read_report_file(path)
-            with db.sessions.begin() as session:
+            with db.transaction() as session:
                 save_report(session, report, replace=args.replace)
         except NianbaoError as exc:
             failed += 1
             print(f"{path}：未导入。{exc}", file=sys.stderr)
         else:
             out.write(f"{path}：已导入 {report.agency} {report.year} 年报告。\n")
-    db.engine.dispose()
+    db.dispose()
     return EXIT_INVALID if failed else EXIT_OK
 
 
@@ -111,12 +111,12 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from services.storage import find_report, load_report
 
     db = open_database(_db_target(args))
-    with db.sessions() as session:
+    with db.transaction() as session:
         report_id = find_report(session, args.agency, args.year)
         if report_id is None:
             raise StorageError(f"数据库中没有“{args.agency}”{args.year} 年的报告。")
         report = load_report(session, report_id)
-    db.engine.dispose()
+    db.dispose()
     write_report_file(report, args.output)
     out.write(f"已导出到 {args.output}\n")
     return EXIT_OK

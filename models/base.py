@@ -8,8 +8,8 @@ from sqlalchemy import DateTime, Dialect, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
-# Explicit names: Alembic migrations (and SQLite batch mode) must be able to refer to every constraint by name,
-# identically on SQLite and PostgreSQL.
+# Explicit names: Alembic migrations (and SQLite batch mode) must be able to refer to every constraint by
+# name, identically on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

@@ -56,7 +56,8 @@ class ReportRecord(Base):
 
     agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 
-    __mapper_args__ = {"version_id_col": version}
+    # Every UPDATE checks and bumps `version`: the optimistic lock of services.storage.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once by the mapper)
 
 
 class Cell(Base):
@@ -89,7 +90,7 @@ class Explanation(Base):
 
 
 class Revision(Base):
-    """One change to a report. Agency and year are copied so the log still reads after the report is deleted."""
+    """One change to a report. Agency and year are copied: the log still reads after the report is deleted."""
 
     __tablename__ = "revision"
     __table_args__ = (Index(None, "report_id"),)

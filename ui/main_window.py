@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def refresh(self) -> None:
-        with self._db.sessions() as session:
+        with self._db.transaction() as session:
             lines = report_lines(session)
         self._show(lines)
 
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         for path in paths:
             try:
                 report = read_report_file(path)
-                with self._db.sessions.begin() as session:
+                with self._db.transaction() as session:
                     save_report(session, report)
             except NianbaoError as exc:
                 problems.append(f"{path.name}：{exc}")

@@ -1,0 +1,463 @@
+"""The check engine (审核): errors that block finalising, and warnings a clerk may keep by explaining them.
+
+Pure functions of a report (and of last year's report for the cross-year rules): no Qt, no database. The table
+identities come entirely from the format's `rules`, so nothing here names a row or column of a particular
+format. Per-format lookups are built once; a full check of a filled report takes well under a millisecond, so
+the UI re-runs it after every edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import repeat
+from typing import Literal
+
+from services import text_checks
+from services.errors import FormatFileError, ValueParseError
+from services.formats import CellKey, CellKind, ReportFormat, Row, Table, format_for_year
+from services.report import Report
+from services.text_checks import Issue, TextScanner, difference
+from services.values import MAX_VALUE, CellValue, check_value, format_for_display, is_valid, normalise_amount
+
+Severity = Literal["error", "warning"]
+
+EXPLAINABLE_ERRORS = frozenset({"FORMAT_YEAR"})
+"""Errors a clerk may override with an explanation (which turns them into warnings)."""
+
+_MAX_TERMS = 8
+"""Longer sums list only their nonzero terms, so a message stays readable."""
+_MISSING_NAMED = 3
+_LOWEST: Mapping[str, int] = {"count": 0, "signed": -MAX_VALUE, "amount": 0}
+_ZEROS = repeat(0)
+_KIND_NAMES: Mapping[str, str] = {
+    "count": "件数（非负整数）", "signed": "增减数（整数）", "amount": "金额（万元）",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a check: where, what, and whether the clerk has explained it."""
+
+    rule: str
+    severity: Severity
+    message: str
+    cells: tuple[CellKey, ...]
+    key: str
+    explanation: str | None = None
+
+    @property
+    def explained(self) -> bool:
+        return self.explanation is not None
+
+    def to_json(self) -> dict[str, object]:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message,
+                "cells": [list(cell) for cell in self.cells]}
+
+
+@dataclass(frozen=True)
+class IdentityResult:
+    """One instance (a column or a row) of an identity rule, for a live totals panel."""
+
+    rule: str
+    table: str
+    line: str
+    left_terms: tuple[tuple[str, CellValue], ...]
+    right_terms: tuple[tuple[str, CellValue], ...]
+    left: CellValue
+    right: CellValue
+    cells: tuple[CellKey, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.left == self.right
+
+
+# ---------------------------------------------------------------- per-format plan
+
+
+@dataclass(frozen=True)
+class _Instance:
+    rule: str
+    table: str
+    line: str
+    computes: bool
+    heading: str
+    left: tuple[CellKey, ...]
+    right: tuple[CellKey, ...]
+    left_labels: tuple[str, ...]
+    right_labels: tuple[str, ...]
+    cells: tuple[CellKey, ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    fmt: ReportFormat
+    instances: tuple[_Instance, ...]
+    computing: tuple[_Instance, ...]
+    kinds: Mapping[CellKey, CellKind]
+    table_cells: tuple[tuple[str, str, tuple[CellKey, ...]], ...]
+    """(table key, table name, cells) per table"""
+    cell_names: Mapping[CellKey, str]
+    text_names: Mapping[str, str]
+    scanner: TextScanner
+
+
+_PLANS: dict[str, _Plan] = {}
+_FORMATS: dict[str, ReportFormat] = {}
+
+
+def _format_of(report: Report) -> ReportFormat:
+    # Same object as report.format (the registry is loaded once per process) without resolving its folder.
+    fmt = _FORMATS.get(report.format_id)
+    if fmt is None:
+        fmt = _FORMATS[report.format_id] = report.format
+    return fmt
+
+
+def _plan(fmt: ReportFormat) -> _Plan:
+    # Keyed by id but checked by identity: a test may load another file with the same id.
+    plan = _PLANS.get(fmt.id)
+    if plan is None or plan.fmt is not fmt:
+        plan = _PLANS[fmt.id] = _build_plan(fmt)
+    return plan
+
+
+def row_name(table: Table, row: Row) -> str:
+    """A row as a clerk finds it in the printed table: its label under its group labels."""
+    path = [*row.parents]
+    if not path:
+        path += [g.label for g in table.row_groups if row.key in g.rows and g.label != row.label]
+    return " › ".join((*path, row.label))
+
+
+def _build_plan(fmt: ReportFormat) -> _Plan:
+    instances: list[_Instance] = []
+    for rule in fmt.rules:
+        table = fmt.table(rule.table)
+        if rule.per == "column":
+            lines = [(col, f"{table.name}“{table.column(col).label}”列：") for col in table.column_keys()]
+        else:
+            lines = [(row.key, f"{table.name}“{row_name(table, row)}”行：") for row in table.rows()]
+        for line, heading in lines:
+            sides = []
+            for keys in (rule.left, rule.right):
+                if rule.per == "column":
+                    side = [((table.key, k, line), table.row(k).short)
+                            for k in keys if table.cell(k, line)]
+                else:
+                    side = [((table.key, line, k), table.column(k).label)
+                            for k in keys if table.cell(line, k)]
+                sides.append(side)
+            left, right = sides
+            if not left or not right:
+                continue
+            instances.append(_Instance(
+                rule.id, table.key, line, rule.computes, heading,
+                tuple(k for k, _ in left), tuple(k for k, _ in right),
+                tuple(label for _, label in left), tuple(label for _, label in right),
+                tuple(k for k, _ in left + right)))
+    cell_names: dict[CellKey, str] = {}
+    for table in fmt.tables:
+        for row in table.rows():
+            for col in table.block_of(row.key).columns:
+                name = f"{table.name}“{row_name(table, row)}”行“{col.label}”列"
+                cell_names[(table.key, row.key, col.key)] = name
+    return _Plan(
+        fmt=fmt, instances=tuple(instances), computing=tuple(i for i in instances if i.computes),
+        kinds={spec.key: spec.kind for spec in fmt.cell_specs()},
+        table_cells=tuple((t.key, t.name, tuple(spec.key for spec in t.cells)) for t in fmt.tables),
+        cell_names=cell_names, text_names=text_checks.text_names(fmt), scanner=TextScanner(fmt.text_numbers),
+    )
+
+
+# ---------------------------------------------------------------- sums
+
+
+def _number(cells: Mapping[CellKey, object], key: CellKey) -> CellValue:
+    """A cell's value for sums: empty, and anything not a number (VALUE_TYPE reports it), count as 0."""
+    value = cells.get(key, 0)
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return value
+    return 0
+
+
+def _safe_sum(cells: Mapping[CellKey, object], keys: Iterable[CellKey]) -> CellValue:
+    total: CellValue = 0
+    for key in keys:
+        total += _number(cells, key)
+    return total
+
+
+def _total(values: Iterable[CellValue]) -> CellValue:
+    total: CellValue = 0
+    for value in values:
+        total += value
+    return total
+
+
+def _terms(labels: tuple[str, ...], keys: tuple[CellKey, ...], cells: Mapping[CellKey, object]) -> str:
+    pairs = [(label, _number(cells, k)) for label, k in zip(labels, keys, strict=True)]
+    if len(pairs) <= _MAX_TERMS:
+        return " + ".join(f"{label}({format_for_display(v)})" for label, v in pairs)
+    shown = [f"{label}({format_for_display(v)})" for label, v in pairs if v != 0]
+    zeros = len(pairs) - len(shown)
+    if zeros:
+        shown.append(f"其余 {zeros} 项(0)" if shown else f"{zeros} 项(均为 0)")
+    return " + ".join(shown)
+
+
+def _identity_message(inst: _Instance, cells: Mapping[CellKey, object],
+                      left: CellValue, right: CellValue) -> str:
+    lhs = _terms(inst.left_labels, inst.left, cells)
+    rhs = _terms(inst.right_labels, inst.right, cells)
+    diff = format_for_display(difference(left, right))
+    if inst.computes:
+        return f"{inst.heading}{lhs} ≠ {rhs} = {format_for_display(right)}，相差 {diff}"
+    return (f"{inst.heading}{lhs} = {format_for_display(left)}，但 {rhs} = {format_for_display(right)}，"
+            f"相差 {diff}")
+
+
+def identity_results(report: Report) -> list[IdentityResult]:
+    """Every instance of every identity rule of the report's format, balanced or not."""
+    cells = report.cells
+    results = []
+    for inst in _plan(_format_of(report)).instances:
+        left_terms = tuple((label, _number(cells, k))
+                           for label, k in zip(inst.left_labels, inst.left, strict=True))
+        right_terms = tuple((label, _number(cells, k))
+                            for label, k in zip(inst.right_labels, inst.right, strict=True))
+        results.append(IdentityResult(
+            inst.rule, inst.table, inst.line, left_terms, right_terms,
+            _total(v for _, v in left_terms), _total(v for _, v in right_terms), inst.cells))
+    return results
+
+
+def recompute_totals(report: Report) -> dict[CellKey, CellValue]:
+    """Fill every cell a `computes` rule defines from its parts; return the cells whose value changed."""
+    plan = _plan(_format_of(report))
+    cells = report.cells
+    before = {inst.left[0]: cells.get(inst.left[0]) for inst in plan.computing}
+    # Totals may feed other totals (the grand total of t3 is both a row and a column total): settle them.
+    for _ in range(len(plan.fmt.rules) + 1):
+        moved = False
+        for inst in plan.computing:
+            target = inst.left[0]
+            total = _safe_sum(cells, inst.right)
+            if plan.kinds[target] == "amount":
+                total = normalise_amount(Decimal(total))
+            current = cells.get(target)
+            if current != total or type(current) is not type(total):
+                cells[target] = total
+                moved = True
+        if not moved:
+            break
+    return {key: cells[key] for key, old in before.items()
+            if old is None or old != cells[key] or type(old) is not type(cells[key])}
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _format_year(report: Report, fmt: ReportFormat) -> Iterator[Finding]:
+    if fmt.covers_year(report.year):
+        return
+    span = f"{fmt.year_from}–{fmt.year_to}" if fmt.year_to is not None else f"{fmt.year_from} 年起的"
+    try:
+        right = format_for_year(report.year)
+        hint = f"，应使用“{right.name}”（格式 {right.id}）"
+    except FormatFileError:
+        hint = ""
+    explanation = _explanation(report, "FORMAT_YEAR", "FORMAT_YEAR")
+    yield Finding("FORMAT_YEAR", "warning" if explanation else "error",
+                  f"{report.year} 年度的报告使用了“{fmt.name}”（格式 {fmt.id}，适用于 {span} 年度）{hint}",
+                  (), "FORMAT_YEAR", explanation)
+
+
+def _value_type(report: Report, plan: _Plan) -> Iterator[Finding]:
+    kinds = plan.kinds
+    for key, value in report.cells.items():
+        kind = kinds.get(key)
+        # Fast path for the common case, equivalent to values.is_valid for a plain int.
+        if type(value) is int and kind is not None and _LOWEST[kind] <= value <= MAX_VALUE:
+            continue
+        if kind is None:
+            where = "/".join(map(str, key))
+            yield Finding("VALUE_TYPE", "error",
+                          f"单元格 {where}（值 {value!s}）不属于"
+                          f"“{plan.fmt.name}”（格式 {plan.fmt.id}）的任何表格",
+                          (key,), f"VALUE_TYPE:{where}")
+        elif not is_valid(value, kind):
+            try:
+                check_value(value, kind)
+                reason = f"应为{_KIND_NAMES[kind]}，实际是 {type(value).__name__} 类型"
+            except ValueParseError as exc:
+                reason = exc.message
+            yield Finding("VALUE_TYPE", "error", f"{plan.cell_names[key]}的值“{value!s}”无效：{reason}",
+                          (key,), f"VALUE_TYPE:{'/'.join(key)}")
+
+
+def _value_missing(report: Report, plan: _Plan) -> Iterator[Finding]:
+    cells = report.cells
+    for table, name, keys in plan.table_cells:
+        missing = tuple(k for k in keys if k not in cells)
+        if missing:
+            named = "、".join(plan.cell_names[k] for k in missing[:_MISSING_NAMED])
+            more = f"等 {len(missing)} 个" if len(missing) > _MISSING_NAMED else ""
+            yield Finding("VALUE_MISSING", "error",
+                          f"{name}有 {len(missing)} 个单元格未填写（定稿时不能留空，没有的填 0）："
+                          f"{named}{more}",
+                          missing, f"VALUE_MISSING:{table}")
+
+
+def _identity_errors(report: Report, plan: _Plan, *, clean: bool) -> Iterator[Finding]:
+    cells = report.cells
+    get = cells.get
+    for inst in plan.instances:
+        if clean:
+            left: CellValue = sum(map(get, inst.left, _ZEROS))
+            right: CellValue = sum(map(get, inst.right, _ZEROS))
+        else:
+            left, right = _safe_sum(cells, inst.left), _safe_sum(cells, inst.right)
+        if left != right:
+            yield Finding(inst.rule, "error", _identity_message(inst, cells, left, right), inst.cells,
+                          f"{inst.rule}:{inst.line}")
+
+
+# ---------------------------------------------------------------- warnings
+
+
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _sign_date(report: Report, *, finalising: bool) -> Iterator[Issue]:
+    signed = report.signed_on
+    if signed is None:
+        if finalising:
+            yield Issue("SIGN_DATE", "SIGN_DATE", "未填写成文日期")
+        return
+    start = date(report.year + 1, 1, 1)
+    department = report.kind == "department"
+    end = date(report.year + 1, 1, 31) if department else date(report.year + 1, 3, 31)
+    who = "部门" if department else "人民政府"
+    if signed < start:
+        yield Issue("SIGN_DATE", "SIGN_DATE",
+                    f"成文日期为 {_cn(signed)}，早于 {report.year} 年度结束："
+                    f"应在{_cn(start)}至{_cn(end)}之间")
+    elif signed > end:
+        yield Issue("SIGN_DATE", "SIGN_DATE",
+                    f"成文日期为 {_cn(signed)}，晚于{who}年度报告的公布期限{_cn(end)}")
+
+
+def _cross_year(report: Report, previous: Report, plan: _Plan) -> Iterator[Issue]:
+    cross = plan.fmt.cross_year
+    before_plan = _plan(_format_of(previous))
+    now, before = report.cells, previous.cells
+    year = previous.year
+
+    def both(now_key: CellKey, before_key: CellKey) -> bool:
+        return now_key in plan.kinds and before_key in before_plan.kinds
+
+    if cross.carry_over is not None:
+        co = cross.carry_over
+        table = plan.fmt.table(co.table)
+        from_label, to_label = table.row(co.from_row).label, table.row(co.to_row).label
+        for col in table.column_keys():
+            to_key, from_key = (co.table, co.to_row, col), (co.table, co.from_row, col)
+            if not both(to_key, from_key):
+                continue
+            a, b = _number(now, to_key), _number(before, from_key)
+            if a != b:
+                yield Issue("X_CARRY_OVER", f"X_CARRY_OVER:{col}",
+                            f"{table.name}“{table.column(col).label}”列：{year} 年报告“{from_label}”为 "
+                            f"{format_for_display(b)}，本年“{to_label}”为 {format_for_display(a)}，"
+                            f"相差 {format_for_display(difference(a, b))}", (to_key,))
+
+    if cross.in_force is not None:
+        rule = cross.in_force
+        table = plan.fmt.table(rule.table)
+        stock_label = table.column(rule.stock).label
+        added_label, removed_label = table.column(rule.added).label, table.column(rule.removed).label
+        for row in rule.rows:
+            stock, added, removed = ((rule.table, row, c) for c in (rule.stock, rule.added, rule.removed))
+            if not both(stock, stock):
+                continue
+            was = _number(before, stock)
+            expected = was + _number(now, added) - _number(now, removed)
+            current = _number(now, stock)
+            if current != expected:
+                yield Issue("X_IN_FORCE", f"X_IN_FORCE:{row}",
+                            f"{table.name}“{table.row(row).label}”行：{stock_label}({format_for_display(current)})"
+                            f" ≠ {year} 年{stock_label}({format_for_display(was)})"
+                            f" + {added_label}({format_for_display(_number(now, added))})"
+                            f" − {removed_label}({format_for_display(_number(now, removed))})"
+                            f" = {format_for_display(expected)}，"
+                            f"相差 {format_for_display(difference(current, expected))}",
+                            (stock, added, removed))
+
+    if cross.swing is not None:
+        swing = cross.swing
+        high, low = Decimal(str(swing.max_ratio)), Decimal(str(swing.min_ratio))
+        for key in swing.cells:
+            if not both(key, key):
+                continue
+            a, b = _number(now, key), _number(before, key)
+            if a < swing.min_value or b < swing.min_value or b <= 0:
+                continue
+            ratio = Decimal(a) / Decimal(b)
+            if ratio > high or ratio < low:
+                yield Issue("X_SWING", f"X_SWING:{'/'.join(key)}",
+                            f"{plan.cell_names[key]}：本年 {format_for_display(a)}，{year} 年 "
+                            f"{format_for_display(b)}，为上年的 {ratio:.2f} 倍"
+                            f"（通常在 {swing.min_ratio:g} 至 {swing.max_ratio:g} 倍之间）", (key,))
+
+
+def _explanation(report: Report, key: str, rule: str) -> str | None:
+    for k in (key, rule):
+        text = report.explanations.get(k)
+        if text and text.strip():
+            return text
+    return None
+
+
+def check_report(report: Report, previous: Report | None = None, *,
+                 finalising: bool = False) -> list[Finding]:
+    """Every finding on the report: errors first (catalogue order), then warnings with their explanations."""
+    fmt = _format_of(report)
+    plan = _plan(fmt)
+    findings = list(_format_year(report, fmt))
+    bad = list(_value_type(report, plan))
+    findings += bad
+    if finalising:
+        findings += _value_missing(report, plan)
+    findings += _identity_errors(report, plan, clean=not bad)
+
+    issues: list[Issue] = []
+    if previous is not None:
+        issues += _cross_year(report, previous, plan)
+        issues += text_checks.repeat_text_issues(report, previous, fmt, plan.text_names)
+    issues += text_checks.text_number_issues(report, plan.scanner, plan.text_names, plan.cell_names)
+    issues += text_checks.s5_issues(report, fmt)
+    issues += text_checks.s6_fee_issues(report, fmt)
+    issues += _sign_date(report, finalising=finalising)
+    issues += text_checks.narrative_empty_issues(report, fmt, plan.text_names)
+    findings += (Finding(i.rule, "warning", i.message, i.cells, i.key, _explanation(report, i.key, i.rule))
+                 for i in issues)
+    return findings
+
+
+def errors(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "error"]
+
+
+def unexplained_warnings(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "warning" and not f.explained]
+
+
+def can_finalise(findings: Iterable[Finding]) -> bool:
+    """True when no error stands and every warning is explained."""
+    items = list(findings)
+    return not errors(items) and not unexplained_warnings(items)

@@ -1,0 +1,181 @@
+"""Schema versions: a new database starts at the Alembic head, an older one is backed up and upgraded, and the
+hand-written migrations build exactly the schema of the models."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+
+from models import Base, open_database
+from models.database import alembic_config, current_revision, head_revision
+from services import storage
+from services.errors import StorageError
+from services.report import empty_report
+
+APP_TABLES = {"agency", "report", "cell", "report_text", "explanation", "revision"}
+
+
+def config_for(path: Path) -> Config:
+    """Alembic driven from outside the app, the way a developer runs it."""
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
+    return config
+
+
+def stored_revisions(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn, conn:
+        return [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+
+
+def backups(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.bak-*"))
+
+
+def test_there_is_one_linear_head() -> None:
+    assert head_revision() == "0001"
+
+
+def test_a_new_database_is_created_at_head(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "nianbao.sqlite3"
+    db = open_database(path)
+    try:
+        assert current_revision(db.engine) == head_revision()
+        assert set(inspect(db.engine).get_table_names()) == APP_TABLES | {"alembic_version"}
+        assert db.backup_path is None
+    finally:
+        db.dispose()
+    assert stored_revisions(path) == ["0001"]
+    assert backups(path) == []
+
+
+def test_the_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
+    path = tmp_path / "migrated.sqlite3"
+    command.upgrade(config_for(path), "head")
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            assert differences == []
+            inspector = inspect(conn)
+            assert inspector.get_pk_constraint("cell")["name"] == "pk_cell"
+            assert inspector.get_unique_constraints("report") == [
+                {"name": "uq_report_agency_id_year", "column_names": ["agency_id", "year"]}
+            ]
+            assert {fk["options"].get("ondelete") for fk in inspector.get_foreign_keys("cell")} == {"CASCADE"}
+    finally:
+        engine.dispose()
+
+
+def test_a_database_migrated_to_0001_opens_at_head_without_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "nianbao.sqlite3"
+    command.upgrade(config_for(path), "0001")
+    db = open_database(path)
+    try:
+        assert current_revision(db.engine) == head_revision()
+        with db.transaction() as session:
+            report_id = storage.save_report(session, empty_report("某县教育局", 2022))
+        with db.transaction() as session:
+            assert storage.load_report(session, report_id) == empty_report("某县教育局", 2022)
+    finally:
+        db.dispose()
+    assert backups(path) == []
+
+
+def test_a_database_behind_head_is_copied_aside_then_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "nianbao.sqlite3"
+    config = config_for(path)
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")  # a schema older than head: alembic_version present, no revision stamped
+    assert stored_revisions(path) == []
+
+    db = open_database(path)
+    try:
+        assert current_revision(db.engine) == head_revision()
+        assert set(inspect(db.engine).get_table_names()) == APP_TABLES | {"alembic_version"}
+    finally:
+        db.dispose()
+    [backup] = backups(path)
+    assert db.backup_path == backup
+    assert backup.name.startswith("nianbao.sqlite3.bak-base-")
+    assert len(backup.name.rsplit("-", 2)[-2]) == 8  # …-YYYYmmdd-HHMMSS
+    assert stored_revisions(backup) == []
+    with closing(sqlite3.connect(backup)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"alembic_version"}
+    assert not Path(f"{backup}-wal").exists()
+
+    reopened = open_database(path)  # already at head now: no second copy
+    reopened.dispose()
+    assert backups(path) == [backup]
+
+
+def test_a_database_from_a_newer_app_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "nianbao.sqlite3"
+    open_database(path).dispose()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(StorageError, match="更新版本"):
+        open_database(path)
+    assert stored_revisions(path) == ["9999"]
+    assert backups(path) == []
+
+
+def test_a_foreign_sqlite_file_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+    with pytest.raises(StorageError, match="不是年报程序的数据库"):
+        open_database(path)
+    with closing(sqlite3.connect(path)) as conn, conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"contacts"}
+
+
+def test_a_file_that_is_not_a_database_is_a_storage_error(tmp_path: Path) -> None:
+    path = tmp_path / "nianbao.sqlite3"
+    path.write_bytes(b"this is a Word document, not SQLite" * 100)
+    with pytest.raises(StorageError, match="损坏"):
+        open_database(path)
+
+
+def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "nianbao.sqlite3"
+    config = config_for(path)
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        assert set(inspect(engine).get_table_names()) == {"alembic_version"}
+    finally:
+        engine.dispose()
+    command.upgrade(config, "head")
+    assert stored_revisions(path) == ["0001"]
+
+
+def test_the_schema_and_migrations_render_for_postgresql() -> None:
+    # No server here: compile the models' DDL and the migration (offline mode) with the PostgreSQL dialect, so
+    # nothing SQLite-only creeps into the schema.
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    for table in Base.metadata.sorted_tables:
+        CreateTable(table).compile(dialect=postgresql.dialect())
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", "postgresql://clerk@db.example/nianbao")
+    config.output_buffer = io.StringIO()
+    command.upgrade(config, "head", sql=True)
+    script = config.output_buffer.getvalue()
+    assert "CREATE TABLE report (" in script
+    assert "CONSTRAINT uq_report_agency_id_year UNIQUE (agency_id, year)" in script
+    assert "ON DELETE CASCADE" in script
+    assert "PRAGMA" not in script
+    assert "INSERT INTO alembic_version (version_num) VALUES ('0001')" in script

@@ -1,0 +1,346 @@
+"""Storing reports in a real SQLite database per test: round trips, uniqueness, versioned edits, the log."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import models.database
+from models import Cell, Database, Revision, make_url_for, open_database
+from services import storage
+from services.errors import StorageError, ValueParseError
+from services.report import Fees, Report, empty_report
+
+AGENCY = "贵阳市人民防空办公室"
+NATURAL = ("t3", "new", "natural")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "nianbao.sqlite3")
+    yield database
+    database.dispose()
+
+
+def sample_report(format_id: str = "2019", agency: str = AGENCY, year: int | None = None) -> Report:
+    year = year or (2020 if format_id == "2019" else 2022)
+    report = empty_report(agency, year, format_id)
+    report.agency_code = "11520100MB1234567X"
+    report.agency_kind = "department"
+    report.title = None if format_id == "2019" else f"{agency}{year}年政府信息公开工作年度报告（修订）"
+    report.signed_by = agency
+    report.signed_on = date(year + 1, 1, 20)
+    report.set("t3", "new", "natural", 6)
+    report.set("t3", "new", "total", 6)
+    if format_id == "2019":
+        report.set("t2", "procurement", "amount", Decimal("533.410001"))
+        report.set("t2", "licensing", "change", -3)
+    else:
+        report.set("t2", "fees", "amount", Decimal("533.410001"))
+        report.fees = Fees(notices=2, amount_yuan=Decimal("1200.05"))
+    report.texts["s1_active"] = "一是主动公开。\n二是依申请公开：\n\t“共 6 件”。"
+    report.explanations = {"SIGN_DATE": "因机构改革，延期至\n1月20日印发。"}
+    return report
+
+
+def save(db: Database, report: Report, *, replace: bool = False) -> int:
+    with db.transaction() as session:
+        return storage.save_report(session, report, replace=replace)
+
+
+def load(db: Database, report_id: int) -> Report:
+    with db.transaction() as session:
+        return storage.load_report(session, report_id)
+
+
+def version(db: Database, report_id: int) -> int:
+    with db.transaction() as session:
+        return storage.report_version(session, report_id)
+
+
+def log(db: Database, report_id: int) -> list[storage.RevisionEntry]:
+    with db.transaction() as session:
+        return storage.revisions(session, report_id)
+
+
+@pytest.mark.parametrize("format_id", ["2019", "2021"])
+def test_save_and_load_round_trip_is_exact(db: Database, format_id: str) -> None:
+    report = sample_report(format_id)
+    report_id = save(db, report)
+    loaded = load(db, report_id)
+    assert loaded == report
+    amount_key = ("t2", "procurement", "amount") if format_id == "2019" else ("t2", "fees", "amount")
+    amount = loaded.cells[amount_key]
+    assert isinstance(amount, Decimal)
+    assert str(amount) == "533.410001"
+    assert type(loaded.cells[NATURAL]) is int
+    assert loaded.texts["s1_active"] == "一是主动公开。\n二是依申请公开：\n\t“共 6 件”。"
+    if format_id == "2019":
+        assert loaded.cells[("t2", "licensing", "change")] == -3
+        assert loaded.fees == Fees()
+    else:
+        assert str(loaded.fees.amount_yuan) == "1200.05"
+        assert loaded.fees.notices == 2
+        assert loaded.title == report.title
+
+
+def test_amounts_are_stored_as_decimal_text_never_float(db: Database) -> None:
+    report_id = save(db, sample_report("2019"))
+    with db.engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT value, typeof(value) FROM cell WHERE report_id = :id AND col_key = 'amount'"),
+            {"id": report_id},
+        ).one()
+    assert tuple(stored) == ("533.410001", "text")
+
+
+def test_an_agency_year_is_stored_once_and_replace_replaces_in_place(db: Database) -> None:
+    first = sample_report()
+    report_id = save(db, first)
+    again = sample_report()
+    again.set(*NATURAL, 9)
+    again.texts["s1_active"] = "新的文字"
+    again.explanations = {}
+    with pytest.raises(StorageError, match="已存在"):
+        save(db, again)
+    assert load(db, report_id) == first
+
+    assert save(db, again, replace=True) == report_id
+    assert load(db, report_id) == again
+    assert version(db, report_id) == 2
+    assert [(r.what, r.old, r.new) for r in log(db, report_id)] == [
+        ("report", None, "created"),
+        ("report", "1", "replaced"),
+    ]
+    with db.transaction() as session:
+        assert storage.find_report(session, AGENCY, 2020) == report_id
+        assert storage.find_report(session, AGENCY, 2021) is None
+        assert storage.find_report(session, "别的机构", 2020) is None
+
+
+def test_same_agency_other_year_and_other_agency_are_separate_reports(db: Database) -> None:
+    a = save(db, sample_report("2019", year=2019))
+    b = save(db, sample_report("2019", year=2020))
+    c = save(db, sample_report("2021", agency="贵阳市人民政府", year=2022))
+    assert len({a, b, c}) == 3
+    with db.transaction() as session:
+        summaries = storage.list_reports(session)
+    assert {(s.id, s.agency, s.year, s.format_id, s.status, s.version) for s in summaries} == {
+        (c, "贵阳市人民政府", 2022, "2021", "draft", 1),
+        (a, AGENCY, 2019, "2019", "draft", 1),
+        (b, AGENCY, 2020, "2019", "draft", 1),
+    }
+    assert [(s.agency, s.year) for s in summaries] == sorted((s.agency, s.year) for s in summaries)
+    assert {s.agency_code for s in summaries} == {"11520100MB1234567X"}
+    assert all(s.updated_at is not None and s.updated_at.tzinfo is UTC for s in summaries)
+
+
+def test_a_conflicting_agency_code_is_refused(db: Database) -> None:
+    save(db, sample_report(year=2019))
+    other = sample_report(year=2020)
+    other.agency_code = "99999999999999999X"
+    with pytest.raises(StorageError, match="代码"):
+        save(db, other)
+    with db.transaction() as session:
+        assert storage.find_report(session, AGENCY, 2020) is None
+
+
+def test_cells_outside_the_format_are_refused(db: Database) -> None:
+    report = sample_report()
+    report.cells[("t9", "nowhere", "x")] = 1
+    with pytest.raises(StorageError) as caught:
+        save(db, report)
+    assert caught.value.problems == ["单元格 t9.nowhere.x"]
+    with db.transaction() as session:
+        assert storage.list_reports(session) == []
+
+
+def test_set_cell_bumps_the_version_and_logs_old_and_new(db: Database) -> None:
+    report_id = save(db, sample_report())
+    with db.transaction() as session:
+        new_version = storage.set_cell(session, report_id, NATURAL, 8, 1, reason="核对原始台账")
+    assert new_version == 2 == version(db, report_id)
+    assert load(db, report_id).get(*NATURAL) == 8
+    last = log(db, report_id)[-1]
+    assert (last.what, last.old, last.new, last.reason, last.version) == (
+        "cell t3.new.natural",
+        "6",
+        "8",
+        "核对原始台账",
+        2,
+    )
+    assert last.at.tzinfo is UTC
+
+    with db.transaction() as session:
+        assert storage.set_cell(session, report_id, NATURAL, None, 2) == 3
+        amount = ("t2", "procurement", "amount")
+        assert storage.set_cell(session, report_id, amount, Decimal("0.000100"), 3) == 4
+    reloaded = load(db, report_id)
+    assert reloaded.get(*NATURAL) is None
+    assert reloaded.get("t2", "procurement", "amount") == Decimal("0.0001")
+    assert [(r.old, r.new) for r in log(db, report_id)[-2:]] == [("8", None), ("533.410001", "0.0001")]
+
+
+def test_setting_the_same_value_changes_nothing(db: Database) -> None:
+    report_id = save(db, sample_report())
+    with db.transaction() as session:
+        assert storage.set_cell(session, report_id, NATURAL, 6, 1) == 1
+    assert len(log(db, report_id)) == 1
+
+
+def test_invalid_values_and_unknown_cells_are_refused(db: Database) -> None:
+    report_id = save(db, sample_report())
+    with pytest.raises(ValueParseError, match="负"), db.transaction() as session:
+        storage.set_cell(session, report_id, NATURAL, -1, 1)
+    with pytest.raises(StorageError, match="没有单元格"), db.transaction() as session:
+        storage.set_cell(session, report_id, ("t3", "new", "nobody"), 1, 1)
+    with pytest.raises(StorageError, match="没有文字部分"), db.transaction() as session:
+        storage.set_text(session, report_id, "s9_nothing", "x", 1)
+    assert version(db, report_id) == 1
+    assert load(db, report_id) == sample_report()
+
+
+def test_a_stale_version_from_a_second_session_is_refused_and_nothing_changes(db: Database) -> None:
+    report_id = save(db, sample_report())
+    clerk_a_version = version(db, report_id)
+    clerk_b_version = version(db, report_id)
+    with db.transaction() as session:
+        clerk_b_version = storage.set_cell(session, report_id, NATURAL, 7, clerk_b_version)
+    with pytest.raises(StorageError, match="报告已被其他人修改"), db.transaction() as session:
+        storage.set_cell(session, report_id, NATURAL, 99, clerk_a_version)
+    with pytest.raises(StorageError, match="报告已被其他人修改"), db.transaction() as session:
+        storage.set_text(session, report_id, "s1_active", "A 的文字", clerk_a_version)
+    assert load(db, report_id).get(*NATURAL) == 7
+    assert version(db, report_id) == clerk_b_version == 2
+    assert [r.new for r in log(db, report_id)] == ["created", "7"]
+
+
+def test_a_writer_committing_between_check_and_write_is_caught_by_the_version_column(db: Database) -> None:
+    report_id = save(db, sample_report())
+
+    interleaved: list[int] = []
+
+    def other_clerk_commits_first(session: Session, *_: object) -> None:
+        if not interleaved:  # once: clerk B saves after A's version check, before A's UPDATE
+            with db.transaction() as other:
+                interleaved.append(storage.set_text(other, report_id, "s1_active", "B 的文字", 1))
+
+    with pytest.raises(StorageError, match="报告已被其他人修改"), db.transaction() as session:
+        event.listen(session, "before_flush", other_clerk_commits_first)
+        storage.set_cell(session, report_id, NATURAL, 99, 1)
+    assert interleaved == [2]
+    reloaded = load(db, report_id)
+    assert reloaded.get(*NATURAL) == 6
+    assert reloaded.texts["s1_active"] == "B 的文字"
+    assert version(db, report_id) == 2
+
+
+def test_texts_explanations_fields_and_status_are_versioned_edits(db: Database) -> None:
+    report_id = save(db, sample_report("2021"))
+    with db.transaction() as session:
+        v = storage.set_text(session, report_id, "s5_problems", "一是……\n二是……", 1)
+        v = storage.set_explanation(session, report_id, "T3_ZERO", "本年度未收到申请。", v)
+        v = storage.set_explanation(session, report_id, "SIGN_DATE", None, v)
+        v = storage.set_field(session, report_id, "signed_on", date(2023, 1, 31), v)
+        v = storage.set_field(session, report_id, "fee_amount_yuan", Decimal("0.50"), v)
+        v = storage.set_status(session, report_id, "final", "主要负责人已审签", v)
+    assert v == 7
+    reloaded = load(db, report_id)
+    assert reloaded.texts["s5_problems"] == "一是……\n二是……"
+    assert reloaded.explanations == {"T3_ZERO": "本年度未收到申请。"}
+    assert reloaded.signed_on == date(2023, 1, 31)
+    assert reloaded.fees.amount_yuan == Decimal("0.5")
+    assert reloaded.status == "final"
+    assert [(r.what, r.old, r.new) for r in log(db, report_id)[1:]] == [
+        ("text s5_problems", "", "一是……\n二是……"),
+        ("explanation T3_ZERO", None, "本年度未收到申请。"),
+        ("explanation SIGN_DATE", "因机构改革，延期至\n1月20日印发。", None),
+        ("signed_on", "2023-01-20", "2023-01-31"),
+        ("fee_amount_yuan", "1200.05", "0.5"),
+        ("status", "draft", "final"),
+    ]
+    assert log(db, report_id)[-1].reason == "主要负责人已审签"
+
+
+def test_delete_removes_the_report_and_keeps_its_log(db: Database) -> None:
+    report_id = save(db, sample_report())
+    with db.transaction() as session:
+        storage.set_cell(session, report_id, NATURAL, 5, 1)
+    with db.transaction() as session:
+        storage.delete_report(session, report_id, "重复录入")
+    with db.transaction() as session:
+        assert storage.find_report(session, AGENCY, 2020) is None
+        assert session.scalar(select(Cell).where(Cell.report_id == report_id)) is None
+        kept = session.execute(
+            select(Revision.report_id, Revision.agency, Revision.year, Revision.new_value, Revision.reason).order_by(
+                Revision.id
+            )
+        ).all()
+    assert [tuple(row) for row in kept] == [
+        (None, AGENCY, 2020, "created", None),
+        (None, AGENCY, 2020, "5", None),
+        (None, AGENCY, 2020, "deleted", "重复录入"),
+    ]
+    with pytest.raises(StorageError, match="不存在"):
+        load(db, report_id)
+    assert save(db, sample_report()) != 0
+
+
+def test_every_connection_has_foreign_keys_wal_and_full_sync(db: Database) -> None:
+    with db.engine.connect() as first, db.engine.connect() as second:
+        for conn in (first, second):
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == models.database.BUSY_TIMEOUT_MS
+
+
+def test_foreign_keys_are_enforced(db: Database) -> None:
+    with pytest.raises(IntegrityError), db.transaction() as session:
+        session.add(Cell(report_id=12345, table_key="t3", row_key="new", col_key="natural", value="1"))
+
+
+def test_a_locked_database_becomes_a_chinese_storage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models.database, "BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "nianbao.sqlite3"
+    database = open_database(path)
+    blocker = sqlite3.connect(path)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StorageError, match="占用"):
+            save(database, sample_report())
+    finally:
+        blocker.close()
+        database.dispose()
+
+
+@pytest.mark.parametrize("as_url", [True, False])
+def test_db_argument_takes_a_path_or_a_url(tmp_path: Path, as_url: bool) -> None:
+    path = tmp_path / "sub" / "nianbao.sqlite3"
+    first = open_database(str(path))
+    report_id = save(first, sample_report())
+    first.dispose()
+    second = open_database(f"sqlite:///{path}" if as_url else path)
+    try:
+        assert second.url_for_display == str(path)
+        assert load(second, report_id) == sample_report()
+    finally:
+        second.dispose()
+
+
+def test_make_url_for_keeps_urls_and_makes_paths_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    pg = make_url_for("postgresql+psycopg://clerk@db.example/nianbao")
+    assert (pg.get_backend_name(), pg.database) == ("postgresql", "nianbao")
+    local = make_url_for("nianbao.sqlite3")
+    assert (local.get_backend_name(), local.database) == ("sqlite", str(tmp_path / "nianbao.sqlite3"))
+    with pytest.raises(StorageError):
+        make_url_for("not a url://")
