@@ -24,9 +24,6 @@ from services.values import MAX_VALUE, CellValue, check_value, format_for_displa
 
 Severity = Literal["error", "warning"]
 
-EXPLAINABLE_ERRORS = frozenset({"FORMAT_YEAR"})
-"""Errors a clerk may override with an explanation (which turns them into warnings)."""
-
 _MAX_TERMS = 8
 """Longer sums list only their nonzero terms, so a message stays readable."""
 _MISSING_NAMED = 3
@@ -450,10 +447,12 @@ def check_report(report: Report, previous: Report | None = None, *,
 
 
 def errors(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings that block finalising whatever the clerk writes."""
     return [f for f in findings if f.severity == "error"]
 
 
 def unexplained_warnings(findings: Iterable[Finding]) -> list[Finding]:
+    """The warnings still waiting for an explanation (审核说明)."""
     return [f for f in findings if f.severity == "warning" and not f.explained]
 
 
