@@ -33,7 +33,7 @@ def filled_report(format_id: str = "2021", year: int | None = None, agency: str 
         carried_out = report.number("t3", "carried_out", col)
         carried_in = report.number("t3", "carried_in", col)
         report.cells[("t3", "new", col)] = handled + carried_out - carried_in
-        if report.cells[("t3", "new", col)] < 0:  # type: ignore[operator]
+        if report.cells[("t3", "new", col)] < 0:
             report.cells[("t3", "carried_in", col)] = 0
             report.cells[("t3", "new", col)] = handled + carried_out
     recompute_totals(report)

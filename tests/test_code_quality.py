@@ -21,5 +21,5 @@ def test_ruff_is_clean() -> None:
 
 
 def test_mypy_is_clean() -> None:
-    result = _run("mypy", "main.py", "models", "services", "ui")
+    result = _run("mypy", *CODE)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -131,7 +131,8 @@ def test_computed_totals(fid: str) -> None:
 
 
 def _raw(fid: str = "2021") -> dict[str, Any]:
-    return json.loads(resource_path("formats", f"{fid}.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(resource_path("formats", f"{fid}.json").read_text(encoding="utf-8"))
+    return data
 
 
 def _set(d: dict[str, Any], path: list[Any], value: Any) -> None:

@@ -27,7 +27,7 @@ def test_lists_imported_reports_and_reports_bad_files(qtbot: QtBot, tmp_path: Pa
 
     assert len(problems) == 1 and "bad.json" in problems[0] and "$.tables.t3.new.natural" in problems[0]
     assert not window.empty_hint.isVisibleTo(window)
-    row = [window.table.item(0, c).text() for c in range(6)]
+    row = [item.text() if (item := window.table.item(0, c)) else "" for c in range(6)]
     assert row == ["贵阳市人民防空办公室", "2020", "2019", "草稿", "0", "1"]
     with db.transaction() as session:
         assert [(r.agency, r.year) for r in list_reports(session)] == [("贵阳市人民防空办公室", 2020)]

@@ -168,7 +168,7 @@ def test_the_schema_and_migrations_render_for_postgresql() -> None:
     from sqlalchemy.schema import CreateTable
 
     for table in Base.metadata.sorted_tables:
-        CreateTable(table).compile(dialect=postgresql.dialect())
+        CreateTable(table).compile(dialect=postgresql.dialect())  # type: ignore[no-untyped-call]
     config = alembic_config()
     config.set_main_option("sqlalchemy.url", "postgresql://clerk@db.example/nianbao")
     config.output_buffer = io.StringIO()
