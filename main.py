@@ -145,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a Windows console in GBK must not crash on a character outside its code page
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    if not argv or (argv[0].startswith("--") and not any(a in ("-h", "--help") for a in argv)):
+    if _parser().parse_known_args(argv)[0].command is None:
         from ui.app import run_app
 
         return run_app(argv)

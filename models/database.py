@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.base import Base
 from models.tables import Agency  # noqa: F401  (registers every table on Base.metadata)
-from services.errors import StorageError
+from services.errors import StorageError, describe_os_error
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -88,7 +88,7 @@ def open_database(db: str | Path) -> Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageError(f"无法创建数据库所在的文件夹 {path.parent}：{exc.strerror}") from exc
+            raise StorageError(f"无法创建数据库所在的文件夹 {path.parent}：{describe_os_error(exc)}") from exc
     try:
         engine = create_engine(url)
     except (ImportError, ArgumentError) as exc:

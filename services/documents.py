@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.errors import NianbaoError, NotAvailableError
+from services.errors import NianbaoError, NotAvailableError, describe_os_error
 from services.report import Report
 
 _LATER = {
@@ -43,4 +43,4 @@ def write_report_file(report: Report, path: Path) -> None:
     try:
         write_exchange(report, path)
     except OSError as exc:
-        raise NianbaoError(f"无法写入“{path}”：{exc.strerror or exc}") from None
+        raise NianbaoError(f"无法写入“{path}”：{describe_os_error(exc)}") from None

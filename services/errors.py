@@ -35,3 +35,20 @@ class StorageError(NianbaoError):
 
 class NotAvailableError(NianbaoError):
     """A feature that a later version of the app will provide."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A clerk-readable Chinese reason for a failed file operation (Windows and POSIX alike)."""
+    import errno
+
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    if isinstance(exc, PermissionError):
+        return "没有权限（文件可能被其他程序占用或设为只读）"
+    if exc.errno == errno.ENOSPC:
+        return "磁盘空间不足"
+    if exc.errno == errno.EROFS:
+        return "所在磁盘为只读"
+    return f"{exc.strerror or exc}"

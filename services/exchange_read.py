@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
-from services.errors import ExchangeError, ValueParseError
+from services.errors import ExchangeError, ValueParseError, describe_os_error
 from services.exchange_write import EXCHANGE_KIND, EXCHANGE_VERSION, FEE_PLACES, HASH_KEY, report_hash
 from services.formats import CellKey, CellKind, ReportFormat, Table, all_formats
 from services.report import Fees, Report, Status
@@ -413,7 +413,7 @@ def read_exchange(path: Path) -> Report:
         with path.open("rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ExchangeError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+        raise ExchangeError(f"无法读取文件 {path}：{describe_os_error(exc)}") from None
     if len(data) > MAX_FILE_BYTES:  # grew since stat, or a device that reports no size
         raise ExchangeError(f"文件 {path} 过大（年报数据包不超过 {limit}），未导入任何内容")
     return parse_exchange(data, str(path))

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from services.errors import ExchangeError, FormatFileError, ValueParseError
+from services.errors import ExchangeError, FormatFileError, ValueParseError, describe_os_error
 from services.formats import get_format
 from services.report import Report
 from services.values import CellValue, check_value, normalise_amount, to_text
@@ -134,7 +134,7 @@ def write_exchange(report: Report, path: Path) -> None:
     try:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise ExchangeError(f"无法写入文件 {path}：{exc.strerror or exc}") from None
+        raise ExchangeError(f"无法写入文件 {path}：{describe_os_error(exc)}") from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -150,7 +150,7 @@ def write_exchange(report: Report, path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ExchangeError(f"无法写入文件 {path}：{exc.strerror or exc}") from None
+        raise ExchangeError(f"无法写入文件 {path}：{describe_os_error(exc)}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
