@@ -168,3 +168,12 @@ def test_export_to_a_later_kind_says_so(tmp_path: Path, sample_json_path: Path,
 def test_export_of_a_missing_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("--db", tmp_path / "n.sqlite3", "export", "无此单位", "2020", "-o", tmp_path / "x.json")[0] == 2
     assert "没有" in capsys.readouterr().err
+
+
+def test_main_runs_a_command_after_global_options(tmp_path: Path, sample_json_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+
+    assert main(["--db", str(tmp_path / "n.sqlite3"), "import", str(sample_json_path)]) == 0
+    assert main(["--db", str(tmp_path / "n.sqlite3"), "check", str(tmp_path / "missing.json")]) == 2
+    assert "文件不存在" in capsys.readouterr().err
