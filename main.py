@@ -1,7 +1,8 @@
 """Nianbao (年报) entry point: no arguments start the desktop app; a command runs headless.
 
     python main.py                                   start the app on the default database
-    python main.py check FILE [--json]               check a report file (exit 0 ok, 1 errors, 2 unreadable)
+    python main.py check FILE [--json] [--previous LAST_YEAR_FILE]
+                                                     check a report file (exit 0 ok, 1 errors, 2 unreadable)
     python main.py import FILE… [--db DB] [--replace]
     python main.py export AGENCY YEAR -o OUT.json [--db DB]
 
@@ -26,6 +27,14 @@ NOT_YET = {
 }
 
 
+def _year(text: str) -> int:
+    from services.report import YEAR_RANGE
+
+    if not text.isdigit() or not YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
+        raise argparse.ArgumentTypeError(f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的年份，实际为 {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nianbao", description="年报：政府信息公开工作年度报告的编制、审核与报送")
     parser.add_argument("--db", help="数据库文件路径或 SQLAlchemy 地址（默认：用户数据目录中的 nianbao.sqlite3）")
@@ -35,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="审核一个报告文件")
     check.add_argument("file", type=Path)
     check.add_argument("--json", action="store_true", help="以 JSON 列表输出审核结果")
+    check.add_argument("--previous", type=Path, help="上一年度的报告文件，用于跨年度核对（结转、现行有效件数等）")
 
     imp = sub.add_parser("import", help="把报告文件导入数据库（每个文件要么全部导入，要么不导入）")
     imp.add_argument("files", type=Path, nargs="+")
@@ -43,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", help="导出数据库中的一份报告")
     exp.add_argument("agency")
-    exp.add_argument("year", type=int)
+    exp.add_argument("year", type=_year)
     exp.add_argument("-o", "--output", type=Path, required=True)
     exp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
@@ -67,9 +77,14 @@ def _db_target(args: argparse.Namespace) -> str:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from services.checks import check_report, errors
     from services.documents import read_report_file
+    from services.errors import NianbaoError
 
     report = read_report_file(args.file)
-    findings = check_report(report, finalising=report.status == "final")
+    previous = read_report_file(args.previous) if args.previous else None
+    if previous is not None and (previous.agency, previous.year) != (report.agency, report.year - 1):
+        raise NianbaoError(f"--previous 应为“{report.agency}”{report.year - 1} 年的报告，"
+                           f"实际为“{previous.agency}”{previous.year} 年的报告。")
+    findings = check_report(report, previous, finalising=report.status == "final")
     if args.json:
         out.write(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2) + "\n")
     else:
@@ -86,7 +101,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from models.database import open_database
     from services.documents import read_report_file
     from services.errors import NianbaoError
-    from services.storage import save_report
+    from services.importing import import_report
 
     db = open_database(_db_target(args))
     failed = 0
@@ -94,12 +109,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         try:
             report = read_report_file(path)
             with db.transaction() as session:
-                save_report(session, report, replace=args.replace)
+                result = import_report(session, report, replace=args.replace)
         except NianbaoError as exc:
             failed += 1
             print(f"{path}：未导入。{exc}", file=sys.stderr)
         else:
             out.write(f"{path}：已导入 {report.agency} {report.year} 年报告。\n")
+            if result.notice():
+                out.write(f"  注意：{result.notice()}\n")
     db.dispose()
     return EXIT_INVALID if failed else EXIT_OK
 
@@ -110,7 +127,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from services.errors import StorageError
     from services.storage import find_report, load_report
 
-    db = open_database(_db_target(args))
+    db = open_database(_db_target(args), create=False)
     with db.transaction() as session:
         report_id = find_report(session, args.agency, args.year)
         if report_id is None:

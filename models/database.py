@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.base import Base
@@ -54,7 +54,7 @@ class Database:
         try:
             with self.sessions.begin() as session:
                 yield session
-        except OperationalError as exc:
+        except (OperationalError, IntegrityError, DataError) as exc:
             raise storage_error(exc) from exc
 
     def dispose(self) -> None:
@@ -80,10 +80,16 @@ def sqlite_file(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def open_database(db: str | Path) -> Database:
-    """Open (creating if needed) the database at a path or URL and bring its schema to the current head."""
+def open_database(db: str | Path, *, create: bool = True) -> Database:
+    """Open the database at a path or URL and bring its schema to the current head.
+
+    A missing SQLite file is created, unless `create` is false (reading commands must not leave an empty
+    database behind a mistyped path).
+    """
     url = make_url_for(db)
     path = sqlite_file(url)
+    if path is not None and not create and not path.exists():
+        raise StorageError(f"数据库文件不存在：{path}")
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,6 +226,11 @@ def storage_error(exc: DBAPIError) -> StorageError:
         message = "数据库文件已损坏或不是年报数据库。请从备份恢复。"
     elif "unable to open" in text:
         message = "无法打开数据库文件：路径不存在或没有访问权限。"
+    elif isinstance(exc, IntegrityError):
+        # e.g. two people importing the same agency's report at the same moment
+        message = "与其他用户同时进行的修改冲突，操作未完成。请刷新后再试。"
+    elif isinstance(exc, DataError):
+        message = "数据超出数据库允许的范围（如名称过长），操作未完成。"
     else:
         message = "数据库出错，操作未完成。"
     return StorageError(message, [detail])

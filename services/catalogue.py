@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from services.checks import check_report, errors
-from services.storage import list_reports, load_report
+from services.storage import list_reports, load_report, previous_report
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ class ReportLine:
 def report_lines(session: Session) -> list[ReportLine]:
     lines = []
     for summary in list_reports(session):
-        findings = check_report(load_report(session, summary.id), finalising=summary.status == "final")
+        report = load_report(session, summary.id)
+        findings = check_report(report, previous_report(session, report), finalising=summary.status == "final")
         n_err = len(errors(findings))
         lines.append(ReportLine(summary.id, summary.agency, summary.year, summary.format_id, summary.status,
                                 n_err, len(findings) - n_err))

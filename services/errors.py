@@ -43,6 +43,8 @@ def describe_os_error(exc: OSError) -> str:
 
     if isinstance(exc, FileNotFoundError):
         return "文件不存在"
+    if isinstance(exc, FileExistsError):
+        return "已有同名的文件（此处需要文件夹）"
     if isinstance(exc, IsADirectoryError):
         return "这是一个文件夹，不是文件"
     if isinstance(exc, PermissionError):

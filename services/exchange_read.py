@@ -16,18 +16,19 @@ from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from services.errors import ExchangeError, ValueParseError, describe_os_error
-from services.exchange_write import EXCHANGE_KIND, EXCHANGE_VERSION, FEE_PLACES, HASH_KEY, report_hash
+from services.exchange_write import EXCHANGE_KIND, EXCHANGE_VERSION, HASH_KEY, report_hash
 from services.formats import CellKey, CellKind, ReportFormat, Table, all_formats
-from services.report import Fees, Report, Status
-from services.values import CellValue, check_value, normalise_amount
+from services.report import YEAR_RANGE, Fees, Report, Status
+from services.values import CellValue, check_value, check_yuan, normalise_amount
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
-YEAR_RANGE = (1990, 2100)
 TOP_KEYS = ("kind", "version", "agency", "year", "format", "title", "signed_by", "signed_on", "status",
             "tables", "texts", "fees", "explanations", HASH_KEY)
 REQUIRED_KEYS = ("kind", "version", "agency", "year", "format", "status", "tables")
-RULE_ID = re.compile(r"[A-Z][A-Z0-9_]*(?::[a-z0-9_]+)?")
+# a rule id, optionally with the finding's detail (X_SWING:t3/new/total, TEXT_NUMBER:s1_request:收到申请)
+RULE_ID = re.compile(r"[A-Z][A-Z0-9_]*(?::[^\x00-\x1f]{1,200})?")
+MAX_NAME = 200
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -275,11 +276,11 @@ def _read_fees(r: _Reader, raw: Any) -> Fees:
     amount = obj.get("fee_amount_yuan")
     if amount is not None:
         value = r.amount(amount, "$.fees.fee_amount_yuan", "信息处理费金额（元）")
-        if value is not None and value != round(value, FEE_PLACES):
-            r.add("$.fees.fee_amount_yuan",
-                  f"信息处理费以元计最多 {FEE_PLACES} 位小数（精确到分），实际为 {amount}")
-        elif value is not None:
-            fees.amount_yuan = normalise_amount(Decimal(value))
+        if value is not None:
+            try:
+                fees.amount_yuan = normalise_amount(check_yuan(value, str(amount)))
+            except ValueParseError as exc:
+                r.add("$.fees.fee_amount_yuan", f"信息处理费：{exc}")
     return fees
 
 
@@ -359,8 +360,10 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
     if agency_obj is not None:
         r.unknown_keys(agency_obj, ("name", "code"), "$.agency")
         name = agency_obj.get("name")
-        if isinstance(name, str) and name.strip():
-            agency = name
+        if isinstance(name, str) and name.strip() and len(name.strip()) <= MAX_NAME:
+            agency = name.strip()
+        elif isinstance(name, str) and name.strip():
+            r.add("$.agency.name", f"机关名称过长（{len(name.strip())} 字，最多 {MAX_NAME} 字）")
         else:
             r.add("$.agency.name", f"应为非空字符串（机关名称），实际为{_describe(name)}")
         code = r.opt_str(agency_obj, "code", "$.agency")

@@ -19,12 +19,11 @@ from typing import Any
 from services.errors import ExchangeError, FormatFileError, ValueParseError, describe_os_error
 from services.formats import get_format
 from services.report import Report
-from services.values import CellValue, check_value, normalise_amount, to_text
+from services.values import CellValue, check_value, check_yuan, normalise_amount, to_text
 
 EXCHANGE_KIND = "nianbao-report"
 EXCHANGE_VERSION = 1
 HASH_KEY = "sha256"
-FEE_PLACES = 2
 """信息处理费 is collected in 元, exact to the fen."""
 
 
@@ -92,8 +91,11 @@ def to_exchange_dict(report: Report) -> dict[str, Any]:
     notices, fee_amount = report.fees.notices, report.fees.amount_yuan
     if notices is not None and (isinstance(notices, bool) or not isinstance(notices, int) or notices < 0):
         problems.append(f"信息处理费通知书件数应为非负整数，实际为 {notices!r}")
-    if fee_amount is not None and (fee_amount < 0 or fee_amount != round(fee_amount, FEE_PLACES)):
-        problems.append(f"信息处理费金额应为非负且最多 {FEE_PLACES} 位小数（精确到分），实际为 {fee_amount}")
+    if fee_amount is not None:
+        try:
+            check_yuan(fee_amount)
+        except ValueParseError as exc:
+            problems.append(f"信息处理费：{exc}")
     if problems:
         raise ExchangeError("无法导出报告：报告中有数据包无法容纳的内容", problems)
     return {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from services.errors import StorageError, describe_os_error
+
 APP_NAME = "Nianbao"
 APP_AUTHOR = "Nianbao"
 
@@ -29,7 +31,10 @@ def user_data_dir(override: str | Path | None = None) -> Path:
         from platformdirs import user_data_path
 
         path = user_data_path(APP_NAME, APP_AUTHOR, roaming=True)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"无法使用数据目录 {path}：{describe_os_error(exc)}") from None
     return path
 
 

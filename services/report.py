@@ -13,6 +13,8 @@ from services.formats import CellKey, ReportFormat, get_format
 from services.values import CellValue
 
 Status = Literal["draft", "final"]
+YEAR_RANGE = (1990, 2100)
+"""Report years the app accepts anywhere (files, command line, forms)."""
 AgencyKind = Literal["department", "government"]
 
 

@@ -19,10 +19,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models.base import utc_now
 from models.tables import Agency, Cell, Explanation, ReportRecord, ReportText, Revision
-from services.errors import StorageError
+from services.checks import Finding, check_report, errors, unexplained_warnings
+from services.errors import StorageError, ValueParseError
 from services.formats import CellKey, CellKind, ReportFormat, get_format
 from services.report import AgencyKind, Fees, Report, Status
-from services.values import CellValue, check_value, to_text
+from services.values import CellValue, check_value, check_yuan, to_text
 
 STATUSES: tuple[Status, ...] = ("draft", "final")
 AGENCY_KINDS: tuple[AgencyKind, ...] = ("department", "government")
@@ -130,7 +131,7 @@ def load_report(session: Session, report_id: int) -> Report:
 
 def find_report(session: Session, agency: str, year: int) -> int | None:
     """The id of an agency's report for a year, if stored."""
-    query = select(ReportRecord.id).join(Agency).where(Agency.name == agency, ReportRecord.year == year)
+    query = select(ReportRecord.id).join(Agency).where(Agency.name == agency.strip(), ReportRecord.year == year)
     return session.scalar(query)
 
 
@@ -284,14 +285,37 @@ def set_status(
     old = record.status
     if old == status:
         return record.version
+    if status == "final":
+        _refuse_unless_finalisable(session, load_report(session, report_id))
     record.status = status
     return _bump(session, record, "status", old, status, reason)
+
+
+def previous_report(session: Session, report: Report) -> Report | None:
+    """The same agency's report for the year before, for the cross-year checks."""
+    report_id = find_report(session, report.agency, report.year - 1)
+    return None if report_id is None else load_report(session, report_id)
+
+
+def finalising_findings(session: Session, report: Report) -> list[Finding]:
+    """What stands in the way of 定稿: errors and unexplained warnings, last year's report included."""
+    findings = check_report(report, previous_report(session, report), finalising=True)
+    return errors(findings) + unexplained_warnings(findings)
+
+
+def _refuse_unless_finalisable(session: Session, report: Report) -> None:
+    blocking = finalising_findings(session, report)
+    if blocking:
+        n_err = sum(1 for f in blocking if f.severity == "error")
+        raise StorageError(f"报告还有 {n_err} 个错误、{len(blocking) - n_err} 个未说明的提示，不能定稿：",
+                           [f.message for f in blocking])
 
 
 # ---------------------------------------------------------------- internals
 
 
 def _agency(session: Session, name: str, code: str | None, kind: AgencyKind | None) -> Agency:
+    name = name.strip()
     agency = session.scalar(select(Agency).where(Agency.name == name))
     if agency is None:
         agency = Agency(name=name, code=code, kind=kind)
@@ -324,7 +348,7 @@ def _fill(record: ReportRecord, report: Report) -> None:
     record.signed_by = report.signed_by
     record.signed_on = report.signed_on
     record.fee_notices = report.fees.notices
-    record.fee_amount_yuan = None if report.fees.amount_yuan is None else to_text(report.fees.amount_yuan)
+    record.fee_amount_yuan = None if report.fees.amount_yuan is None else _yuan_text(report.fees.amount_yuan)
 
 
 def _cell_rows(report_id: int, cells: Iterable[tuple[CellKey, CellValue]]) -> list[dict[str, Any]]:
@@ -425,10 +449,15 @@ def _meta_value(name: MetaField, value: str | int | Decimal | date | None) -> st
             raise StorageError("收费通知件数不能为负数")
         return value
     if name == "fee_amount_yuan" and isinstance(value, Decimal | int) and not isinstance(value, bool):
-        if value < 0:
-            raise StorageError("收费金额不能为负数")
-        return to_text(Decimal(value))
+        return _yuan_text(value)
     raise TypeError(f"{name} cannot hold {value!r}")
+
+
+def _yuan_text(value: int | Decimal) -> str:
+    try:
+        return to_text(check_yuan(value))
+    except ValueParseError as exc:
+        raise StorageError(f"信息处理费：{exc}") from None
 
 
 def _shown(value: object) -> str | None:

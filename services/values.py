@@ -78,8 +78,22 @@ def check_value(number: int | Decimal, kind: CellKind, shown: str | None = None)
     return int(value)
 
 
+YUAN_PLACES = 2
+
+
+def check_yuan(number: int | Decimal, shown: str | None = None) -> Decimal:
+    """Validate an amount in 元 (the 信息处理费): finite, not negative, exact to the fen."""
+    shown = shown if shown is not None else str(number)
+    value = check_value(number, "amount", shown)
+    if value != round(value, YUAN_PLACES):
+        raise ValueParseError(f"金额“{shown}”以元计最多 {YUAN_PLACES} 位小数（精确到分）")
+    return Decimal(value)
+
+
 def normalise_amount(value: Decimal) -> Decimal:
-    """Drop trailing zeros but never use exponent notation (Decimal('5E+2') → Decimal('500'))."""
+    """Drop trailing zeros but never use exponent notation (Decimal('5E+2') → Decimal('500')); -0 is 0."""
+    if value == 0:
+        return Decimal(0)
     value = value.normalize()
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))

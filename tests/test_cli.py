@@ -165,9 +165,95 @@ def test_export_to_a_later_kind_says_so(tmp_path: Path, sample_json_path: Path,
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_export_of_a_missing_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli("--db", tmp_path / "n.sqlite3", "export", "无此单位", "2020", "-o", tmp_path / "x.json")[0] == 2
-    assert "没有" in capsys.readouterr().err
+def test_export_of_a_missing_report(tmp_path: Path, sample_json_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "n.sqlite3"
+    assert cli("--db", db, "export", "无此单位", "2020", "-o", tmp_path / "x.json")[0] == 2
+    assert "数据库文件不存在" in capsys.readouterr().err
+    assert not db.exists()  # a mistyped --db leaves no empty database behind
+    cli("--db", db, "import", sample_json_path)
+    assert cli("--db", db, "export", "无此单位", "2020", "-o", tmp_path / "x.json")[0] == 2
+    assert "没有“无此单位”2020 年的报告" in capsys.readouterr().err
+    assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", tmp_path / "x.json")[0] == 0
+
+
+def test_export_refuses_an_impossible_year(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli("--db", tmp_path / "n.sqlite3", "export", "某局", "99999999999999999999", "-o", tmp_path / "x.json")
+    assert info.value.code == 2
+    assert "年度应为 1990–2100" in capsys.readouterr().err
+
+
+def test_an_unusable_data_folder_is_a_message_not_a_crash(tmp_path: Path, sample_json_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from main import main
+
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    assert main(["--data-dir", str(not_a_folder), "import", str(sample_json_path)]) == 2
+    assert "无法使用数据目录" in capsys.readouterr().err
+
+
+def _as_final(data: dict[str, Any]) -> dict[str, Any]:
+    from services.exchange import report_hash
+
+    data = {k: v for k, v in data.items() if k != "sha256"}
+    data["status"] = "final"
+    data["sha256"] = report_hash(data)
+    return data
+
+
+def test_a_final_file_that_fails_its_checks_is_imported_as_a_draft(tmp_path: Path, sample_json_path: Path) -> None:
+    data = json.loads(sample_json_path.read_text(encoding="utf-8"))
+    data["tables"]["t3"]["new"]["natural"] = 99
+    path = tmp_path / "final.json"
+    path.write_text(json.dumps(_as_final(data), ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "n.sqlite3"
+    code, out = cli("--db", db, "import", path)
+    assert code == 0 and "已作为草稿导入" in out
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT status FROM report").fetchall() == [("draft",)]
+    con.close()
+
+
+def test_a_clean_final_file_stays_final(tmp_path: Path) -> None:
+    report = filled_report("2021")
+    report.status = "final"
+    path = tmp_path / "final.json"
+    path.write_text(dump_exchange(report), encoding="utf-8")
+    db = tmp_path / "n.sqlite3"
+    code, out = cli("--db", db, "import", path)
+    assert code == 0 and "草稿" not in out
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT status FROM report").fetchall() == [("final",)]
+    con.close()
+
+
+def test_an_agency_name_with_stray_spaces_is_the_same_agency(tmp_path: Path, sample_json_path: Path) -> None:
+    data = json.loads(sample_json_path.read_text(encoding="utf-8"))
+    data["agency"]["name"] = " 贵阳市人民防空办公室 "
+    spaced = tmp_path / "spaced.json"
+    spaced.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "n.sqlite3"
+    assert cli("--db", db, "import", sample_json_path)[0] == 0
+    assert cli("--db", db, "import", spaced)[0] == 2
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT name FROM agency").fetchall() == [("贵阳市人民防空办公室",)]
+    con.close()
+
+
+def test_check_with_last_years_file_runs_the_cross_year_rules(tmp_path: Path) -> None:
+    last = filled_report("2021", year=2022, seed=3)
+    this = filled_report("2021", year=2023, seed=4)
+    paths = []
+    for r in (last, this):
+        paths.append(tmp_path / f"{r.year}.json")
+        paths[-1].write_text(dump_exchange(r), encoding="utf-8")
+    code, out = cli("check", paths[1], "--json", "--previous", paths[0])
+    rules = {f["rule"] for f in json.loads(out)}
+    assert code == 0 and "X_CARRY_OVER" in rules and "X_IN_FORCE" in rules
+    assert cli("check", paths[1], "--json")[1].count("X_CARRY_OVER") == 0
+    assert cli("check", paths[0], "--previous", paths[1])[0] == 2  # not last year's report
 
 
 def test_main_runs_a_command_after_global_options(tmp_path: Path, sample_json_path: Path,

@@ -28,6 +28,7 @@ from services.exchange import (
 )
 from services.formats import get_format
 from services.report import Fees, Report, empty_report
+from services.values import to_text
 
 Data = dict[str, Any]
 
@@ -385,7 +386,7 @@ BAD_DATA: list[tuple[str, Callable[[Data], None], str]] = [
     ("fee notices float", _set("fees.fee_notices", Decimal("1.0")),
      "$.fees.fee_notices：件数应为非负整数，实际为小数 1.0"),
     ("fee with three decimals", _set("fees.fee_amount_yuan", "1.234"),
-     "$.fees.fee_amount_yuan：信息处理费以元计最多 2 位小数"),
+     "$.fees.fee_amount_yuan：信息处理费：金额“1.234”以元计最多 2 位小数"),
     ("negative fee", _set("fees.fee_amount_yuan", -5),
      "$.fees.fee_amount_yuan：金额“-5”不能为负数"),
     ("unknown fee key", _set("fees.fee_yuan", 1),
@@ -504,3 +505,26 @@ def test_unreadable_file_is_a_domain_error(tmp_path: Path, make: str) -> None:
         os.mkdir(path)
     with pytest.raises(ExchangeError, match="无法读取文件"):
         read_exchange(path)
+
+
+def test_explanations_of_single_findings_travel_in_the_file() -> None:
+    from services.checks import check_report
+    from tests.factories import filled_report
+
+    report = filled_report("2021")
+    report.texts["s1_request"] = "本年度共收到政府信息公开申请99999件。"
+    [finding] = [f for f in check_report(report) if f.rule == "TEXT_NUMBER"]
+    report.explanations[finding.key] = "含线下当面咨询，未计入申请。"
+    report.explanations["X_SWING:t3/new/total"] = "专项整治。"
+    back = parse_exchange(dump_exchange(report))
+    assert back == report
+    assert [f.explained for f in check_report(back) if f.rule == "TEXT_NUMBER"] == [True]
+
+
+def test_minus_zero_amount_reads_as_zero() -> None:
+    from tests.factories import filled_report
+
+    data = json.loads(dump_exchange(filled_report("2021")))
+    data["tables"]["t2"]["fees"]["amount"] = "-0"
+    report = parse_exchange(json.dumps(data, ensure_ascii=False))
+    assert to_text(report.cells[("t2", "fees", "amount")]) == "0"

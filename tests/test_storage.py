@@ -18,6 +18,7 @@ from models import Cell, Database, Revision, make_url_for, open_database
 from services import storage
 from services.errors import StorageError, ValueParseError
 from services.report import Fees, Report, empty_report
+from tests.factories import filled_report
 
 AGENCY = "贵阳市人民防空办公室"
 NATURAL = ("t3", "new", "natural")
@@ -246,28 +247,46 @@ def test_a_writer_committing_between_check_and_write_is_caught_by_the_version_co
 def test_texts_explanations_fields_and_status_are_versioned_edits(db: Database) -> None:
     report_id = save(db, sample_report("2021"))
     with db.transaction() as session:
-        v = storage.set_text(session, report_id, "s5_problems", "一是……\n二是……", 1)
+        v = storage.set_text(session, report_id, "s5_problems", "一是公开意识仍需加强……\n二是平台栏目更新不够及时……", 1)
         v = storage.set_explanation(session, report_id, "T3_ZERO", "本年度未收到申请。", v)
         v = storage.set_explanation(session, report_id, "SIGN_DATE", None, v)
         v = storage.set_field(session, report_id, "signed_on", date(2023, 1, 31), v)
         v = storage.set_field(session, report_id, "fee_amount_yuan", Decimal("0.50"), v)
-        v = storage.set_status(session, report_id, "final", "主要负责人已审签", v)
-    assert v == 7
+    assert v == 6
     reloaded = load(db, report_id)
-    assert reloaded.texts["s5_problems"] == "一是……\n二是……"
+    assert reloaded.texts["s5_problems"] == "一是公开意识仍需加强……\n二是平台栏目更新不够及时……"
     assert reloaded.explanations == {"T3_ZERO": "本年度未收到申请。"}
     assert reloaded.signed_on == date(2023, 1, 31)
     assert reloaded.fees.amount_yuan == Decimal("0.5")
-    assert reloaded.status == "final"
     assert [(r.what, r.old, r.new) for r in log(db, report_id)[1:]] == [
-        ("text s5_problems", "", "一是……\n二是……"),
+        ("text s5_problems", "", "一是公开意识仍需加强……\n二是平台栏目更新不够及时……"),
         ("explanation T3_ZERO", None, "本年度未收到申请。"),
         ("explanation SIGN_DATE", "因机构改革，延期至\n1月20日印发。", None),
         ("signed_on", "2023-01-20", "2023-01-31"),
         ("fee_amount_yuan", "1200.05", "0.5"),
-        ("status", "draft", "final"),
     ]
-    assert log(db, report_id)[-1].reason == "主要负责人已审签"
+
+
+def test_final_is_refused_while_a_check_fails_and_logged_when_it_passes(db: Database) -> None:
+    broken = save(db, sample_report("2021"))
+    with db.transaction() as session, pytest.raises(StorageError, match="不能定稿") as info:
+        storage.set_status(session, broken, "final", "主要负责人已审签", 1)
+    assert any("表三“自然人”列" in p for p in info.value.problems)
+    assert load(db, broken).status == "draft"
+
+    clean = save(db, filled_report("2021", agency="某县财政局"))
+    with db.transaction() as session:
+        v = storage.set_status(session, clean, "final", "主要负责人已审签", 1)
+    assert v == 2 and load(db, clean).status == "final"
+    assert [(r.what, r.old, r.new, r.reason) for r in log(db, clean)[1:]] == [
+        ("status", "draft", "final", "主要负责人已审签")]
+
+
+@pytest.mark.parametrize("amount", [Decimal("12.345"), Decimal("NaN"), Decimal(-1)])
+def test_a_fee_amount_not_exact_to_the_fen_is_refused(db: Database, amount: Decimal) -> None:
+    report_id = save(db, sample_report("2021"))
+    with db.transaction() as session, pytest.raises(StorageError, match="信息处理费"):
+        storage.set_field(session, report_id, "fee_amount_yuan", amount, 1)
 
 
 def test_delete_removes_the_report_and_keeps_its_log(db: Database) -> None:
@@ -304,8 +323,10 @@ def test_every_connection_has_foreign_keys_wal_and_full_sync(db: Database) -> No
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:
-    with pytest.raises(IntegrityError), db.transaction() as session:
+    with pytest.raises(StorageError, match="冲突") as info, db.transaction() as session:
         session.add(Cell(report_id=12345, table_key="t3", row_key="new", col_key="natural", value="1"))
+    assert isinstance(info.value.__cause__, IntegrityError)
+    assert "FOREIGN KEY" in info.value.problems[0]
 
 
 def test_a_locked_database_becomes_a_chinese_storage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

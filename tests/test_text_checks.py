@@ -121,6 +121,9 @@ def test_text_number_can_be_explained() -> None:
     ("办理行政许可120件。", {("t2", "licensing", "decisions"): 121}, True),
     ("我局有行政许可事项3项。", {("t2", "licensing", "decisions"): 0}, False),
     ("本年度未发生行政复议和行政诉讼。", {}, False),
+    ("其中行政复议后起诉1件。", {("t4", "review", "total"): 0}, False),
+    ("全年共收到行政许可申请356件。", {("t3", "new", "total"): 2, ("t2", "licensing", "decisions"): 356}, False),
+    ("全年共收到行政许可申请356件。", {("t3", "new", "total"): 2, ("t2", "licensing", "decisions"): 300}, True),
 ])
 def test_text_number_phrases(text: str, cells: dict[CellKey, int], fires: bool) -> None:
     report = report_2021(s1_request=text)

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from services.errors import NianbaoError
 from ui.error_dialog import ErrorDialog
 
 
@@ -47,8 +48,17 @@ def run_app(argv: Sequence[str]) -> int:
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("年报")
     _install_translations(app)
-    _install_excepthook(str(user_data_dir(args.data_dir) / "nianbao.log"))
-    db = open_database(args.db or str(default_database_path(args.data_dir)))
+    try:
+        log_dir = user_data_dir(args.data_dir)
+    except NianbaoError as exc:
+        QMessageBox.critical(None, "无法启动", str(exc))
+        return 2
+    _install_excepthook(str(log_dir / "nianbao.log"))
+    try:
+        db = open_database(args.db or str(default_database_path(args.data_dir)))
+    except NianbaoError as exc:
+        QMessageBox.critical(None, "无法打开数据库", str(exc))
+        return 2
     window = MainWindow(db)
     window.show()
     code = app.exec()
