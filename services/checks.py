@@ -423,6 +423,8 @@ def _explanation(report: Report, key: str, rule: str) -> str | None:
 def check_report(report: Report, previous: Report | None = None, *,
                  finalising: bool = False) -> list[Finding]:
     """Every finding on the report: errors first (catalogue order), then warnings with their explanations."""
+    if previous is not None and previous.year != report.year - 1:
+        raise ValueError(f"previous is the {previous.year} report, not the one for {report.year - 1}")
     fmt = _format_of(report)
     plan = _plan(fmt)
     findings = list(_format_year(report, fmt))

@@ -593,3 +593,11 @@ def test_check_is_pure(full_2021: Report) -> None:
     check_report(report, _previous_of(full_2021), finalising=True)
     identity_results(report)
     assert report == before
+
+
+def test_previous_must_be_last_years_report() -> None:
+    from tests.factories import filled_report
+
+    report = filled_report("2021", year=2023)
+    with pytest.raises(ValueError, match="2022"):
+        check_report(report, filled_report("2021", year=2021))
