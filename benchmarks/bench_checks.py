@@ -27,9 +27,7 @@ from services.checks import check_report
 from services.exchange import read_exchange, write_exchange
 from services.storage import save_report
 from services.values import to_text
-from tests.factories import filled_report
-
-SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "guiyang-rfb-2020.json"
+from tests.factories import SAMPLE, filled_report
 
 
 def median_seconds(fn: Callable[[], object], repeat: int, number: int) -> float:

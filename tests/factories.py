@@ -5,9 +5,18 @@ from __future__ import annotations
 import random
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from services.checks import recompute_totals
+from services.exchange import read_exchange
 from services.report import Report, empty_report
+
+SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "guiyang-rfb-2020.json"
+
+
+def sample_report() -> Report:
+    """The real published report of ../shared/samples (2019 format, year 2020), as read by the app."""
+    return read_exchange(SAMPLE)
 
 
 def filled_report(format_id: str = "2021", year: int | None = None, agency: str = "某某市某某局",

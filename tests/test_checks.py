@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,34 +17,17 @@ from services.checks import (
     recompute_totals,
     unexplained_warnings,
 )
-from services.formats import CellKey, get_format
+from services.formats import CellKey
 from services.report import Fees, Report, empty_report
+from tests.factories import sample_report
 
-SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "guiyang-rfb-2020.json"
 IDENTITY_RULES = {"T3_BALANCE", "T3_HANDLED_SUM", "T3_ROW_TOTAL", "T4_ROW_TOTAL"}
 PARTY_COLUMNS = ("natural", "business", "research", "ngo", "legal", "other_org")
 
 
 def load_sample() -> Report:
-    """The exchange-format sample as a Report (a local reader: services.exchange is not used here)."""
-    data: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    fmt = get_format(data["format"])
-    cells: dict[CellKey, int | Decimal] = {}
-    for table, rows in data["tables"].items():
-        for row, cols in rows.items():
-            for col, value in cols.items():
-                spec = fmt.cell_spec((table, row, col))
-                assert spec is not None, (table, row, col)
-                cells[(table, row, col)] = Decimal(str(value)) if spec.kind == "amount" else int(value)
-    fees = data.get("fees") or {}
-    return Report(
-        agency=data["agency"]["name"], year=data["year"], format_id=data["format"],
-        agency_code=data["agency"].get("code"), title=data.get("title"), signed_by=data.get("signed_by"),
-        signed_on=date.fromisoformat(data["signed_on"]) if data.get("signed_on") else None,
-        cells=cells, texts=dict(data["texts"]), explanations=dict(data.get("explanations") or {}),
-        fees=Fees(fees.get("fee_notices"),
-                  None if fees.get("fee_amount_yuan") is None else Decimal(str(fees["fee_amount_yuan"]))),
-    )
+    """The exchange-format sample as a Report."""
+    return sample_report()
 
 
 def filled_2021() -> Report:

@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from services.checks import Finding, can_finalise, check_report
-from services.formats import CellKey, get_format
+from services.formats import CellKey
 from services.report import Fees, Report, empty_report
 from services.text_checks import similarity
+from tests.factories import sample_report
 
-SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "guiyang-rfb-2020.json"
 S1_KEYS = ("s1_active", "s1_request", "s1_management", "s1_platform", "s1_oversight")
 
 
 def load_sample() -> Report:
-    """The exchange-format sample as a Report, dated inside the reporting window so it checks clean."""
-    data: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    fmt = get_format(data["format"])
-    cells: dict[CellKey, int | Decimal] = {}
-    for table, rows in data["tables"].items():
-        for row, cols in rows.items():
-            for col, value in cols.items():
-                spec = fmt.cell_spec((table, row, col))
-                assert spec is not None
-                cells[(table, row, col)] = Decimal(str(value)) if spec.kind == "amount" else int(value)
-    return Report(agency=data["agency"]["name"], year=data["year"], format_id=data["format"],
-                  signed_on=date(2021, 1, 15), cells=cells, texts=dict(data["texts"]),
-                  explanations=dict(data["explanations"]))
+    """The sample, dated inside the reporting window so it checks clean."""
+    report = sample_report()
+    report.signed_on = date(2021, 1, 15)
+    return report
 
 
 def report_2021(**texts: str) -> Report:
