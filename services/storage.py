@@ -7,7 +7,7 @@ someone else changed the report in between, and the edit is refused. Every chang
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -196,23 +196,46 @@ def set_cell(
     reason: str | None = None,
 ) -> int:
     """Set (or with None, clear) one cell; returns the new version. Raises ValueParseError for a bad value."""
+    return set_cells(session, report_id, {key: value}, expected_version, reason)
+
+
+def set_cells(
+    session: Session,
+    report_id: int,
+    changes: Mapping[CellKey, CellValue | None],
+    expected_version: int,
+    reason: str | None = None,
+) -> int:
+    """Set several cells as one edit (a pasted block, a value and the totals it moves): one version step,
+    one log line per changed cell. Validates everything before writing anything."""
     record = _locked(session, report_id, expected_version)
     fmt = get_format(record.format_id)
-    spec = fmt.cell_spec(key)
-    if spec is None:
-        raise StorageError(f"{fmt.id} 格式中没有单元格 {'.'.join(key)}")
-    new = None if value is None else to_text(check_value(value, spec.kind))
-    cell = session.get(Cell, (report_id, *key))
-    old = cell.value if cell is not None else None
-    if old == new:
+    wanted: dict[CellKey, str | None] = {}
+    for key, value in changes.items():
+        spec = fmt.cell_spec(key)
+        if spec is None:
+            raise StorageError(f"{fmt.id} 格式中没有单元格 {'.'.join(key)}")
+        wanted[key] = None if value is None else to_text(check_value(value, spec.kind))
+    logged: list[tuple[str, str | None, str | None]] = []
+    for key, new in wanted.items():
+        cell = session.get(Cell, (report_id, *key))
+        old = cell.value if cell is not None else None
+        if old == new:
+            continue
+        if cell is None:
+            session.add(Cell(report_id=report_id, table_key=key[0], row_key=key[1], col_key=key[2], value=new))
+        elif new is None:
+            session.delete(cell)
+        else:
+            cell.value = new
+        logged.append((f"cell {'.'.join(key)}", old, new))
+    if not logged:
         return record.version
-    if cell is None:
-        session.add(Cell(report_id=report_id, table_key=key[0], row_key=key[1], col_key=key[2], value=new))
-    elif new is None:
-        session.delete(cell)
-    else:
-        cell.value = new
-    return _bump(session, record, f"cell {'.'.join(key)}", old, new, reason)
+    record.updated_at = utc_now()
+    _flush_versioned(session)
+    for what, old, new in logged:
+        _log(session, record, what, old, new, reason)
+    return record.version
 
 
 def set_text(
