@@ -232,15 +232,22 @@ def identity_results(report: Report) -> list[IdentityResult]:
     return results
 
 
-def recompute_totals(report: Report) -> dict[CellKey, CellValue]:
-    """Fill every cell a `computes` rule defines from its parts; return the cells whose value changed."""
+def recompute_totals(report: Report, changed: Iterable[CellKey] | None = None) -> dict[CellKey, CellValue]:
+    """Fill computed cells from their parts; return the cells whose value changed.
+
+    With `changed`, only the totals that depend (directly or through other totals) on those cells are
+    recomputed: an imported report keeps its published totals elsewhere until the clerk accepts them.
+    """
     plan = _plan(_format_of(report))
     cells = report.cells
+    dirty = None if changed is None else set(changed)
     before = {inst.left[0]: cells.get(inst.left[0]) for inst in plan.computing}
     # Totals may feed other totals (the grand total of t3 is both a row and a column total): settle them.
     for _ in range(len(plan.fmt.rules) + 1):
         moved = False
         for inst in plan.computing:
+            if dirty is not None and dirty.isdisjoint(inst.right):
+                continue
             target = inst.left[0]
             total = _safe_sum(cells, inst.right)
             if plan.kinds[target] == "amount":
@@ -249,6 +256,8 @@ def recompute_totals(report: Report) -> dict[CellKey, CellValue]:
             if current != total or type(current) is not type(total):
                 cells[target] = total
                 moved = True
+                if dirty is not None:
+                    dirty.add(target)
         if not moved:
             break
     return {key: cells[key] for key, old in before.items()
