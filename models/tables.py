@@ -53,6 +53,10 @@ class ReportRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     version: Mapped[int] = mapped_column(Integer)
+    error_count: Mapped[int | None] = mapped_column(Integer)
+    """Errors of the last stored check (derived, so no version step); NULL until checked once."""
+    warning_count: Mapped[int | None] = mapped_column(Integer)
+    """Warnings, explained or not, of the last stored check."""
 
     agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 

@@ -1,13 +1,22 @@
-"""What the navigator lists: every stored report with its status and the number of findings."""
+"""What the navigator lists: every stored report with its status and the numbers of findings.
+
+The numbers are stored with the report (storage.set_counts) whenever it is checked, so listing 1,000 reports
+reads one query instead of checking each. Reports never checked since the counts were added (an upgraded
+database, a report saved by older code) are checked once, on the first listing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.tables import Agency, ReportRecord
 from services.checks import check_report, errors
-from services.storage import list_reports, load_report, previous_report
+from services.report import Report
+from services.storage import find_report, list_reports, load_report, previous_report, set_counts
 
 
 @dataclass(frozen=True)
@@ -22,11 +31,50 @@ class ReportLine:
 
 
 def report_lines(session: Session) -> list[ReportLine]:
-    lines = []
-    for summary in list_reports(session):
-        report = load_report(session, summary.id)
-        findings = check_report(report, previous_report(session, report), finalising=summary.status == "final")
-        n_err = len(errors(findings))
-        lines.append(ReportLine(summary.id, summary.agency, summary.year, summary.format_id, summary.status,
-                                n_err, len(findings) - n_err))
-    return lines
+    """Every stored report with its stored counts; only reports without counts are checked (and stored)."""
+    summaries = list_reports(session)
+    if any(s.errors is None or s.warnings is None for s in summaries):
+        refresh_counts(session)
+        summaries = list_reports(session)
+    return [
+        ReportLine(s.id, s.agency, s.year, s.format_id, s.status, s.errors or 0, s.warnings or 0)
+        for s in summaries
+    ]
+
+
+def count_findings(session: Session, report: Report) -> tuple[int, int]:
+    """(errors, warnings) of a report, checked against the same agency's report of the year before."""
+    findings = check_report(report, previous_report(session, report), finalising=report.status == "final")
+    n_err = len(errors(findings))
+    return n_err, len(findings) - n_err
+
+
+def refresh_counts(session: Session, report_ids: Iterable[int] | None = None) -> int:
+    """Check the given reports (None: every report without stored counts) and store their counts.
+
+    Returns how many reports were checked.
+    """
+    if report_ids is None:
+        query = select(ReportRecord.id).where(
+            (ReportRecord.error_count.is_(None)) | (ReportRecord.warning_count.is_(None))
+        )
+        ids = list(session.scalars(query.order_by(ReportRecord.id)))
+    else:
+        ids = list(dict.fromkeys(report_ids))
+    for report_id in ids:
+        set_counts(session, report_id, *count_findings(session, load_report(session, report_id)))
+    return len(ids)
+
+
+def refresh_counts_after_save(session: Session, report_id: int) -> int:
+    """Store the counts of a report just saved, and of the same agency's next-year report whose cross-year
+    checks read it. Returns how many reports were checked."""
+    row = session.execute(
+        select(Agency.name, ReportRecord.year).join(Agency).where(ReportRecord.id == report_id)
+    ).one_or_none()
+    ids = [report_id]
+    if row is not None:
+        following = find_report(session, row.name, row.year + 1)
+        if following is not None:
+            ids.append(following)
+    return refresh_counts(session, ids)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from services.catalogue import refresh_counts_after_save
 from services.checks import Finding
 from services.report import Report
 from services.storage import finalising_findings, save_report
@@ -26,11 +27,14 @@ class ImportResult:
 
 
 def import_report(session: Session, report: Report, *, replace: bool = False) -> ImportResult:
-    """Store a report read from a file; a 'final' one that fails its checks is kept as a draft."""
+    """Store a report read from a file, with its check counts; a 'final' one that fails its checks is kept as
+    a draft."""
     demoted: tuple[Finding, ...] = ()
     if report.status == "final":
         demoted = tuple(finalising_findings(session, report))
         if demoted:
             report = report.copy()
             report.status = "draft"
-    return ImportResult(save_report(session, report, replace=replace), report, demoted)
+    report_id = save_report(session, report, replace=replace)
+    refresh_counts_after_save(session, report_id)
+    return ImportResult(report_id, report, demoted)

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -41,6 +42,9 @@ class ReportSummary:
     version: int
     agency_code: str | None = None
     updated_at: datetime | None = None
+    errors: int | None = None
+    """Stored by the last check (set_counts); None when the report has not been checked since."""
+    warnings: int | None = None
 
 
 @dataclass(frozen=True)
@@ -152,14 +156,37 @@ def list_reports(session: Session) -> list[ReportSummary]:
             ReportRecord.version,
             Agency.code,
             ReportRecord.updated_at,
+            ReportRecord.error_count,
+            ReportRecord.warning_count,
         )
         .join(Agency)
         .order_by(Agency.name, ReportRecord.year)
     )
     return [
-        ReportSummary(id_, name, year, fmt, _status(status), version, code, updated)
-        for id_, name, year, fmt, status, version, code, updated in session.execute(query)
+        ReportSummary(id_, name, year, fmt, _status(status), version, code, updated, n_err, n_warn)
+        for id_, name, year, fmt, status, version, code, updated, n_err, n_warn in session.execute(query)
     ]
+
+
+def set_counts(session: Session, report_id: int, errors: int, warnings: int) -> None:
+    """Store the numbers of errors and warnings of the report's latest check.
+
+    Derived data, like a cache: no version step (an open editor's lock stays valid) and no revision log.
+    """
+    if errors < 0 or warnings < 0:
+        raise ValueError(f"counts cannot be negative: {errors}, {warnings}")
+    # A WHERE-UPDATE, not an attribute change: the mapper would bump `version` on a flushed object.
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(ReportRecord)
+            .where(ReportRecord.id == report_id)
+            .values(error_count=errors, warning_count=warnings)
+            .execution_options(synchronize_session="evaluate"),
+        ),
+    )
+    if result.rowcount == 0:
+        raise StorageError("报告不存在（可能已被其他人删除）。")
 
 
 def delete_report(
@@ -312,6 +339,13 @@ def set_status(
         _refuse_unless_finalisable(session, load_report(session, report_id))
     record.status = status
     return _bump(session, record, "status", old, status, reason)
+
+
+def log_report_change(
+    session: Session, report_id: int, what: str, old: str | None, new: str | None, reason: str | None = None
+) -> int:
+    """Record a change made to a report from outside it (its agency renamed): a version step and a log line."""
+    return _bump(session, _record(session, report_id), what, old, new, reason)
 
 
 def previous_report(session: Session, report: Report) -> Report | None:

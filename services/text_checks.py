@@ -211,6 +211,8 @@ def repeat_text_issues(report: Report, previous: Report, fmt: ReportFormat,
     if limit is None:
         return
     for key, name in names.items():
+        if key == fmt.preamble.key:
+            continue  # the 引言 is customary boilerplate, the same every year by design
         now, before = report.texts.get(key, ""), previous.texts.get(key, "")
         if len(_SPACE.sub("", now)) < REPEAT_MIN_CHARS or len(_SPACE.sub("", before)) < REPEAT_MIN_CHARS:
             continue

@@ -41,7 +41,7 @@ def backups(path: Path) -> list[Path]:
 
 
 def test_there_is_one_linear_head() -> None:
-    assert head_revision() == "0001"
+    assert head_revision() == "0002"
 
 
 def test_a_new_database_is_created_at_head(tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_a_new_database_is_created_at_head(tmp_path: Path) -> None:
         assert db.backup_path is None
     finally:
         db.dispose()
-    assert stored_revisions(path) == ["0001"]
+    assert stored_revisions(path) == ["0002"]
     assert backups(path) == []
 
 
@@ -75,9 +75,9 @@ def test_the_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
         engine.dispose()
 
 
-def test_a_database_migrated_to_0001_opens_at_head_without_a_backup(tmp_path: Path) -> None:
+def test_a_database_migrated_to_head_opens_without_a_backup(tmp_path: Path) -> None:
     path = tmp_path / "nianbao.sqlite3"
-    command.upgrade(config_for(path), "0001")
+    command.upgrade(config_for(path), "head")
     db = open_database(path)
     try:
         assert current_revision(db.engine) == head_revision()
@@ -88,6 +88,25 @@ def test_a_database_migrated_to_0001_opens_at_head_without_a_backup(tmp_path: Pa
     finally:
         db.dispose()
     assert backups(path) == []
+
+
+def test_a_database_at_0001_is_backed_up_then_upgraded_and_stores_counts(tmp_path: Path) -> None:
+    path = tmp_path / "nianbao.sqlite3"
+    command.upgrade(config_for(path), "0001")
+    db = open_database(path)
+    try:
+        assert current_revision(db.engine) == head_revision()
+        with db.transaction() as session:
+            report_id = storage.save_report(session, empty_report("某县教育局", 2022))
+            storage.set_counts(session, report_id, 1, 2)
+        with db.transaction() as session:
+            [summary] = storage.list_reports(session)
+            assert (summary.errors, summary.warnings) == (1, 2)
+    finally:
+        db.dispose()
+    [backup] = backups(path)
+    assert backup.name.startswith("nianbao.sqlite3.bak-0001-")
+    assert stored_revisions(backup) == ["0001"]
 
 
 def test_a_database_behind_head_is_copied_aside_then_upgraded(tmp_path: Path) -> None:
@@ -158,7 +177,7 @@ def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     command.upgrade(config, "head")
-    assert stored_revisions(path) == ["0001"]
+    assert stored_revisions(path) == ["0002"]
 
 
 def test_the_schema_and_migrations_render_for_postgresql() -> None:
@@ -179,3 +198,59 @@ def test_the_schema_and_migrations_render_for_postgresql() -> None:
     assert "ON DELETE CASCADE" in script
     assert "PRAGMA" not in script
     assert "INSERT INTO alembic_version (version_num) VALUES ('0001')" in script
+    assert "ALTER TABLE report ADD COLUMN error_count INTEGER" in script
+    assert "UPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001'" in script
+
+
+def report_columns(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as conn:
+        return [row[1] for row in conn.execute("PRAGMA table_info(report)")]
+
+
+def test_0002_adds_empty_check_counts_to_existing_reports(tmp_path: Path) -> None:
+    path = tmp_path / "nianbao.sqlite3"
+    config = config_for(path)
+    command.upgrade(config, "0001")
+    assert "error_count" not in report_columns(path)
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("INSERT INTO agency (id, name) VALUES (1, '某县教育局')")
+        conn.execute(
+            "INSERT INTO report (id, agency_id, year, format_id, status, created_at, updated_at, version)"
+            " VALUES (1, 1, 2022, '2021', 'draft', '2023-01-05 08:00:00', '2023-01-05 08:00:00', 3)"
+        )
+        conn.execute("INSERT INTO cell VALUES (1, 't3', 'new', 'natural', '6')")
+    command.upgrade(config, "0002")
+    assert report_columns(path)[-2:] == ["error_count", "warning_count"]
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT version, error_count, warning_count FROM report").fetchall() == [(3, None, None)]
+        assert conn.execute("SELECT value FROM cell").fetchall() == [("6",)]
+
+
+def test_downgrading_0002_drops_the_counts_in_place_and_keeps_every_cell(tmp_path: Path) -> None:
+    # Through the app's own connection: foreign_keys=ON, so a table copy would cascade-delete the cells.
+    path = tmp_path / "nianbao.sqlite3"
+    db = open_database(path)
+    try:
+        with db.transaction() as session:
+            report_id = storage.save_report(session, empty_report("某县教育局", 2022))
+            storage.set_counts(session, report_id, 2, 5)
+        with db.engine.begin() as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0001")
+    finally:
+        db.dispose()
+    assert stored_revisions(path) == ["0001"]
+    assert "error_count" not in report_columns(path)
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT count(*) FROM cell").fetchone() == (len(empty_report("某县教育局", 2022).cells),)
+        assert conn.execute("SELECT count(*) FROM report_text").fetchone()[0] > 0
+
+    reopened = open_database(path)  # and back up to head, the counts empty again
+    try:
+        with reopened.transaction() as session:
+            [summary] = storage.list_reports(session)
+            assert (summary.errors, summary.warnings) == (None, None)
+            assert storage.load_report(session, report_id) == empty_report("某县教育局", 2022)
+    finally:
+        reopened.dispose()

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from models.database import current_revision, head_revision, open_database
-from services.storage import find_report, load_report
+from services.catalogue import count_findings, report_lines
+from services.storage import find_report, list_reports, load_report
 from tests.fixtures.make_schema_fixture import fixture_reports
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.sqlite3"))
@@ -16,6 +17,10 @@ FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("schema-*.sqlite3"))
 
 def test_there_is_a_fixture_for_the_current_schema() -> None:
     assert f"schema-{head_revision()}.sqlite3" in {p.name for p in FIXTURES}
+
+
+def test_every_released_schema_keeps_its_fixture() -> None:
+    assert {"schema-0001.sqlite3", "schema-0002.sqlite3"} <= {p.name for p in FIXTURES}
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
@@ -34,3 +39,26 @@ def test_fixture_database_upgrades_and_keeps_its_reports(tmp_path: Path, fixture
         db.dispose()
     if fixture.stem != f"schema-{head_revision()}":
         assert db.backup_path is not None and db.backup_path.exists()
+        assert db.backup_path.name.startswith(f"nianbao.sqlite3.bak-{fixture.stem.removeprefix('schema-')}-")
+    else:
+        assert db.backup_path is None
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_fixture_reports_get_their_check_counts_on_first_listing(tmp_path: Path, fixture: Path) -> None:
+    path = tmp_path / "nianbao.sqlite3"
+    shutil.copy(fixture, path)
+    db = open_database(path)
+    try:
+        with db.transaction() as session:
+            summaries = list_reports(session)
+            assert len(summaries) == len(fixture_reports())
+            assert all(s.errors is None and s.warnings is None for s in summaries)
+        with db.transaction() as session:
+            lines = {(line.agency, line.year): (line.errors, line.warnings) for line in report_lines(session)}
+        with db.transaction() as session:
+            stored = {(s.agency, s.year): (s.errors, s.warnings) for s in list_reports(session)}
+            expected = {(r.agency, r.year): count_findings(session, r) for r in fixture_reports()}
+    finally:
+        db.dispose()
+    assert lines == stored == expected

@@ -365,3 +365,131 @@ def test_make_url_for_keeps_urls_and_makes_paths_absolute(tmp_path: Path, monkey
     assert (local.get_backend_name(), local.database) == ("sqlite", str(tmp_path / "nianbao.sqlite3"))
     with pytest.raises(StorageError):
         make_url_for("not a url://")
+
+
+# ---------------------------------------------------------------- stored check counts
+
+
+def counts(db: Database) -> dict[int, tuple[int | None, int | None]]:
+    with db.transaction() as session:
+        return {s.id: (s.errors, s.warnings) for s in storage.list_reports(session)}
+
+
+def test_set_counts_stores_them_without_a_version_step_or_a_log_line(db: Database) -> None:
+    report_id = save(db, sample_report())
+    assert counts(db) == {report_id: (None, None)}
+    with db.transaction() as session:
+        storage.set_counts(session, report_id, 2, 7)
+    assert counts(db) == {report_id: (2, 7)}
+    assert version(db, report_id) == 1
+    assert [entry.what for entry in log(db, report_id)] == ["report"]
+    # an editor holding version 1 still writes
+    with db.transaction() as session:
+        assert storage.set_cell(session, report_id, NATURAL, 5, 1) == 2
+
+
+def test_set_counts_on_a_loaded_record_does_not_bump_its_version_on_flush(db: Database) -> None:
+    report_id = save(db, sample_report())
+    with db.transaction() as session:
+        assert storage.report_version(session, report_id) == 1  # the record is now in the identity map
+        storage.set_counts(session, report_id, 0, 1)
+        session.flush()
+        assert storage.report_version(session, report_id) == 1
+    assert counts(db) == {report_id: (0, 1)}
+
+
+def test_set_counts_refuses_a_missing_report_and_negative_numbers(db: Database) -> None:
+    report_id = save(db, sample_report())
+    with db.transaction() as session, pytest.raises(StorageError, match="不存在"):
+        storage.set_counts(session, report_id + 1, 0, 0)
+    with db.transaction() as session, pytest.raises(ValueError, match="negative"):
+        storage.set_counts(session, report_id, -1, 0)
+
+
+def test_report_lines_read_the_stored_counts_without_checking(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services import catalogue
+
+    first = save(db, sample_report())
+    second = save(db, sample_report("2021"))
+    with db.transaction() as session:
+        storage.set_counts(session, first, 11, 22)
+        storage.set_counts(session, second, 0, 3)
+
+    def no_checks(*_args: object, **_kwargs: object) -> list[object]:
+        raise AssertionError("report_lines checked a report that has stored counts")
+
+    monkeypatch.setattr(catalogue, "check_report", no_checks)
+    with db.transaction() as session:
+        lines = catalogue.report_lines(session)
+    assert [(line.report_id, line.year, line.errors, line.warnings) for line in lines] == [
+        (first, 2020, 11, 22), (second, 2022, 0, 3),
+    ]
+
+
+def test_report_lines_check_and_store_only_the_reports_without_counts(db: Database) -> None:
+    from services import catalogue
+
+    first = save(db, sample_report())
+    second = save(db, filled_report("2021", agency="某县教育局"))
+    with db.transaction() as session:
+        storage.set_counts(session, first, 11, 22)
+        expected = catalogue.count_findings(session, storage.load_report(session, second))
+    with db.transaction() as session:
+        lines = {line.report_id: (line.errors, line.warnings) for line in catalogue.report_lines(session)}
+    assert lines == {first: (11, 22), second: expected}
+    assert counts(db) == lines
+
+
+def test_refresh_counts_checks_the_given_reports_or_those_without_counts(db: Database) -> None:
+    from services.catalogue import count_findings, refresh_counts
+
+    broken = sample_report()
+    broken.set("t3", "new", "natural", 999)  # the totals of t3 no longer agree: errors
+    first = save(db, broken)
+    second = save(db, filled_report("2021", agency="某县教育局"))
+    with db.transaction() as session:
+        assert refresh_counts(session, [second]) == 1
+    stored = counts(db)
+    assert stored[first] == (None, None)
+    with db.transaction() as session:
+        assert stored[second] == count_findings(session, storage.load_report(session, second))
+        assert refresh_counts(session) == 1
+        assert refresh_counts(session) == 0
+    errors_of_first = counts(db)[first][0]
+    assert errors_of_first is not None and errors_of_first > 0
+
+
+def test_counts_use_last_years_report(db: Database) -> None:
+    from services.catalogue import count_findings, refresh_counts
+    from services.checks import check_report
+
+    last = filled_report("2021", year=2022, agency="某县教育局", seed=3)
+    this = filled_report("2021", year=2023, agency="某县教育局", seed=4)
+    assert len(check_report(this, last)) > len(check_report(this))  # the carry-over and swing warnings
+    save(db, last)
+    this_id = save(db, this)
+    with db.transaction() as session:
+        refresh_counts(session, [this_id])
+        assert count_findings(session, this) == (0, len(check_report(this, last)))
+    assert counts(db)[this_id] == (0, len(check_report(this, last)))
+
+
+def test_import_report_stores_the_counts_of_what_it_saved_and_of_next_year(db: Database) -> None:
+    from services.checks import check_report
+    from services.importing import import_report
+
+    this = filled_report("2021", year=2023, agency="某县教育局", seed=4)
+    with db.transaction() as session:
+        this_id = import_report(session, this).report_id
+    assert counts(db) == {this_id: (0, len(check_report(this)))}
+
+    last = filled_report("2021", year=2022, agency="某县教育局", seed=3)
+    last.status = "final"  # clean, so it stays final and is counted as a final report is checked
+    with db.transaction() as session:
+        result = import_report(session, last)
+    assert result.demoted == ()
+    stored = counts(db)
+    assert stored[result.report_id] == (0, len(check_report(last, finalising=True)))
+    assert stored[this_id] == (0, len(check_report(this, last)))

@@ -59,7 +59,7 @@ def run_app(argv: Sequence[str]) -> int:
     except NianbaoError as exc:
         QMessageBox.critical(None, "无法打开数据库", str(exc))
         return 2
-    window = MainWindow(db)
+    window = MainWindow(db, args.data_dir)
     window.show()
     code = app.exec()
     db.engine.dispose()

@@ -1,0 +1,85 @@
+"""What the app remembers per user between runs (the report last worked on), in a small JSON file.
+
+It lives in the user data folder, not in the database: two clerks sharing one database each come back to their
+own report. A missing, unreadable or corrupt file means a fresh start, never an error at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from services.errors import StorageError, describe_os_error
+from services.paths import user_data_dir
+
+STATE_FILE = "state.json"
+_FILE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class AppState:
+    last_report_key: tuple[str, int] | None = None
+    """(agency, year) of the report last worked on."""
+    db: str | None = None
+    """The database (as shown: path or URL) that report belongs to."""
+
+    def last_report_in(self, db: str) -> tuple[str, int] | None:
+        """The last report, if it was in this database (another database may not have it)."""
+        return self.last_report_key if self.db == db else None
+
+
+def state_path(data_dir: str | Path | None = None) -> Path:
+    return user_data_dir(data_dir) / STATE_FILE
+
+
+def load_state(data_dir: str | Path | None = None) -> AppState:
+    """The remembered state; the default state if there is none or it cannot be read."""
+    try:
+        raw = json.loads(state_path(data_dir).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, StorageError):
+        return AppState()
+    return _parse(raw)
+
+
+def save_state(data_dir: str | Path | None, state: AppState) -> None:
+    """Write the state atomically: a crash mid-write leaves the old file, never half a file."""
+    data: dict[str, Any] = {"version": _FILE_VERSION, "db": state.db, "last_report": None}
+    if state.last_report_key is not None:
+        agency, year = state.last_report_key
+        data["last_report"] = {"agency": agency, "year": year}
+    path = state_path(data_dir)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    tmp: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=".state-", suffix=".tmp", delete=False
+        ) as handle:
+            tmp = handle.name
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise StorageError(f"无法保存程序状态到 {path}：{describe_os_error(exc)}") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _parse(raw: object) -> AppState:
+    if not isinstance(raw, dict):
+        return AppState()
+    db = raw.get("db")
+    db = db if isinstance(db, str) and db else None
+    last = raw.get("last_report")
+    key: tuple[str, int] | None = None
+    if isinstance(last, dict):
+        agency, year = last.get("agency"), last.get("year")
+        if isinstance(agency, str) and agency.strip() and type(year) is int:
+            key = (agency, year)
+    return AppState(key, db)

@@ -1,0 +1,104 @@
+"""The per-user state file: round trip, a fresh start on any damage, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from services.app_state import STATE_FILE, AppState, load_state, save_state
+from services.errors import StorageError
+
+DB = "/home/clerk/年报/nianbao.sqlite3"
+
+
+def test_a_missing_file_gives_the_default_state(tmp_path: Path) -> None:
+    assert load_state(tmp_path / "fresh") == AppState()
+    assert AppState().last_report_key is None and AppState().db is None
+
+
+def test_the_state_round_trips(tmp_path: Path) -> None:
+    state = AppState(("贵阳市人民防空办公室", 2020), DB)
+    save_state(tmp_path, state)
+    assert load_state(tmp_path) == state
+    assert json.loads((tmp_path / STATE_FILE).read_text(encoding="utf-8")) == {
+        "version": 1, "db": DB, "last_report": {"agency": "贵阳市人民防空办公室", "year": 2020},
+    }
+    save_state(tmp_path, AppState())
+    assert load_state(tmp_path) == AppState()
+
+
+def test_the_last_report_belongs_to_its_database(tmp_path: Path) -> None:
+    save_state(tmp_path, AppState(("某县教育局", 2023), DB))
+    state = load_state(tmp_path)
+    assert state.last_report_in(DB) == ("某县教育局", 2023)
+    assert state.last_report_in("/elsewhere/other.sqlite3") is None
+
+
+@pytest.mark.parametrize("content", [
+    b"",
+    b"{not json",
+    b"\xff\xfe\x00garbage",
+    b"[1, 2, 3]",
+    b"null",
+    b'{"last_report": {"agency": "", "year": 2023}, "db": "x"}',
+    '{"last_report": {"agency": "某县教育局", "year": "2023"}}'.encode(),
+    '{"last_report": {"agency": "某县教育局", "year": true}}'.encode(),
+    '{"last_report": ["某县教育局", 2023], "db": 5}'.encode(),
+])
+def test_a_corrupt_file_gives_a_default_state_never_an_exception(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / STATE_FILE).write_bytes(content)
+    state = load_state(tmp_path)
+    assert state.last_report_key is None
+    assert state.db in (None, "x")
+
+
+def test_a_partly_valid_file_keeps_what_is_valid(tmp_path: Path) -> None:
+    (tmp_path / STATE_FILE).write_text(json.dumps({"db": DB, "last_report": {"agency": 7}}), encoding="utf-8")
+    assert load_state(tmp_path) == AppState(None, DB)
+
+
+def test_an_unusable_data_folder_gives_the_default_state(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert load_state(blocker / "data") == AppState()
+    (tmp_path / STATE_FILE).mkdir()  # a folder where the file should be
+    assert load_state(tmp_path) == AppState()
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = AppState(("某县教育局", 2022), DB)
+    save_state(tmp_path, old)
+
+    def no_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_replace)
+    with pytest.raises(StorageError, match="无法保存程序状态"):
+        save_state(tmp_path, AppState(("某县教育局", 2023), DB))
+    monkeypatch.undo()
+    assert load_state(tmp_path) == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == [STATE_FILE]
+
+
+def test_the_write_goes_through_a_temp_file_in_the_same_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[Path, Path]] = []
+    real_replace = os.replace
+
+    def spy(src: str, dst: str) -> None:
+        seen.append((Path(src), Path(dst)))
+        assert json.loads(Path(src).read_text(encoding="utf-8"))["db"] == DB  # complete before the swap
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    save_state(tmp_path, AppState(("某县教育局", 2023), DB))
+    [(src, dst)] = seen
+    assert src.parent == dst.parent == tmp_path
+    assert dst.name == STATE_FILE and src.name != STATE_FILE
+    assert not src.exists()

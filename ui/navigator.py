@@ -1,0 +1,78 @@
+"""The side panel: agencies, and under each its reports by year with status and number of errors."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from services.catalogue import ReportLine
+
+REPORT_ID = Qt.ItemDataRole.UserRole
+ERROR_COLOUR = QColor("#b00020")
+
+
+class Navigator(QTreeWidget):
+    report_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels(["单位 / 年度", "状态", "错误"])
+        self.setColumnWidth(0, 190)
+        self.setColumnWidth(1, 56)
+        self.setRootIsDecorated(True)
+        self.itemActivated.connect(self._activated)
+        self.itemClicked.connect(self._activated)
+
+    def show_lines(self, lines: list[ReportLine], current: int | None) -> None:
+        """Rebuild from the catalogue; keeps the open report selected."""
+        self.blockSignals(True)
+        self.clear()
+        agencies: dict[str, QTreeWidgetItem] = {}
+        for line in lines:
+            parent = agencies.get(line.agency)
+            if parent is None:
+                parent = agencies[line.agency] = QTreeWidgetItem(self, [line.agency])
+                parent.setFirstColumnSpanned(True)
+                parent.setExpanded(True)
+            status = "已定稿" if line.status == "final" else "草稿"
+            item = QTreeWidgetItem(parent, [f"{line.year} 年", status, str(line.errors) if line.errors else ""])
+            item.setData(0, REPORT_ID, line.report_id)
+            item.setToolTip(0, f"{line.agency} {line.year} 年（{line.format_id} 格式）：错误 {line.errors} 个，"
+                               f"提示 {line.warnings} 个")
+            if line.errors:
+                item.setForeground(2, QBrush(ERROR_COLOUR))
+            if line.report_id == current:
+                self.setCurrentItem(item)
+        self.blockSignals(False)
+
+    def current_report_id(self) -> int | None:
+        item = self.currentItem()
+        value = item.data(0, REPORT_ID) if item is not None else None
+        return int(value) if value is not None else None
+
+    def current_agency(self) -> str | None:
+        item = self.currentItem()
+        if item is None:
+            return None
+        parent = item.parent()
+        return item.text(0) if parent is None else parent.text(0)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        value = item.data(0, REPORT_ID)
+        if value is not None:
+            self.report_chosen.emit(int(value))
+
+    def update_report(self, report_id: int, status: str, errors: int) -> None:
+        """Refresh one report's line after an edit, without rebuilding the tree."""
+        for i in range(self.topLevelItemCount()):
+            agency = self.topLevelItem(i)
+            if agency is None:
+                continue
+            for j in range(agency.childCount()):
+                item = agency.child(j)
+                if item is not None and item.data(0, REPORT_ID) == report_id:
+                    item.setText(1, "已定稿" if status == "final" else "草稿")
+                    item.setText(2, str(errors) if errors else "")
+                    item.setForeground(2, QBrush(ERROR_COLOUR))
+                    return
