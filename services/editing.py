@@ -41,7 +41,7 @@ class EditOutcome:
     changed: tuple[CellKey, ...] = ()
     problems: tuple[str, ...] = ()
     reloaded: bool = False
-    """Someone else had saved the report: it was read again and this edit was not applied."""
+    """Someone else had saved the report: it was read again (and, unless `ok`, this edit was not applied)."""
 
 
 @dataclass
@@ -215,8 +215,24 @@ class ReportEditor:
     # ------------------------------------------------------------ texts and fields
 
     def set_text(self, key: str, text: str) -> EditOutcome:
+        """Save a narrative text. Typed text is never thrown away: if someone else saved the report in
+        between, the report is reloaded and the text written again (their version of this very text, if they
+        changed it, stays in the revision log)."""
         if self.report.text(key) == text:
             return EditOutcome(True, "文字未变化。")
+        base = self.report.text(key)
+        outcome = self._set_text_once(key, text)
+        if not outcome.reloaded:
+            return outcome
+        theirs_changed = self.report.text(key) != base
+        retry = self._set_text_once(key, text)
+        if not retry.ok:
+            return retry
+        note = ("此部分刚被其他人修改过，已用您的文字保存；对方的文字可在“修改历史”中查到" if theirs_changed
+                else "报告刚被其他人修改过，已载入对方的修改并保存了您的文字")
+        return EditOutcome(True, f"{retry.message}（{note}）", retry.changed, reloaded=True)
+
+    def _set_text_once(self, key: str, text: str) -> EditOutcome:
         trial = self.report.copy()
         trial.texts[key] = text
         failed = self._commit(trial, lambda session: storage.set_text(session, self.report_id, key, text, self.version))

@@ -179,3 +179,17 @@ def test_clear_empties_value_cells_only(db: Database) -> None:
     assert editor.clear(keys).ok
     saved = fresh(db, report_id)
     assert saved.get(*NEW) is None and saved.get(*NEW_TOTAL) is not None
+
+
+def test_typed_text_survives_a_stale_version(db: Database) -> None:
+    report_id = stored(db, filled_report("2021"))
+    mine, theirs = ReportEditor.open(db, report_id), ReportEditor.open(db, report_id)
+    assert theirs.set_cell_text(NEW, "40").ok
+    outcome = mine.set_text("s1_active", "我的文字")
+    assert outcome.ok
+    saved = fresh(db, report_id)
+    assert saved.text("s1_active") == "我的文字" and saved.get(*NEW) == 40
+    assert theirs.set_text("s1_platform", "他们的文字").ok
+    assert mine.set_text("s1_platform", "我的平台文字").ok  # same text changed by both: mine saved, theirs logged
+    assert fresh(db, report_id).text("s1_platform") == "我的平台文字"
+    assert any(r.what == "text s1_platform" and r.old == "他们的文字" for r in mine.history())

@@ -35,9 +35,7 @@ class ReportSession(QObject):
             self.changed.emit(outcome)
         else:
             self.failed.emit(outcome)
-            if outcome.reloaded:
-                self.reloaded.emit()
-        if reload and outcome.ok:
+        if outcome.reloaded or (reload and outcome.ok):
             self.reloaded.emit()
         return outcome
 
