@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = ["main.py", "models", "services", "ui", "tests", "benchmarks"]
+CODE = ["main.py", "models", "services", "ui", "tests", "benchmarks", "docs"]
 
 
 def _run(*cmd: str) -> subprocess.CompletedProcess[str]:

@@ -22,8 +22,8 @@ def test_every_cell_of_the_format_appears_once_and_the_grid_is_covered_exactly(f
     assert set(covered) == {(r, c) for r in range(layout.rows) for c in range(layout.cols)}
     assert set(covered.values()) == {1}
     for spec in fmt.table(table).cells:
-        cell = layout.at(*layout.position(spec.key))
-        assert cell is not None and cell.role == ("computed" if spec.computed else "value")
+        placed = layout.at(*layout.position(spec.key))
+        assert placed is not None and placed.role == ("computed" if spec.computed else "value")
 
 
 def test_t3_header_and_labels_as_on_paper() -> None:

@@ -1,34 +1,249 @@
-"""The first main window: lists what the database holds and imports exchange files through the services."""
+"""The main window, driven as a clerk drives it: keyboard and clicks, then a fresh database query."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from models.database import open_database
-from services.storage import list_reports
+from models.database import Database, open_database
+from services import storage
+from services.formats import CellKey
+from services.report import Report
+from tests.factories import filled_report
+from ui import main_window as main_window_module
+from ui.dialogs import NewReport, NewReportDialog
 from ui.main_window import MainWindow
+from ui.narrative_tab import NarrativeTab
+from ui.table_tab import TableTab
+
+TODAY = date(2024, 1, 10)
+NEW = ("t3", "new", "natural")
 
 
-def test_lists_imported_reports_and_reports_bad_files(qtbot: QtBot, tmp_path: Path, sample_json_path: Path) -> None:
-    db = open_database(tmp_path / "n.sqlite3")
-    window = MainWindow(db)
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "n.sqlite3")
+    yield database
+    database.dispose()
+
+
+def window_on(qtbot: QtBot, db: Database, data_dir: Path) -> MainWindow:
+    window = MainWindow(db, str(data_dir), today=TODAY)
     qtbot.addWidget(window)
-    assert window.empty_hint.isVisibleTo(window)
-    assert window.table.rowCount() == 0
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    return window
 
-    bad = tmp_path / "bad.json"
-    data = json.loads(sample_json_path.read_text(encoding="utf-8"))
-    data["tables"]["t3"]["new"]["natural"] = "六"
-    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    problems = window.import_files([sample_json_path, bad])
 
-    assert len(problems) == 1 and "bad.json" in problems[0] and "$.tables.t3.new.natural" in problems[0]
-    assert not window.empty_hint.isVisibleTo(window)
-    row = [item.text() if (item := window.table.item(0, c)) else "" for c in range(6)]
-    assert row == ["贵阳市人民防空办公室", "2020", "2019", "草稿", "0", "1"]
+def fresh(db: Database, agency: str, year: int) -> Report:
     with db.transaction() as session:
-        assert [(r.agency, r.year) for r in list_reports(session)] == [("贵阳市人民防空办公室", 2020)]
-    db.dispose()
+        report_id = storage.find_report(session, agency, year)
+        assert report_id is not None
+        return storage.load_report(session, report_id)
+
+
+def keys(widget: QWidget, text: str) -> None:
+    for char in text:
+        QTest.keyClicks(QApplication.focusWidget() or widget, char)
+
+
+def press(widget: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.keyClick(QApplication.focusWidget() or widget, key, modifier)
+
+
+def t3(window: MainWindow) -> TableTab:
+    tab = window.table_tab("t3")
+    assert tab is not None
+    window.tabs.setCurrentWidget(tab)
+    window.activateWindow()
+    tab.view.setFocus()
+    QApplication.processEvents()
+    assert tab.view.hasFocus()
+    return tab
+
+
+def shown(tab: TableTab, key: CellKey) -> str:
+    return str(tab.model.index_of(key).data(Qt.ItemDataRole.DisplayRole))
+
+
+def panel_lines(window: MainWindow) -> list[str]:
+    assert window.panel is not None
+    tree = window.panel.tree
+    lines = []
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        assert group is not None
+        lines += [group.child(j).text(0) for j in range(group.childCount())]  # type: ignore[union-attr]
+    return lines
+
+
+def test_an_empty_database_offers_three_ways_in(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    window = window_on(qtbot, db, tmp_path)
+    assert window.stack.currentWidget() is window.welcome
+    assert set(window.welcome_buttons) == {"new", "import", "sample"}
+    QTest.mouseClick(window.welcome_buttons["sample"], Qt.MouseButton.LeftButton)
+    assert window.session is not None and window.stack.currentWidget() is window.tabs
+    assert fresh(db, "贵阳市人民防空办公室", 2020).get(*NEW) == 6
+    assert window.navigator.topLevelItemCount() == 1
+    assert "SIGN_DATE" not in window.message.text()
+    assert "距公布期限" in window.deadline_label.text() or "超过公布期限" in window.deadline_label.text()
+
+
+def test_the_clerk_creates_types_pastes_undoes_explains_finalises_and_reopens(
+        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = window_on(qtbot, db, tmp_path)
+    monkeypatch.setattr(NewReportDialog, "ask", classmethod(
+        lambda cls, parent, agencies, today: NewReport("某县教育局", 2023, "2021")))
+    QTest.mouseClick(window.welcome_buttons["new"], Qt.MouseButton.LeftButton)
+    assert window.session is not None
+    report = fresh(db, "某县教育局", 2023)
+    assert "2023年1月1日" in report.text("preamble") and report.format_id == "2021"
+    assert window.tabs.count() == 7 and window.tabs.tabText(0) == "基本信息"
+
+    # type into t3: 一 natural = 5, Enter moves down, 三(一) natural = 5 …
+    tab = t3(window)
+    tab.view.select_key(NEW)
+    keys(tab.view, "5")
+    press(tab.view, Qt.Key.Key_Return)
+    assert tab.view.current_key() == ("t3", "carried_in", "natural")
+    assert shown(tab, ("t3", "new", "total")) == "5"
+    assert fresh(db, "某县教育局", 2023).get(*NEW) == 5
+    assert "(2✗)" in window.tabs.tabText(window.tabs.indexOf(tab))  # 自然人 and 总计 columns out of balance
+    assert any(line.startswith("✗") and "自然人" in line for line in panel_lines(window))
+
+    # paste 予以公开 row from Excel: 3 for natural, 1 for business
+    tab.view.select_key(("t3", "granted", "natural"))
+    QApplication.clipboard().setText("3\t1\n")
+    press(tab.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert fresh(db, "某县教育局", 2023).get("t3", "granted", "business") == 1
+    press(tab.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert fresh(db, "某县教育局", 2023).get("t3", "granted", "business") == 0
+    press(tab.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert fresh(db, "某县教育局", 2023).get("t3", "granted", "business") == 1
+
+    # fix the identities: 三(一) natural = 5 (typed over the pasted 3), business new = 1
+    tab.view.select_key(("t3", "granted", "natural"))
+    keys(tab.view, "5")
+    press(tab.view, Qt.Key.Key_Return)
+    tab.view.select_key(("t3", "new", "business"))
+    keys(tab.view, "1")
+    press(tab.view, Qt.Key.Key_Tab)
+    assert not any(line.startswith("✗") for line in panel_lines(window))
+    assert window.tabs.tabText(window.tabs.indexOf(tab)).endswith("…") or "✗" not in window.tabs.tabText(3)
+
+    # 定稿 is refused while a warning is unexplained (sections are empty): the dialog lists the problems
+    shown_problems: list[tuple[str, ...]] = []
+    monkeypatch.setattr(main_window_module, "show_problems",
+                        lambda parent, title, message, problems: shown_problems.append(problems))
+    window.finalise()
+    assert shown_problems and fresh(db, "某县教育局", 2023).status == "draft"
+
+    # the signing date on 基本信息, then explain every warning through the panel's boxes, then 定稿
+    from PySide6.QtCore import QDate
+
+    from ui.basic_tab import BasicTab
+
+    basic = window.section_tabs[0]
+    assert isinstance(basic, BasicTab)
+    window.tabs.setCurrentWidget(basic)
+    QTest.mouseClick(basic.date_set, Qt.MouseButton.LeftButton)
+    basic.date_edit.setDate(QDate(2024, 1, 8))
+    assert fresh(db, "某县教育局", 2023).signed_on == date(2024, 1, 8)
+    assert window.panel is not None
+    for finding in list(window.session.editor.findings):
+        edit = window.panel.explanation_edit(finding.key)
+        assert edit is not None
+        edit.setFocus()
+        keys(edit, "ok, checked")
+        press(edit, Qt.Key.Key_Return)
+    window.finalise()
+    assert fresh(db, "某县教育局", 2023).status == "final"
+    assert window.navigator.topLevelItem(0).child(0).text(1) == "已定稿"  # type: ignore[union-attr]
+    assert window.session.editor.read_only and not window.finalise_action.isEnabled()
+
+    # a final report is read-only; 重新打开 asks for a reason that goes to the history
+    tab = t3(window)
+    tab.view.select_key(NEW)
+    keys(tab.view, "9")
+    press(tab.view, Qt.Key.Key_Return)
+    assert fresh(db, "某县教育局", 2023).get(*NEW) == 5
+    monkeypatch.setattr(main_window_module, "ask_text", lambda parent, title, label, text="": "补充说明")
+    window.reopen()
+    report = fresh(db, "某县教育局", 2023)
+    assert report.status == "draft"
+    assert ("status", "补充说明") in [(e.what, e.reason) for e in window.session.editor.history()]
+
+
+def test_closing_the_window_keeps_unsaved_narrative(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    with db.transaction() as session:
+        storage.save_report(session, filled_report("2021", agency="某区司法局"))
+    window = window_on(qtbot, db, tmp_path)
+    with db.transaction() as session:
+        report_id = storage.find_report(session, "某区司法局", 2022)
+    assert report_id is not None
+    window.open_report(report_id)
+    tab = next(t for t in window.section_tabs if isinstance(t, NarrativeTab) and t.has_key("s1_active"))
+    window.tabs.setCurrentWidget(tab)
+    editor = tab.editors["s1_active"]
+    editor.setFocus()
+    editor.selectAll()
+    keys(editor, "typed just now")
+    window.close()  # well within the one-second debounce
+    assert fresh(db, "某区司法局", 2022).text("s1_active") == "typed just now"
+
+
+def test_a_later_start_reopens_the_last_report(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    with db.transaction() as session:
+        first = storage.save_report(session, filled_report("2021", agency="甲局"))
+        second = storage.save_report(session, filled_report("2021", agency="乙局"))
+    window = window_on(qtbot, db, tmp_path)
+    assert window.session is None
+    window.open_report(second)
+    window.close()
+    again = window_on(qtbot, db, tmp_path)
+    assert again.session is not None and again.session.editor.report_id == second != first
+
+
+def test_a_new_year_carries_over_last_years_figures(qtbot: QtBot, db: Database, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    last = filled_report("2021", agency="某县民政局", year=2022)
+    with db.transaction() as session:
+        storage.save_report(session, last)
+    window = window_on(qtbot, db, tmp_path)
+    monkeypatch.setattr(NewReportDialog, "ask", classmethod(
+        lambda cls, parent, agencies, today: NewReport("某县民政局", 2023, "2021")))
+    window.new_report()
+    report = fresh(db, "某县民政局", 2023)
+    assert report.get("t3", "carried_in", "natural") == last.get("t3", "carried_out", "natural")
+    assert "取自2022年报告" in window.message.text()
+    tab = window.table_tab("t3")
+    assert tab is not None and "取自2022年报告" in tab.sources.text()
+
+
+def test_deleting_a_final_report_needs_a_reason(qtbot: QtBot, db: Database, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    final = filled_report("2021", agency="某县财政局")
+    final.status = "final"
+    with db.transaction() as session:
+        report_id = storage.save_report(session, final)
+    window = window_on(qtbot, db, tmp_path)
+    window.open_report(report_id)
+    monkeypatch.setattr(main_window_module, "ask_text", lambda parent, title, label, text="": None)
+    window.delete_report()
+    with db.transaction() as session:
+        assert storage.find_report(session, "某县财政局", 2022) == report_id
+    monkeypatch.setattr(main_window_module, "ask_text", lambda parent, title, label, text="": "重复录入")
+    window.delete_report()
+    with db.transaction() as session:
+        assert storage.find_report(session, "某县财政局", 2022) is None
+        log = storage.revisions(session, report_id)
+    assert window.session is None and window.stack.currentWidget() is window.welcome
+    assert log == [] or log[-1].reason == "重复录入"

@@ -1,89 +1,420 @@
-"""The main window. This first version lists the reports in the database and imports exchange files;
-the six-tab form, the totals panel and printing come with the next issues."""
+"""The window a clerk works in: navigator on the left, the report's tabs in the middle, checks on the right."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from models.database import Database
-from services.catalogue import ReportLine, report_lines
+from services import report_admin, storage
+from services.app_state import AppState, load_state, save_state
+from services.catalogue import report_lines
+from services.checks import errors
+from services.deadline import deadline_text
 from services.documents import read_report_file
+from services.editing import EditOutcome, ReportEditor
 from services.errors import NianbaoError
-from services.storage import save_report
+from services.formats import CellKey
+from services.importing import import_report
+from services.paths import resource_path
+from ui.basic_tab import BasicTab
+from ui.check_panel import CheckPanel
+from ui.dialogs import HistoryDialog, NewReportDialog, ask_text, confirm, show_problems
+from ui.narrative_tab import NarrativeTab
+from ui.navigator import Navigator
+from ui.report_session import ReportSession
+from ui.table_tab import TableTab
 
-HEADERS = ("单位", "年度", "格式", "状态", "错误", "提示")
+SAMPLE = resource_path("samples", "guiyang-rfb-2020.json")
+ERROR_STYLE = "color: #b00020"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, data_dir: str | None = None, today: date | None = None) -> None:
         super().__init__()
         self._db = db
+        self._data_dir = data_dir
+        self._today = today or date.today()
+        self.session: ReportSession | None = None
+        self.section_tabs: list[QWidget] = []
         self.setWindowTitle("年报 — 政府信息公开工作年度报告")
-        self.resize(900, 560)
+        self.resize(1440, 880)
 
-        self.empty_hint = QLabel("数据库中还没有报告。请用“文件 › 导入报送数据包…”导入一个 .json 文件。")
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.empty_hint)
-        layout.addWidget(self.table)
-        self.setCentralWidget(body)
+        self.navigator = Navigator()
+        self.navigator.report_chosen.connect(self.open_report)
+        nav_dock = QDockWidget("报告", self)
+        nav_dock.setObjectName("navigator")
+        nav_dock.setWidget(self.navigator)
+        nav_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, nav_dock)
+        self.resizeDocks([nav_dock], [215], Qt.Orientation.Horizontal)
 
-        menu = self.menuBar().addMenu("文件(&F)")
-        menu.addAction("导入报送数据包(&I)…", self._ask_import)
-        menu.addSeparator()
-        menu.addAction("退出(&X)", self.close)
-        self.statusBar().showMessage(f"数据库：{db.url_for_display}")
-        self.refresh()
+        self.panel_dock = QDockWidget("审核（勾稽关系与提示）", self)
+        self.panel_dock.setObjectName("checks")
+        self.panel_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel_dock)
+        self.resizeDocks([self.panel_dock], [330], Qt.Orientation.Horizontal)
+        self.panel: CheckPanel | None = None
 
-    def refresh(self) -> None:
+        self.tabs = QTabWidget()
+        self.welcome = self._welcome_page()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+        self.message = QLabel()
+        self.saved_label = QLabel()
+        self.deadline_label = QLabel()
+        self.statusBar().addWidget(self.message, 1)
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.statusBar().addPermanentWidget(self.deadline_label)
+        self._build_menus()
+
+        self.refresh_navigator()
+        self._reopen_last()
+
+    # ------------------------------------------------------------ building
+
+    def _welcome_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        title = QLabel("欢迎使用年报")
+        title.setStyleSheet("font-size: 22px; font-weight: bold")
+        layout.addWidget(title, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(QLabel("编制、审核、打印《政府信息公开工作年度报告》。请选择："),
+                         alignment=Qt.AlignmentFlag.AlignHCenter)
+        self.welcome_buttons = {}
+        for key, text, slot in (("new", "新建年度报告…", self.new_report),
+                                ("import", "导入报送数据包（.json）…", self._ask_import),
+                                ("sample", "打开示例报告（贵阳市人民防空办公室 2020 年）", self.open_sample)):
+            button = QPushButton(text)
+            button.setMinimumWidth(360)
+            button.clicked.connect(slot)
+            self.welcome_buttons[key] = button
+            layout.addWidget(button, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("文件(&F)")
+        file.addAction("新建报告(&N)…", QKeySequence.StandardKey.New, self.new_report)
+        file.addAction("导入报送数据包(&I)…", self._ask_import)
+        file.addAction("打开示例报告", self.open_sample)
+        file.addSeparator()
+        file.addAction("退出(&X)", QKeySequence.StandardKey.Quit, self.close)
+
+        report = bar.addMenu("报告(&R)")
+        self.finalise_action = report.addAction("定稿(&F)…", self.finalise)
+        self.reopen_action = report.addAction("重新打开(&O)…", self.reopen)
+        report.addSeparator()
+        self.totals_action = report.addAction("采用计算的合计", self._accept_totals)
+        self.history_action = report.addAction("修改历史(&H)…", self.show_history)
+        report.addSeparator()
+        self.rename_action = report.addAction("重命名单位…", self.rename_agency)
+        self.delete_action = report.addAction("删除报告…", self.delete_report)
+        self.report_actions: list[QAction] = [self.finalise_action, self.reopen_action, self.totals_action,
+                                              self.history_action, self.rename_action, self.delete_action]
+        self.toolbar = self.addToolBar("常用")
+        self.toolbar.setObjectName("toolbar")
+        self.toolbar.addAction(self.finalise_action)
+        self.toolbar.addAction(self.reopen_action)
+        self.toolbar.addAction(self.history_action)
+        self._enable_report_actions()
+
+    # ------------------------------------------------------------ reports
+
+    def refresh_navigator(self) -> None:
         with self._db.transaction() as session:
             lines = report_lines(session)
-        self._show(lines)
+        current = self.session.editor.report_id if self.session else None
+        self.navigator.show_lines(lines, current)
+        if not lines and self.session is None:
+            self.stack.setCurrentWidget(self.welcome)
 
-    def _show(self, lines: list[ReportLine]) -> None:
-        self.empty_hint.setVisible(not lines)
-        self.table.setRowCount(len(lines))
-        for i, line in enumerate(lines):
-            values = (line.agency, str(line.year), line.format_id, "已定稿" if line.status == "final" else "草稿",
-                      str(line.errors), str(line.warnings))
-            for j, text in enumerate(values):
-                self.table.setItem(i, j, QTableWidgetItem(text))
+    def _reopen_last(self) -> None:
+        key = load_state(self._data_dir).last_report_in(self._db.url_for_display)
+        if key is None:
+            return
+        with self._db.transaction() as session:
+            report_id = storage.find_report(session, *key)
+        if report_id is not None:
+            self.open_report(report_id)
+
+    def open_report(self, report_id: int) -> None:
+        if self.session is not None and self.session.editor.report_id == report_id:
+            return
+        self._flush()
+        try:
+            editor = ReportEditor.open(self._db, report_id)
+        except NianbaoError as exc:
+            self._say(EditOutcome(False, f"无法打开报告：{exc}"))
+            return
+        old = self.session
+        self.session = ReportSession(editor, self)
+        self.session.changed.connect(self._after_change)
+        self.session.failed.connect(self._say)
+        self.session.reloaded.connect(self._after_reload)
+        self.session.cell_requested.connect(self._show_cell)
+        self.session.text_requested.connect(self._show_text)
+        self._build_tabs()
+        if old is not None:
+            old.deleteLater()
+        self.stack.setCurrentWidget(self.tabs)
+        report = editor.report
+        self.setWindowTitle(f"年报 — {report.display_title()}")
+        self.deadline_label.setText(deadline_text(report, self._today))
+        self.saved_label.setText("")
+        self._say(EditOutcome(True, f"已打开 {report.agency} {report.year} 年报告（{report.format_id} 格式）。"))
+        self.refresh_navigator()
+        self._update_titles()
+        self._enable_report_actions()
+        self._remember(report.agency, report.year)
+
+    def _build_tabs(self) -> None:
+        assert self.session is not None
+        self._drop_tabs()
+        self.section_tabs = [BasicTab(self.session)]
+        self.tabs.addTab(self.section_tabs[0], "基本信息")
+        for section in self.session.editor.format.sections:
+            tab: QWidget
+            if section.table is not None:
+                tab = TableTab(self.session, section)
+                tab.view.notice.connect(lambda text: self._say(EditOutcome(False, text)))
+            else:
+                tab = NarrativeTab(self.session, section)
+            self.tabs.addTab(tab, section.title)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, section.title)
+            self.section_tabs.append(tab)
+        self.panel = CheckPanel(self.session)
+        self.panel_dock.setWidget(self.panel)
+
+    def _drop_tabs(self) -> None:
+        for tab in self.section_tabs:
+            tab.deleteLater()
+        self.tabs.clear()
+        self.section_tabs = []
+        if self.panel is not None:
+            self.panel.deleteLater()
+            self.panel = None
+
+    def _tab_titles(self) -> list[str]:
+        assert self.session is not None
+        editor = self.session.editor
+        fmt = editor.format
+        per_table: dict[str, int] = {}
+        other = 0
+        for finding in errors(editor.findings):
+            if finding.cells:
+                per_table[finding.cells[0][0]] = per_table.get(finding.cells[0][0], 0) + 1
+            else:
+                other += 1
+        titles = [f"基本信息 ({other}✗)" if other else "基本信息"]
+        for section in fmt.sections:
+            short = section.title if len(section.title) <= 10 else section.title[:9] + "…"
+            n = per_table.get(section.table or "", 0)
+            titles.append(f"{short} ({n}✗)" if n else short)
+        return titles
+
+    def _update_titles(self) -> None:
+        for i, title in enumerate(self._tab_titles()):
+            self.tabs.setTabText(i, title)
+
+    def _after_change(self, outcome: EditOutcome) -> None:
+        assert self.session is not None
+        editor = self.session.editor
+        self._say(outcome)
+        if editor.saved_at is not None:
+            self.saved_label.setText(f"最后保存：{editor.saved_at:%H:%M:%S}")
+        self._update_titles()
+        self.navigator.update_report(editor.report_id, editor.report.status, len(errors(editor.findings)))
+        self._enable_report_actions()
+
+    def _after_reload(self) -> None:
+        self._update_titles()
+        self._enable_report_actions()
+
+    def _say(self, outcome: EditOutcome) -> None:
+        self.message.setStyleSheet("" if outcome.ok else ERROR_STYLE)
+        self.message.setText(outcome.message)
+
+    def table_tab(self, table_key: str) -> TableTab | None:
+        return next((t for t in self.section_tabs if isinstance(t, TableTab) and t.table_key == table_key), None)
+
+    def _show_cell(self, key: CellKey) -> None:
+        # the table tab selects the cell itself (it listens to cell_requested); bring it to the front
+        tab = self.table_tab(key[0])
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+
+    def _show_text(self, key: str) -> None:
+        for tab in self.section_tabs:
+            if isinstance(tab, NarrativeTab | BasicTab) and tab.has_key(key):
+                self.tabs.setCurrentWidget(tab)
+                tab.show_key(key)
+                return
+
+    def _enable_report_actions(self) -> None:
+        open_report = self.session is not None
+        final = open_report and self.session is not None and self.session.editor.read_only
+        for action in self.report_actions:
+            action.setEnabled(open_report)
+        self.finalise_action.setEnabled(open_report and not final)
+        self.reopen_action.setEnabled(bool(final))
+        self.totals_action.setEnabled(open_report and not final)
+
+    def _remember(self, agency: str, year: int) -> None:
+        try:
+            save_state(self._data_dir, AppState((agency, year), self._db.url_for_display))
+        except NianbaoError as exc:
+            self._say(EditOutcome(False, str(exc)))
+
+    def _flush(self) -> None:
+        """Save what is still being typed (narrative debounce) before switching or closing."""
+        for tab in self.section_tabs:
+            if isinstance(tab, NarrativeTab | BasicTab):
+                tab.flush()
+
+    # ------------------------------------------------------------ actions
+
+    def new_report(self) -> None:
+        with self._db.transaction() as session:
+            agencies = [a.name for a in report_admin.list_agencies(session)]
+        wanted = NewReportDialog.ask(self, agencies, self._today)
+        if wanted is None:
+            return
+        try:
+            with self._db.transaction() as session:
+                created = report_admin.create_report(session, wanted.agency, wanted.year, wanted.format_id)
+        except NianbaoError as exc:
+            show_problems(self, "未新建报告", str(exc), ())
+            return
+        self.open_report(created.report_id)
+        if created.sources:
+            self._say(EditOutcome(True, "已新建报告；" + "；".join(created.sources)))
 
     def import_files(self, paths: list[Path]) -> list[str]:
         """Import exchange files one by one (each all-or-nothing); returns the problems to show."""
         problems = []
+        last: int | None = None
         for path in paths:
             try:
                 report = read_report_file(path)
                 with self._db.transaction() as session:
-                    save_report(session, report)
+                    result = import_report(session, report)
+                last = result.report_id
+                if result.notice():
+                    problems.append(f"{path.name}：{result.notice()}")
             except NianbaoError as exc:
                 problems.append(f"{path.name}：{exc}")
-        self.refresh()
+        self.refresh_navigator()
+        if last is not None:
+            self.open_report(last)
         return problems
 
     def _ask_import(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(self, "导入报送数据包", "", "报送数据包 (*.json)")
         problems = self.import_files([Path(n) for n in names])
         if problems:
-            QMessageBox.warning(self, "部分文件未导入", "\n\n".join(problems))
+            show_problems(self, "导入结果", "部分文件未导入或有提示：", tuple(problems))
+
+    def open_sample(self) -> None:
+        sample = read_report_file(SAMPLE)
+        with self._db.transaction() as session:
+            existing = storage.find_report(session, sample.agency, sample.year)
+        if existing is not None:
+            self.open_report(existing)
+            return
+        self.import_files([SAMPLE])
+
+    def finalise(self) -> None:
+        if self.session is None:
+            return
+        self._flush()
+        outcome = self.session.finalise()
+        if not outcome.ok:
+            show_problems(self, "不能定稿", outcome.message, outcome.problems)
+
+    def reopen(self) -> None:
+        if self.session is None:
+            return
+        reason = ask_text(self, "重新打开报告", "重新打开已定稿的报告，请填写原因（将记入修改历史）：")
+        if reason is None:
+            return
+        outcome = self.session.reopen(reason)
+        if not outcome.ok:
+            show_problems(self, "未重新打开", outcome.message, outcome.problems)
+
+    def _accept_totals(self) -> None:
+        if self.session is not None:
+            self.session.accept_computed_totals()
+
+    def show_history(self) -> None:
+        if self.session is not None:
+            HistoryDialog.ask(self, self.session.editor.history(), self.session.editor.report.display_title())
+
+    def rename_agency(self) -> None:
+        old = self.navigator.current_agency() or (self.session.editor.report.agency if self.session else None)
+        if old is None:
+            return
+        new = ask_text(self, "重命名单位", f"“{old}”的新名称：", old)
+        if new is None or new.strip() == old:
+            return
+        try:
+            with self._db.transaction() as session:
+                report_admin.rename_agency(session, old, new)
+        except NianbaoError as exc:
+            show_problems(self, "未重命名", str(exc), ())
+            return
+        if self.session is not None:
+            self.session.editor.reload()
+            self.session.reloaded.emit()
+        self.refresh_navigator()
+
+    def delete_report(self) -> None:
+        report_id = self.navigator.current_report_id() or (self.session.editor.report_id if self.session else None)
+        if report_id is None:
+            return
+        with self._db.transaction() as session:
+            report = storage.load_report(session, report_id)
+        name = f"{report.agency} {report.year} 年报告"
+        reason: str | None = None
+        if report.status == "final":
+            reason = ask_text(self, "删除已定稿的报告", f"“{name}”已定稿。删除须填写原因（将记入日志）：")
+            if reason is None:
+                return
+        elif not confirm(self, "删除报告", f"确定删除“{name}”吗？删除后不能恢复。"):
+            return
+        try:
+            with self._db.transaction() as session:
+                report_admin.delete_report_checked(session, report_id, reason, None)
+        except NianbaoError as exc:
+            show_problems(self, "未删除", str(exc), ())
+            return
+        if self.session is not None and self.session.editor.report_id == report_id:
+            self.session = None
+            self._drop_tabs()
+            self.stack.setCurrentWidget(self.welcome)
+            self._enable_report_actions()
+        self.refresh_navigator()
+        self._say(EditOutcome(True, f"已删除“{name}”。"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._flush()
+        super().closeEvent(event)

@@ -18,8 +18,9 @@ class Navigator(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHeaderLabels(["单位 / 年度", "状态", "错误"])
-        self.setColumnWidth(0, 190)
-        self.setColumnWidth(1, 56)
+        self.setColumnWidth(0, 120)
+        self.setColumnWidth(1, 48)
+        self.setColumnWidth(2, 30)
         self.setRootIsDecorated(True)
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)

@@ -43,7 +43,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 NUMBER_CHARS = 4.6
 """A number column holds four Chinese characters per line and not five, so six- and seven-character headers
 (社会公益组织, 上一年项目数量) wrap evenly instead of leaving one character on a line of its own."""
-LABEL_MAX_WIDTH = 270
+LABEL_MAX_WIDTH = 220
 """A single label column never grows beyond this: longer labels wrap onto a second line."""
 _PAD_X = 16
 _PAD_Y = 8
