@@ -40,6 +40,10 @@ def main() -> None:
         assert tab is not None
         window.tabs.setCurrentWidget(tab)
         tab.select_key(("t3", "new", "natural"))
+        assert window.panel is not None
+        group = window.panel.tree.topLevelItem(0)  # 表三: both sides of every identity
+        assert group is not None
+        group.setExpanded(True)
         for _ in range(5):
             app.processEvents()
         window.grab().save(str(out / "main-window.png"))

@@ -134,6 +134,10 @@ class CheckPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
+        # Same height for every line: without it, a changed line makes the tree lay out and repaint every row.
+        self.tree.setUniformRowHeights(True)
+        # …and tall enough for an explanation field
+        self.tree.setStyleSheet(f"QTreeView::item {{ height: {QLineEdit().sizeHint().height()}px; }}")
         # One line per item: QTreeView does not grow rows for wrapped text, so long lines end in "…" and
         # carry their full text in the tooltip.
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -177,9 +181,11 @@ class CheckPanel(QWidget):
         self._show_warnings(findings, fmt, editor.read_only)
         n_errors = len(errors(findings))
         n_open = len(unexplained_warnings(findings))
-        self.summary.setText(f"错误 {n_errors} 个，未说明的提示 {n_open} 个")
-        colour = "#c62828" if n_errors else ("#a15c00" if n_open else "#2e7d32")
-        self.summary.setStyleSheet(f"QLabel {{ font-weight: bold; color: {colour}; }}")
+        summary = f"错误 {n_errors} 个，未说明的提示 {n_open} 个"
+        if summary != self.summary.text():  # setStyleSheet restyles and re-lays out: only when it changes
+            self.summary.setText(summary)
+            colour = "#c62828" if n_errors else ("#a15c00" if n_open else "#2e7d32")
+            self.summary.setStyleSheet(f"QLabel {{ font-weight: bold; color: {colour}; }}")
 
     def explanation_edit(self, key: str) -> QLineEdit | None:
         """The 审核说明 field of the warning with this key (the first, if one key warns twice)."""
@@ -222,8 +228,7 @@ class CheckPanel(QWidget):
         self._error_keys, self._error_lines = [], []
         self._warnings_group = self._group(WARNINGS_TITLE)
         self._warning_rows, self._warning_ids = {}, []
-        for group in self._table_groups.values():
-            group.item.setExpanded(True)
+        # table groups open themselves when an identity fails (_show_identities): all ✓ stays folded
         self._errors_group.item.setExpanded(True)
         self._warnings_group.item.setExpanded(True)
 

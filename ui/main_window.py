@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -77,8 +78,12 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
 
+        # Fixed geometry: a label whose size hint changes with every "已保存 hh:mm:ss" would re-lay out and
+        # repaint the whole window after each edit.
         self.message = QLabel()
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.saved_label = QLabel()
+        self.saved_label.setFixedWidth(self.saved_label.fontMetrics().horizontalAdvance("最后保存：00:00:00") + 12)
         self.deadline_label = QLabel()
         self.statusBar().addWidget(self.message, 1)
         self.statusBar().addPermanentWidget(self.saved_label)
@@ -234,7 +239,8 @@ class MainWindow(QMainWindow):
 
     def _update_titles(self) -> None:
         for i, title in enumerate(self._tab_titles()):
-            self.tabs.setTabText(i, title)
+            if self.tabs.tabText(i) != title:  # a tab bar re-lays itself out on every setTabText
+                self.tabs.setTabText(i, title)
 
     def _after_change(self, outcome: EditOutcome) -> None:
         assert self.session is not None
@@ -272,12 +278,14 @@ class MainWindow(QMainWindow):
 
     def _enable_report_actions(self) -> None:
         open_report = self.session is not None
-        final = open_report and self.session is not None and self.session.editor.read_only
-        for action in self.report_actions:
-            action.setEnabled(open_report)
-        self.finalise_action.setEnabled(open_report and not final)
-        self.reopen_action.setEnabled(bool(final))
-        self.totals_action.setEnabled(open_report and not final)
+        final = self.session is not None and self.session.editor.read_only
+        wanted = {action: open_report for action in self.report_actions}
+        wanted[self.finalise_action] = open_report and not final
+        wanted[self.reopen_action] = final
+        wanted[self.totals_action] = open_report and not final
+        for action, enabled in wanted.items():
+            if action.isEnabled() != enabled:  # setEnabled repaints the toolbar even when nothing changes
+                action.setEnabled(enabled)
 
     def _remember(self, agency: str, year: int) -> None:
         try:

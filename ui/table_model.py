@@ -152,11 +152,18 @@ class ReportTableModel(QAbstractTableModel):
             self._flags[pos] = selectable | Qt.ItemFlag.ItemIsEditable if editable and not computed else selectable
 
     def _on_changed(self, outcome: EditOutcome) -> None:
-        # Totals and red marks may move anywhere in the table: one signal over the value area is cheaper
-        # than working out which cells moved.
+        # Only the cells whose text, colour or tooltip moved are announced: repainting the whole grid after
+        # every keystroke costs more than the edit itself.
+        positions = self._value_positions.values()
+        before = {pos: self._look(pos) for pos in positions}
         self._rebuild()
-        top, left, bottom, right = self._value_area
-        self.dataChanged.emit(self.index(top, left), self.index(bottom, right), _SHOWN_ROLES)
+        for pos in positions:
+            if self._look(pos) != before[pos]:
+                index = self.index(*pos)
+                self.dataChanged.emit(index, index, _SHOWN_ROLES)
+
+    def _look(self, pos: Position) -> tuple[object, ...]:
+        return (self._text.get(pos), self._background.get(pos), self._tooltip.get(pos), self._flags.get(pos))
 
     def _on_reloaded(self) -> None:
         self._rebuild()

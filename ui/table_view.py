@@ -40,7 +40,7 @@ from ui.table_model import ReportTableModel
 Direction = Literal["right", "down", "left", "up"]
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-NUMBER_CHARS = 4.6
+NUMBER_CHARS = 4.2
 """A number column holds four Chinese characters per line and not five, so six- and seven-character headers
 (社会公益组织, 上一年项目数量) wrap evenly instead of leaving one character on a line of its own."""
 LABEL_MAX_WIDTH = 220
