@@ -254,3 +254,9 @@ def test_downgrading_0002_drops_the_counts_in_place_and_keeps_every_cell(tmp_pat
             assert storage.load_report(session, report_id) == empty_report("某县教育局", 2022)
     finally:
         reopened.dispose()
+
+
+def test_the_fast_path_knows_the_current_head() -> None:
+    from models.database import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD
