@@ -3,9 +3,9 @@
     python benchmarks/bench_ui.py [--reports 1000] [--edits 200]
 
 1. Edit → repainted panel, t3 grid: a value committed through the table model (as the cell editor does: parse,
-   save in one transaction, recompute totals, re-run every check), then the whole window repainted
-   synchronously (grid, tab titles, check panel). Median and p95; target p95 ≤ 16 ms. Floor: repainting the same
-   window with nothing changed.
+   save in one durable transaction, recompute totals, re-run every check, update the panel, tab titles and
+   navigator), then the event loop run until Qt has painted everything the edit made dirty. Median and p95;
+   target p95 ≤ 16 ms. Floor: painting just the edited cell, with nothing else changed.
 2. Start-up: from process start until the last-used report of a database of N reports is shown with its checks
    (tabs built, panel filled, first paint done), against a bare PySide6 QMainWindow showing a QTableView in the
    same run. Target ≤ 2×.
@@ -81,11 +81,12 @@ def bench_edit(work: Path, edits: int) -> tuple[list[float], list[float]]:
     for i in range(edits):
         start = time.perf_counter()
         ok = model.setData(target, str(10 + i % 7))
-        window.repaint()
+        app.processEvents()  # paints every region the edit invalidated: cells, panel lines, labels
         edit_times.append(time.perf_counter() - start)
         assert ok
         start = time.perf_counter()
-        window.repaint()
+        tab.view.update(target)
+        app.processEvents()
         floor_times.append(time.perf_counter() - start)
     window.close()
     db.dispose()
@@ -111,8 +112,8 @@ def main() -> None:
         edits, floor = bench_edit(work, args.edits)
         ms = [t * 1e3 for t in edits]
         p95 = percentile(ms, 0.95)
-        print(f"t3 edit → repainted window and panel: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms; "
-              f"floor (repaint only) median {statistics.median(floor) * 1e3:.1f} ms; "
+        print(f"t3 edit → repainted grid and panel: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms; "
+              f"floor (repaint of the edited cell) median {statistics.median(floor) * 1e3:.1f} ms; "
               f"target p95 ≤ 16 ms: {'ok' if p95 <= 16 else 'MISSED'}")
 
         db_path, data_dir = build_database(work, args.reports)

@@ -226,6 +226,7 @@ def test_a_new_year_carries_over_last_years_figures(qtbot: QtBot, db: Database, 
     assert "取自2022年报告" in window.message.text()
     tab = window.table_tab("t3")
     assert tab is not None and "取自2022年报告" in tab.sources.text()
+    assert window.panel is not None and "取自2022年报告" in window.panel.sources.text()
 
 
 def test_deleting_a_final_report_needs_a_reason(qtbot: QtBot, db: Database, tmp_path: Path,

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, Q
 
 from services.checks import Finding, IdentityResult, errors, unexplained_warnings
 from services.formats import CellKey, ReportFormat
+from services.report_admin import carry_over_sources
 from services.text_checks import difference
 from services.values import CellValue, format_for_display
 from ui.report_session import ReportSession
@@ -144,7 +145,12 @@ class CheckPanel(QWidget):
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        # where carried-over values came from (a new year's report): said once, above the checks
+        self.sources = QLabel()
+        self.sources.setWordWrap(True)
+        self.sources.setStyleSheet("QLabel { color: #555; }")
         layout.addWidget(self.summary)
+        layout.addWidget(self.sources)
         layout.addWidget(self.tree, 1)
 
         self._fmt: ReportFormat | None = None
@@ -163,9 +169,17 @@ class CheckPanel(QWidget):
         self.tree.itemActivated.connect(self._clicked)
         session.changed.connect(self.refresh)
         session.reloaded.connect(self.refresh)
+        session.reloaded.connect(self._show_sources)
+        self._show_sources()
         self.refresh()
 
     # ------------------------------------------------------------ public
+
+    def _show_sources(self) -> None:
+        editor = self.session.editor
+        lines = carry_over_sources(editor.report, editor.previous)
+        self.sources.setText("数据来源：" + "；".join(lines) + "。" if lines else "")
+        self.sources.setVisible(bool(lines))
 
     def refresh(self) -> None:
         """Show the editor's current identities and findings (cheap when nothing but numbers moved)."""

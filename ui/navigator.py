@@ -24,11 +24,13 @@ class Navigator(QTreeWidget):
         self.setRootIsDecorated(True)
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
+        self._items: dict[int, QTreeWidgetItem] = {}
 
     def show_lines(self, lines: list[ReportLine], current: int | None) -> None:
         """Rebuild from the catalogue; keeps the open report selected."""
         self.blockSignals(True)
         self.clear()
+        self._items = {}
         agencies: dict[str, QTreeWidgetItem] = {}
         for line in lines:
             parent = agencies.get(line.agency)
@@ -39,6 +41,7 @@ class Navigator(QTreeWidget):
             status = "已定稿" if line.status == "final" else "草稿"
             item = QTreeWidgetItem(parent, [f"{line.year} 年", status, str(line.errors) if line.errors else ""])
             item.setData(0, REPORT_ID, line.report_id)
+            self._items[line.report_id] = item
             item.setToolTip(0, f"{line.agency} {line.year} 年（{line.format_id} 格式）：错误 {line.errors} 个，"
                                f"提示 {line.warnings} 个")
             if line.errors:
@@ -64,16 +67,23 @@ class Navigator(QTreeWidget):
         if value is not None:
             self.report_chosen.emit(int(value))
 
+    def _item(self, report_id: int) -> QTreeWidgetItem | None:
+        return self._items.get(report_id)
+
+    def select_report(self, report_id: int) -> bool:
+        """Select a report's line without rebuilding; False when the list does not have it."""
+        item = self._item(report_id)
+        if item is None:
+            return False
+        self.blockSignals(True)
+        self.setCurrentItem(item)
+        self.blockSignals(False)
+        return True
+
     def update_report(self, report_id: int, status: str, errors: int) -> None:
         """Refresh one report's line after an edit, without rebuilding the tree."""
-        for i in range(self.topLevelItemCount()):
-            agency = self.topLevelItem(i)
-            if agency is None:
-                continue
-            for j in range(agency.childCount()):
-                item = agency.child(j)
-                if item is not None and item.data(0, REPORT_ID) == report_id:
-                    item.setText(1, "已定稿" if status == "final" else "草稿")
-                    item.setText(2, str(errors) if errors else "")
-                    item.setForeground(2, QBrush(ERROR_COLOUR))
-                    return
+        item = self._item(report_id)
+        if item is not None:
+            item.setText(1, "已定稿" if status == "final" else "草稿")
+            item.setText(2, str(errors) if errors else "")
+            item.setForeground(2, QBrush(ERROR_COLOUR))
