@@ -29,6 +29,7 @@ class Navigator(QTreeWidget):
     def show_lines(self, lines: list[ReportLine], current: int | None) -> None:
         """Rebuild from the catalogue; keeps the open report selected."""
         self.blockSignals(True)
+        self.setUpdatesEnabled(False)  # one layout and paint for the whole list, not one per line
         self.clear()
         self._items = {}
         agencies: dict[str, QTreeWidgetItem] = {}
@@ -48,6 +49,7 @@ class Navigator(QTreeWidget):
                 item.setForeground(2, QBrush(ERROR_COLOUR))
             if line.report_id == current:
                 self.setCurrentItem(item)
+        self.setUpdatesEnabled(True)
         self.blockSignals(False)
 
     def current_report_id(self) -> int | None:
