@@ -15,6 +15,9 @@ ERROR_COLOUR = QColor("#b00020")
 class Navigator(QTreeWidget):
     report_chosen = Signal(int)
 
+    EXPAND_ALL_UP_TO = 60
+    """Lines shown at once; a larger list opens only the current agency (its lines are made on expanding)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHeaderLabels(["单位 / 年度", "状态", "错误"])
@@ -24,33 +27,73 @@ class Navigator(QTreeWidget):
         self.setRootIsDecorated(True)
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
+        self.itemExpanded.connect(self._fill)
         self._items: dict[int, QTreeWidgetItem] = {}
+        self._agency_items: dict[str, QTreeWidgetItem] = {}
+        self._lines: dict[str, list[ReportLine]] = {}
+        self._agency_of: dict[int, str] = {}
 
     def show_lines(self, lines: list[ReportLine], current: int | None) -> None:
         """Rebuild from the catalogue; keeps the open report selected."""
         self.blockSignals(True)
         self.setUpdatesEnabled(False)  # one layout and paint for the whole list, not one per line
         self.clear()
-        self._items = {}
-        agencies: dict[str, QTreeWidgetItem] = {}
+        self._items, self._agency_items, self._lines, self._agency_of = {}, {}, {}, {}
         for line in lines:
-            parent = agencies.get(line.agency)
-            if parent is None:
-                parent = agencies[line.agency] = QTreeWidgetItem(self, [line.agency])
-                parent.setFirstColumnSpanned(True)
-                parent.setExpanded(True)
+            self._lines.setdefault(line.agency, []).append(line)
+            self._agency_of[line.report_id] = line.agency
+        for agency in self._lines:
+            item = QTreeWidgetItem(self, [agency])
+            item.setFirstColumnSpanned(True)
+            item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+            self._agency_items[agency] = item
+        self.blockSignals(False)
+        if len(lines) <= self.EXPAND_ALL_UP_TO:
+            for item in self._agency_items.values():
+                item.setExpanded(True)
+        if current is not None:
+            self.select_report(current)
+        self.setUpdatesEnabled(True)
+
+    def _fill(self, agency_item: QTreeWidgetItem) -> None:
+        """Make an agency's report lines the first time it is opened."""
+        if agency_item.childCount() or agency_item.parent() is not None:
+            return
+        agency = agency_item.text(0)
+        for line in self._lines.get(agency, []):
             status = "已定稿" if line.status == "final" else "草稿"
-            item = QTreeWidgetItem(parent, [f"{line.year} 年", status, str(line.errors) if line.errors else ""])
+            item = QTreeWidgetItem(agency_item, [f"{line.year} 年", status, str(line.errors) if line.errors else ""])
             item.setData(0, REPORT_ID, line.report_id)
-            self._items[line.report_id] = item
             item.setToolTip(0, f"{line.agency} {line.year} 年（{line.format_id} 格式）：错误 {line.errors} 个，"
                                f"提示 {line.warnings} 个")
             if line.errors:
                 item.setForeground(2, QBrush(ERROR_COLOUR))
-            if line.report_id == current:
-                self.setCurrentItem(item)
-        self.setUpdatesEnabled(True)
+            self._items[line.report_id] = item
+
+    def _item(self, report_id: int) -> QTreeWidgetItem | None:
+        agency = self._agency_of.get(report_id)
+        if agency is None:
+            return None
+        self._agency_items[agency].setExpanded(True)  # makes its lines (_fill)
+        return self._items.get(report_id)
+
+    def select_report(self, report_id: int) -> bool:
+        """Select a report's line without rebuilding; False when the list does not have it."""
+        item = self._item(report_id)
+        if item is None:
+            return False
+        self.blockSignals(True)
+        self.setCurrentItem(item)
         self.blockSignals(False)
+        return True
+
+    def update_report(self, report_id: int, status: str, errors: int) -> None:
+        """Refresh one report's line after an edit, without rebuilding the tree."""
+        item = self._items.get(report_id)
+        if item is not None:
+            item.setText(1, "已定稿" if status == "final" else "草稿")
+            item.setText(2, str(errors) if errors else "")
+            item.setForeground(2, QBrush(ERROR_COLOUR))
 
     def current_report_id(self) -> int | None:
         item = self.currentItem()
@@ -68,24 +111,3 @@ class Navigator(QTreeWidget):
         value = item.data(0, REPORT_ID)
         if value is not None:
             self.report_chosen.emit(int(value))
-
-    def _item(self, report_id: int) -> QTreeWidgetItem | None:
-        return self._items.get(report_id)
-
-    def select_report(self, report_id: int) -> bool:
-        """Select a report's line without rebuilding; False when the list does not have it."""
-        item = self._item(report_id)
-        if item is None:
-            return False
-        self.blockSignals(True)
-        self.setCurrentItem(item)
-        self.blockSignals(False)
-        return True
-
-    def update_report(self, report_id: int, status: str, errors: int) -> None:
-        """Refresh one report's line after an edit, without rebuilding the tree."""
-        item = self._item(report_id)
-        if item is not None:
-            item.setText(1, "已定稿" if status == "final" else "草稿")
-            item.setText(2, str(errors) if errors else "")
-            item.setForeground(2, QBrush(ERROR_COLOUR))
