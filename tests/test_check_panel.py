@@ -3,16 +3,13 @@ writing the 审核说明 of a warning."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from models.database import Database, open_database
+from models.database import Database
 from services import storage
 from services.editing import ReportEditor
 from services.report import Report
@@ -22,13 +19,6 @@ from ui.check_panel import ERRORS_TITLE, WARNINGS_TITLE, CheckPanel
 from ui.report_session import ReportSession
 
 NATURAL_NEW = ("t3", "new", "natural")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "n.sqlite3")
-    yield database
-    database.dispose()
 
 
 def open_session(db: Database, report: Report) -> ReportSession:

@@ -3,12 +3,9 @@ paste all-or-nothing, stale versions, 定稿 and 重新打开."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from models.database import Database, open_database
+from models.database import Database
 from services import storage
 from services.editing import ReportEditor
 from services.formats import CellKey
@@ -17,13 +14,6 @@ from tests.factories import filled_report, sample_report
 
 NEW = ("t3", "new", "natural")
 NEW_TOTAL = ("t3", "new", "total")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "n.sqlite3")
-    yield database
-    database.dispose()
 
 
 def stored(db: Database, report: Report) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from models.database import Database, open_database
+from models.database import Database
 from services import storage
 from services.formats import CellKey
 from services.report import Report
@@ -25,13 +24,6 @@ from ui.table_tab import TableTab
 
 TODAY = date(2024, 1, 10)
 NEW = ("t3", "new", "natural")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "n.sqlite3")
-    yield database
-    database.dispose()
 
 
 def window_on(qtbot: QtBot, db: Database, data_dir: Path) -> MainWindow:

@@ -4,10 +4,8 @@ when the window closes; the fee and basic fields save valid input and refuse the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -16,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from models.database import Database, open_database
+from models.database import Database
 from services import storage
 from services.editing import EditOutcome, ReportEditor
 from services.formats import Section
@@ -25,13 +23,6 @@ from tests.factories import filled_report
 from ui.basic_tab import BasicTab
 from ui.narrative_tab import FEE_AMOUNT_LABEL, NarrativeTab, parse_yuan
 from ui.report_session import ReportSession
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "n.sqlite3")
-    yield database
-    database.dispose()
 
 
 def open_session(db: Database, report: Report) -> ReportSession:

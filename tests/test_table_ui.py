@@ -3,9 +3,6 @@ widget and on a fresh read of the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
@@ -14,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from models.database import Database, open_database
+from models.database import Database
 from services import storage
 from services.editing import EditOutcome, ReportEditor
 from services.formats import CellKey, get_format
@@ -28,13 +25,6 @@ from ui.table_tab import TableTab
 from ui.table_view import ReportTableView
 
 NEW_NATURAL: CellKey = ("t3", "new", "natural")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "n.sqlite3")
-    yield database
-    database.dispose()
 
 
 def store(db: Database, report: Report) -> int:
