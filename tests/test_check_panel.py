@@ -10,26 +10,13 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from models.database import Database
-from services import storage
 from services.editing import ReportEditor
-from services.report import Report
 from tests.factories import filled_report
-from tests.test_narrative_ui import type_text
+from tests.test_narrative_ui import open_session, stored, type_text
 from ui.check_panel import ERRORS_TITLE, WARNINGS_TITLE, CheckPanel
 from ui.report_session import ReportSession
 
 NATURAL_NEW = ("t3", "new", "natural")
-
-
-def open_session(db: Database, report: Report) -> ReportSession:
-    with db.transaction() as s:
-        report_id = storage.save_report(s, report)
-    return ReportSession(ReportEditor.open(db, report_id))
-
-
-def stored(session: ReportSession) -> Report:
-    with session.editor.db.transaction() as s:
-        return storage.load_report(s, session.editor.report_id)
 
 
 def panel_for(qtbot: QtBot, session: ReportSession) -> CheckPanel:

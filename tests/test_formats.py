@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from services.errors import FormatFileError
-from services.formats import ReportFormat, all_formats, format_for_year, load_format, parse_format
+from services.format_reader import load_format, parse_format
+from services.formats import ReportFormat, all_formats, format_for_year
 from services.paths import resource_path
 
 FORMAT_IDS = ("2019", "2021")
