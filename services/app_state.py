@@ -7,13 +7,12 @@ own report. A missing, unreadable or corrupt file means a fresh start, never an 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.errors import StorageError, describe_os_error
+from services.errors import StorageError
+from services.files import write_atomically
 from services.paths import user_data_dir
 
 STATE_FILE = "state.json"
@@ -51,24 +50,8 @@ def save_state(data_dir: str | Path | None, state: AppState) -> None:
     if state.last_report_key is not None:
         agency, year = state.last_report_key
         data["last_report"] = {"agency": agency, "year": year}
-    path = state_path(data_dir)
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    tmp: str | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=".state-", suffix=".tmp", delete=False
-        ) as handle:
-            tmp = handle.name
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise StorageError(f"无法保存程序状态到 {path}：{describe_os_error(exc)}") from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+    write_atomically(state_path(data_dir), text.encode("utf-8"), StorageError, "无法保存程序状态到")
 
 
 def _parse(raw: object) -> AppState:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from services.errors import ExchangeError, FormatFileError, ValueParseError, describe_os_error
+from services.errors import ExchangeError, FormatFileError, ValueParseError
+from services.files import write_atomically
 from services.formats import get_format
 from services.report import Report
 from services.values import CellValue, check_value, check_yuan, normalise_amount, to_text
@@ -129,30 +127,5 @@ def dump_exchange(report: Report) -> str:
 
 
 def write_exchange(report: Report, path: Path) -> None:
-    """Write the exchange file atomically: a temporary file in the same folder, then `os.replace`."""
-    content = dump_exchange(report).encode("utf-8")
-    path = Path(path)
-    folder = path.parent
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ExchangeError(f"无法写入文件 {path}：{describe_os_error(exc)}") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); give it the mode of the file it replaces, or a usual one.
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except OSError:
-            mode = 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExchangeError(f"无法写入文件 {path}：{describe_os_error(exc)}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write the exchange file atomically: nothing half-written, the old file kept on failure."""
+    write_atomically(Path(path), dump_exchange(report).encode("utf-8"), ExchangeError)
