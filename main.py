@@ -4,7 +4,8 @@
     python main.py check FILE [--json] [--previous LAST_YEAR_FILE]
                                                      check a report file (exit 0 ok, 1 errors, 2 unreadable)
     python main.py import FILE… [--db DB] [--replace]
-    python main.py export AGENCY YEAR -o OUT.json [--db DB]
+    python main.py export AGENCY YEAR -o OUT.{json,pdf} [--db DB]
+    python main.py pdf FILE -o OUT.pdf [--centred] [--check-report CHECK.pdf]
 
 This module only parses arguments, wires objects together and prints; the work is done in services/.
 """
@@ -22,7 +23,6 @@ from typing import TextIO
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
 NOT_YET = {
-    "pdf": "生成PDF（pdf 命令）将在后续版本提供，当前版本尚不可用。",
     "aggregate": "汇总（aggregate 命令）将在后续版本提供，当前版本尚不可用。",
 }
 
@@ -57,9 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", type=Path, required=True)
     exp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
-    pdf = sub.add_parser("pdf", help="生成报告的PDF（后续版本）")
+    pdf = sub.add_parser("pdf", help="生成报告的正式PDF（GB/T 9704 公文格式）")
     pdf.add_argument("file", type=Path)
-    pdf.add_argument("-o", "--output", type=Path)
+    pdf.add_argument("-o", "--output", type=Path, required=True)
+    pdf.add_argument("--centred", action="store_true", help="页码居中（默认单页码居右、双页码居左）")
+    pdf.add_argument("--check-report", type=Path, help="同时生成审核报告PDF到此路径")
 
     agg = sub.add_parser("aggregate", help="汇总多个单位的报告（后续版本）")
     agg.add_argument("files", type=Path, nargs="+")
@@ -139,13 +141,30 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
+    from services.checks import check_report
+    from services.documents import read_report_file
+    from services.files import write_atomically
+    from services.pdf.render import PdfOptions, render_check_report, render_report
+
+    report = read_report_file(args.file)
+    options = PdfOptions(page_numbers="centred" if args.centred else "outer")
+    write_atomically(args.output, render_report(report, options))
+    out.write(f"已生成 {args.output}\n")
+    if args.check_report:
+        findings = check_report(report, finalising=report.status == "final")
+        write_atomically(args.check_report, render_check_report(report, findings))
+        out.write(f"已生成审核报告 {args.check_report}\n")
+    return EXIT_OK
+
+
 def run(argv: Sequence[str], out: TextIO | None = None) -> int:
     """Run one headless command; returns the exit code of `../shared/spec/exchange.md`."""
     from services.errors import NianbaoError
 
     out = out or sys.stdout
     args = _parser().parse_args(argv)
-    commands = {"check": cmd_check, "import": cmd_import, "export": cmd_export}
+    commands = {"check": cmd_check, "import": cmd_import, "export": cmd_export, "pdf": cmd_pdf}
     if args.command in NOT_YET:
         print(NOT_YET[args.command], file=sys.stderr)
         return EXIT_INVALID

@@ -149,7 +149,7 @@ def test_bad_input_exits_2_names_the_place_and_changes_nothing(
     assert _db_dump(db) == before
 
 
-@pytest.mark.parametrize("argv", [("pdf", "x.json", "-o", "x.pdf"), ("aggregate", "a.json", "-o", "b.json")])
+@pytest.mark.parametrize("argv", [("aggregate", "a.json", "-o", "b.json")])
 def test_later_commands_say_they_are_not_available(argv: tuple[str, ...],
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(*argv)[0] == 2
@@ -263,3 +263,28 @@ def test_main_runs_a_command_after_global_options(tmp_path: Path, sample_json_pa
     assert main(["--db", str(tmp_path / "n.sqlite3"), "import", str(sample_json_path)]) == 0
     assert main(["--db", str(tmp_path / "n.sqlite3"), "check", str(tmp_path / "missing.json")]) == 2
     assert "文件不存在" in capsys.readouterr().err
+
+
+def test_pdf_command_writes_the_report_and_the_check_report(tmp_path: Path, sample_json_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out, check = tmp_path / "r.pdf", tmp_path / "check.pdf"
+    code, text = cli("pdf", sample_json_path, "-o", out, "--check-report", check)
+    assert code == 0 and "已生成" in text
+    pages = PdfReader(out).pages
+    assert len(pages) >= 2 and "贵阳市人民防空办公室" in pages[0].extract_text()
+    assert "SIGN_DATE" in "".join(p.extract_text() for p in PdfReader(check).pages)
+
+
+def test_pdf_of_a_bad_file_is_exit_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    assert cli("pdf", bad, "-o", tmp_path / "r.pdf")[0] == 2
+    assert not (tmp_path / "r.pdf").exists() and "JSON" in capsys.readouterr().err
+
+
+def test_export_to_pdf(tmp_path: Path, sample_json_path: Path) -> None:
+    db = tmp_path / "n.sqlite3"
+    cli("--db", db, "import", sample_json_path)
+    assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", tmp_path / "x.pdf")[0] == 0
+    assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")

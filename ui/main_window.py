@@ -24,11 +24,12 @@ from models.database import Database
 from services import report_admin, storage
 from services.app_state import AppState, load_state, save_state
 from services.catalogue import report_lines
-from services.checks import errors
+from services.checks import check_report, errors
 from services.deadline import deadline_text
 from services.documents import read_report_file
 from services.editing import EditOutcome, ReportEditor
 from services.errors import NianbaoError
+from services.files import write_atomically
 from services.formats import CellKey
 from services.importing import import_report
 from services.paths import resource_path
@@ -37,6 +38,7 @@ from ui.check_panel import CheckPanel
 from ui.dialogs import HistoryDialog, NewReportDialog, ask_text, confirm, show_problems
 from ui.narrative_tab import NarrativeTab
 from ui.navigator import Navigator
+from ui.printing import PreviewDialog, ask_and_print
 from ui.report_session import ReportSession
 from ui.table_tab import TableTab
 
@@ -123,6 +125,11 @@ class MainWindow(QMainWindow):
         file.addAction("导入报送数据包(&I)…", self._ask_import)
         file.addAction("打开示例报告", self.open_sample)
         file.addSeparator()
+        self.pdf_action = file.addAction("导出PDF(&E)…", self.export_pdf)
+        self.preview_action = file.addAction("打印预览(&V)…", self.preview)
+        self.print_action = file.addAction("打印(&P)…", QKeySequence.StandardKey.Print, self.print_report)
+        self.check_report_action = file.addAction("导出审核报告…", self.export_check_report)
+        file.addSeparator()
         file.addAction("退出(&X)", QKeySequence.StandardKey.Quit, self.close)
 
         report = bar.addMenu("报告(&R)")
@@ -135,12 +142,17 @@ class MainWindow(QMainWindow):
         self.rename_action = report.addAction("重命名单位…", self.rename_agency)
         self.delete_action = report.addAction("删除报告…", self.delete_report)
         self.report_actions: list[QAction] = [self.finalise_action, self.reopen_action, self.totals_action,
-                                              self.history_action, self.rename_action, self.delete_action]
+                                              self.history_action, self.rename_action, self.delete_action,
+                                              self.pdf_action, self.preview_action, self.print_action,
+                                              self.check_report_action]
         self.toolbar = self.addToolBar("常用")
         self.toolbar.setObjectName("toolbar")
         self.toolbar.addAction(self.finalise_action)
         self.toolbar.addAction(self.reopen_action)
         self.toolbar.addAction(self.history_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.preview_action)
+        self.toolbar.addAction(self.print_action)
         self._enable_report_actions()
 
     # ------------------------------------------------------------ reports
@@ -369,6 +381,67 @@ class MainWindow(QMainWindow):
         outcome = self.session.reopen(reason)
         if not outcome.ok:
             show_problems(self, "未重新打开", outcome.message, outcome.problems)
+
+    # ------------------------------------------------------------ printing
+
+    def report_pdf(self) -> bytes | None:
+        """The official PDF of the open report (with the 草稿 watermark unless final); None if it cannot be made."""
+        if self.session is None:
+            return None
+        self._flush()
+        from services.pdf.render import render_report  # ReportLab loads only when printing (~0.15 s)
+
+        try:
+            return render_report(self.session.editor.report)
+        except NianbaoError as exc:
+            show_problems(self, "无法生成PDF", str(exc), ())
+            return None
+
+    def _save_bytes(self, content: bytes, caption: str, name: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self, caption, name, "PDF 文件 (*.pdf)")
+        if not chosen:
+            return None
+        path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+        try:
+            write_atomically(path, content)
+        except NianbaoError as exc:
+            show_problems(self, "未保存", str(exc), ())
+            return None
+        self._say(EditOutcome(True, f"已保存 {path}"))
+        return path
+
+    def export_pdf(self) -> None:
+        pdf = self.report_pdf()
+        if pdf is not None and self.session is not None:
+            self._save_bytes(pdf, "导出PDF", f"{self.session.editor.report.display_title()}.pdf")
+
+    def preview(self) -> None:
+        pdf = self.report_pdf()
+        if pdf is not None and self.session is not None:
+            PreviewDialog.ask(pdf, self.session.editor.report.display_title(), self)
+
+    def print_report(self) -> None:
+        pdf = self.report_pdf()
+        if pdf is None:
+            return
+        try:
+            if ask_and_print(pdf, self):
+                self._say(EditOutcome(True, "已发送到打印机。"))
+        except NianbaoError as exc:
+            show_problems(self, "未打印", str(exc), ())
+
+    def export_check_report(self) -> None:
+        if self.session is None:
+            return
+        editor = self.session.editor
+        from services.pdf.render import render_check_report
+
+        try:
+            pdf = render_check_report(editor.report, check_report(editor.report, editor.previous))
+        except NianbaoError as exc:
+            show_problems(self, "无法生成审核报告", str(exc), ())
+            return
+        self._save_bytes(pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf")
 
     def _accept_totals(self) -> None:
         if self.session is not None:

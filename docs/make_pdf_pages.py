@@ -1,0 +1,35 @@
+"""The first two pages of the sample report's PDF as PNG images for the README.
+
+    python docs/make_pdf_pages.py          (needs pdftoppm from poppler-utils)
+
+Writes docs/pages/sample.pdf and docs/pages/sample-1.png, sample-2.png.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    from services.exchange import read_exchange
+    from services.files import write_atomically
+    from services.paths import resource_path
+    from services.pdf.render import render_report
+
+    out = ROOT / "docs" / "pages"
+    out.mkdir(parents=True, exist_ok=True)
+    pdf = out / "sample.pdf"
+    write_atomically(pdf, render_report(read_exchange(resource_path("samples", "guiyang-rfb-2020.json"))))
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(out / "sample")],
+                   check=True)
+    for page in sorted(out.glob("sample-*.png")):
+        print(page)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""Where the PDF fonts come from: the Windows font folders, fontconfig, and extra folders (bundled fonts).
+
+This module only finds candidate files and orders them per role; it never parses a font, so it stays cheap at
+start-up. services.pdf.fonts checks each candidate (TrueType outlines, embedding allowed, cmap) when first used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Role = Literal["title", "body", "heading1", "heading2", "page_number", "table"]
+ROLES: tuple[Role, ...] = ("title", "body", "heading1", "heading2", "page_number", "table")
+
+FC_LIST_TIMEOUT = 10.0
+"""Seconds; a cold fontconfig cache is rebuilt on the first call, which can take a few seconds."""
+
+
+@dataclass(frozen=True)
+class Wish:
+    """A typeface the layout asks for, as Windows names its files and as fontconfig names the family."""
+
+    family: str
+    files: tuple[str, ...] = ()
+    fc_families: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Found:
+    """A face that may serve: not yet checked for outlines, embedding flags or coverage."""
+
+    path: Path
+    index: int
+    family: str
+
+
+# Windows file names vary by vendor and by who installed them; these are the common ones (matched case-blind).
+XIAOBIAOSONG = Wish("方正小标宋简体", ("fzxbsjw.ttf", "fzxbsjw--gb1-0.ttf", "方正小标宋简体.ttf", "fzxbsk.ttf"),
+                    ("方正小标宋简体", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05"))
+FANGSONG_GB = Wish("仿宋_GB2312", ("仿宋_gb2312.ttf", "fs_gb2312.ttf", "fsgb2312.ttf", "simfang_gb2312.ttf"),
+                   ("仿宋_GB2312", "FangSong_GB2312"))
+FANGSONG = Wish("FangSong", ("simfang.ttf",), ("FangSong", "仿宋"))
+SIMSUN = Wish("SimSun", ("simsun.ttc", "simsun.ttf"), ("SimSun", "宋体"))
+SIMHEI = Wish("SimHei", ("simhei.ttf",), ("SimHei", "黑体"))
+KAITI_GB = Wish("楷体_GB2312", ("楷体_gb2312.ttf", "kt_gb2312.ttf", "ktgb2312.ttf", "simkai_gb2312.ttf"),
+                ("楷体_GB2312", "KaiTi_GB2312"))
+KAITI = Wish("KaiTi", ("simkai.ttf",), ("KaiTi", "楷体"))
+# Freely licensed Debian faces (.ci/run installs them); SungtiL (报宋) is the heaviest Song there is.
+SUNGTI = Wish("AR PL SungtiL GB", (), ("AR PL SungtiL GB",))
+UMING = Wish("AR PL UMing CN", (), ("AR PL UMing CN",))
+ZENHEI = Wish("WenQuanYi Zen Hei", (), ("WenQuanYi Zen Hei",))
+MICROHEI = Wish("WenQuanYi Micro Hei", (), ("WenQuanYi Micro Hei",))
+GKAI = Wish("AR PL KaitiM GB", (), ("AR PL KaitiM GB",))
+UKAI = Wish("AR PL UKai CN", (), ("AR PL UKai CN",))
+# Only fallbacks: YaHei and DengXian fill gaps; SimSun-ExtB/ExtG draw the rare characters of people's names.
+YAHEI = Wish("Microsoft YaHei", ("msyh.ttc", "msyh.ttf"), ("Microsoft YaHei", "微软雅黑"))
+DENGXIAN = Wish("DengXian", ("deng.ttf",), ("DengXian", "等线"))
+SIMSUN_EXTB = Wish("SimSun-ExtB", ("simsunb.ttf",), ("SimSun-ExtB",))
+SIMSUN_EXTG = Wish("SimSun-ExtG", ("simsunextg.ttf",), ("SimSun-ExtG",))
+
+# Best first, per GB/T 9704 (layout.md): 小标宋 for the title, 仿宋 for text, 黑体 / 楷体 for headings, 宋体 for
+# page numbers.
+ROLE_WISHES: Mapping[Role, tuple[Wish, ...]] = {
+    "title": (XIAOBIAOSONG, SIMHEI, SUNGTI, SIMSUN, UMING),
+    "body": (FANGSONG_GB, FANGSONG, SIMSUN, SUNGTI, UMING),
+    "table": (FANGSONG_GB, FANGSONG, SIMSUN, SUNGTI, UMING),
+    "heading1": (SIMHEI, ZENHEI, MICROHEI),
+    "heading2": (KAITI_GB, KAITI, GKAI, UKAI),
+    "page_number": (SIMSUN, SUNGTI, UMING),
+}
+# After a role's own wishes, any other known face may draw a character the better ones lack; Song-like first
+# because most text is Song/FangSong.
+FALLBACK_WISHES: tuple[Wish, ...] = (
+    FANGSONG_GB, FANGSONG, SIMSUN, SUNGTI, UMING, KAITI_GB, KAITI, GKAI, UKAI, SIMHEI, ZENHEI, MICROHEI,
+    XIAOBIAOSONG, YAHEI, DENGXIAN, SIMSUN_EXTB, SIMSUN_EXTG,
+)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The candidate faces found on this machine, ready to be ordered per role."""
+
+    folder_files: tuple[Path, ...]
+    """Files in the Windows font folders, then in the extra folders (both searched by file name)."""
+    fontconfig: tuple[tuple[tuple[str, ...], Found], ...]
+    """(family names, face) for each TrueType simplified-Chinese face fontconfig knows."""
+    extra: tuple[Found, ...]
+    notes: tuple[str, ...]
+
+    def chain(self, role: Role) -> tuple[Found, ...]:
+        """The role's wishes in order, then every other face as a fallback; each face once."""
+        seen: set[tuple[Path, int]] = set()
+        out: list[Found] = []
+
+        def add(faces: Iterable[Found]) -> None:
+            for face in faces:
+                key = (face.path, face.index)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(face)
+
+        for wish in ROLE_WISHES[role]:
+            add(self.matches(wish))
+        for wish in FALLBACK_WISHES:
+            add(self.matches(wish))
+        # One face per file is enough as a fallback: the subfonts of a .ttc share their glyphs, and the TW/HK
+        # ones draw traditional-region forms.
+        files_done = {face.path for face in out}
+        for _, face in self.fontconfig:
+            if face.path not in files_done:
+                files_done.add(face.path)
+                add([face])
+        add(self.extra)
+        return tuple(out)
+
+    def matches(self, wish: Wish) -> list[Found]:
+        """Folder files named like the wish first (a Windows font folder beats fontconfig), then fontconfig."""
+        wanted_files = {name.casefold() for name in wish.files}
+        out = [Found(path, 0, wish.family) for path in self.folder_files if path.name.casefold() in wanted_files]
+        wanted = {name.casefold() for name in wish.fc_families}
+        out += [Found(face.path, face.index, wish.family) for names, face in self.fontconfig
+                if any(n.casefold() in wanted for n in names)]
+        return out
+
+
+def default_windows_dirs() -> list[Path]:
+    """The system font folder and the per-user one (fonts installed "for me only" since Windows 10 1809)."""
+    if sys.platform != "win32":
+        return []
+    dirs: list[Path] = []
+    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
+    if windir:
+        dirs.append(Path(windir) / "Fonts")
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    return dirs
+
+
+def font_files(folder: Path) -> list[Path]:
+    """The .ttf/.ttc files directly in a folder, sorted; an absent or unreadable folder has none."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [p for p in entries if p.suffix.casefold() in (".ttf", ".ttc") and p.is_file()]
+
+
+def fontconfig_faces(notes: list[str]) -> list[tuple[tuple[str, ...], Found]]:
+    """TrueType faces fontconfig lists for simplified Chinese; nothing (with a note) where fc-list is missing."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return []
+    try:
+        result = subprocess.run(
+            [exe, ":lang=zh-cn", "--format", "%{family}|%{fontformat}|%{index}|%{file}\n"],
+            capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=FC_LIST_TIMEOUT,
+            check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        notes.append(f"fc-list 无法运行（{exc}），未使用 fontconfig 中的字体")
+        return []
+    faces: list[tuple[tuple[str, ...], Found]] = []
+    for line in result.stdout.splitlines():
+        parts = line.split("|", 3)
+        if len(parts) != 4 or not parts[2].isdigit():
+            continue
+        families, fmt, index, file = parts
+        names = tuple(n.strip() for n in families.split(",") if n.strip())
+        if not names:
+            continue
+        if fmt != "TrueType":
+            # CFF (Noto CJK, Fandol), bitmap and Type 1 faces cannot be embedded by ReportLab.
+            notes.append(f"{file}（{names[0]}）：{fmt or '未知'} 格式，不是 TrueType 轮廓，已跳过")
+            continue
+        if int(index) > 0xFFFF:  # a named instance of a variable font, not a face of its own
+            continue
+        faces.append((names, Found(Path(file), int(index), names[0])))
+    faces.sort(key=lambda item: (str(item[1].path), item[1].index))
+    return faces
+
+
+def discover(extra_dirs: Sequence[Path], windows_dirs: Sequence[Path] | None, use_fontconfig: bool) -> Discovery:
+    """Find candidate faces: Windows font folders, then fontconfig, then the extra folders."""
+    notes: list[str] = []
+    windows = [f for d in (default_windows_dirs() if windows_dirs is None else windows_dirs) for f in font_files(d)]
+    extra_files = [f for d in extra_dirs for f in font_files(d)]
+    fc = fontconfig_faces(notes) if use_fontconfig else []
+    extra = tuple(Found(path, 0, path.stem) for path in extra_files)
+    return Discovery(tuple(windows + extra_files), tuple(fc), extra, tuple(notes))

@@ -1,0 +1,87 @@
+"""Entry points: a report as a printable PDF in GB/T 9704 layout, and the 审核报告 of its checks.
+
+The whole story is built (and every character checked against the fonts) before ReportLab writes a byte, so a
+MissingGlyphError leaves no half-written PDF behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Literal
+
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
+
+from services.pdf.check_report import render_check_report
+from services.pdf.fonts import FontSet, resolve_fonts
+from services.pdf.page import LINE_PITCH, TYPE_WIDTH, PageDecoration, report_document
+from services.pdf.tables import table
+from services.pdf.text import body, fee_sentence, heading, signature, title
+from services.report import Report
+
+__all__ = ["PdfOptions", "render_check_report", "render_report"]
+
+TABLE_GAP = LINE_PITCH / 3
+HEADING_ROOM = 2
+"""Body lines that must fit under a heading, or the heading starts the next page (never alone at the bottom).
+
+A CondPageBreak rather than keepWithNext: keepWithNext would carry a long first paragraph to the next page
+whole and leave half a page empty."""
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    page_numbers: Literal["outer", "centred"] = "outer"
+    watermark: bool | None = None
+    """None: a light diagonal 草稿 on every page unless the report is final."""
+
+
+def _fee_text(report: Report, texts: list[str]) -> str | None:
+    """The generated 信息处理费 sentence, unless the clerk's own text of the section already states it."""
+    if any(word in text for text in texts for word in report.format.fee_keywords):
+        return None
+    return fee_sentence(report.fees)
+
+
+def story(report: Report, fonts: FontSet) -> list[Flowable]:
+    """Title, preamble, the six sections and the signature block, in printed order."""
+    fmt = report.format
+    flow: list[Flowable] = [*title(fonts, report.display_title(), report.agency)]
+    flow += body(fonts, report.text(fmt.preamble.key), fmt.preamble.label)
+    for section in fmt.sections:
+        title_line = heading(fonts, section.title, 1)
+        if section.table:
+            # a table starts on the page of its heading, or both move to the next page
+            flow += [KeepTogether([title_line, table(fonts, report, section.table, section.title)]),
+                     Spacer(TYPE_WIDTH, TABLE_GAP)]
+            continue
+        first_sub = bool(section.texts and section.texts[0].heading)
+        flow += [CondPageBreak((1 + first_sub + HEADING_ROOM) * LINE_PITCH), title_line]
+        texts = [report.text(spec.key) for spec in section.texts]
+        for n, (spec, text) in enumerate(zip(section.texts, texts, strict=True)):
+            if spec.heading:
+                if n:
+                    flow.append(CondPageBreak((1 + HEADING_ROOM) * LINE_PITCH))
+                flow.append(heading(fonts, spec.heading, 2))
+            flow += body(fonts, text, f"{section.title}·{spec.heading or spec.label}")
+        if section.fees and (sentence := _fee_text(report, texts)):
+            flow += body(fonts, sentence, f"{section.title}·信息处理费")
+    last = flow.pop() if flow and not isinstance(flow[-1], Spacer | CondPageBreak) else None
+    flow.append(signature(fonts, last, report.signed_by or report.agency, report.signed_on))
+    return flow
+
+
+def render_report(report: Report, options: PdfOptions = PdfOptions(), fonts: FontSet | None = None) -> bytes:
+    """The report as PDF bytes: A4, fonts embedded as subsets; raises MissingGlyphError for an uncovered
+    character, naming it and where it stands."""
+    fonts = fonts or resolve_fonts()
+    watermark = options.watermark if options.watermark is not None else report.status != "final"
+    decoration = PageDecoration(fonts, options.page_numbers, watermark)
+    decoration.validate()
+    flowables = story(report, fonts)
+    buffer = BytesIO()
+    doc = report_document(buffer, title=report.display_title(), author=report.signed_by or report.agency,
+                          subject="政府信息公开工作年度报告", decoration=decoration,
+                          initial_font=fonts.primary("body").name)
+    doc.build(flowables)
+    return buffer.getvalue()

@@ -1,0 +1,294 @@
+"""The report's words on paper: title, headings, body paragraphs and the signature block (GB/T 9704).
+
+Every string becomes Paragraph markup through FontSet.runs, one <font> per fallback run, so each character is
+drawn by a face that has it, and a character no face has raises MissingGlyphError naming it and where it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from itertools import combinations, pairwise
+from math import ceil
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+
+from services.pdf.fonts import FontSet, Role
+from services.pdf.page import BODY_SIZE, INDENT, LINE_PITCH, TYPE_WIDTH, runs_width
+from services.report import Fees
+
+TITLE_SIZE = 22.0
+"""2号."""
+TITLE_LEADING = 36.0
+SEAL_LINES = 3
+TAIL_LINES = 2
+"""Lines of the last paragraph that always stand on the signature's page."""
+"""Blank lines between the last paragraph and the signature, where the seal's upper part presses."""
+DATE_RIGHT_INDENT = 4 * BODY_SIZE
+"""The date stands four characters in from the right edge."""
+
+_NATURAL_BEFORE = ("关于", "政府信息公开", "信息公开")
+_NO_LINE_START = frozenset("，。、；：？！）》」』〕】”’%·…—,.;:?!)]")
+_NO_LINE_END = frozenset("（《「『〔【“‘([")
+_UNBREAKABLE = re.compile(r"[0-9A-Za-z.%]")
+_MAX_PUSH_BACK = 6
+"""Characters a line may give up to the next one to keep a digit run or a punctuation rule intact."""
+_FUZZ = 1e-6
+
+
+def _keeps_together(before: str, after: str) -> bool:
+    return (after in _NO_LINE_START or before in _NO_LINE_END
+            or bool(_UNBREAKABLE.match(before) and _UNBREAKABLE.match(after)))
+
+
+class CJKParagraph(Paragraph):  # type: ignore[misc]
+    """A Paragraph whose CJK lines never start with closing punctuation or end with an opening one, and never
+    split a number.
+
+    ReportLab's own CJK wrap knows only the Japanese rules (so '，' may start a line) and lets a forbidden
+    character hang past the right margin, outside the type area; here the line gives up characters instead
+    and justification spreads the gap.
+    """
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
+            return self.blPara
+        # Platypus wraps the same paragraph at the same width several times (tables measure their cells for
+        # each split attempt, KeepTogether measures again): break it once per width.
+        key = tuple(maxWidths) if isinstance(maxWidths, list | tuple) else maxWidths
+        cached = getattr(self, "_broken", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        lines = self._break_lines_cjk(maxWidths)
+        self._broken = (key, lines)
+        return lines
+
+    def _break_lines_cjk(self, maxWidths: Any) -> Any:
+        widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]
+        # A <br/> arrives as an empty frag with a lineBreak attribute: keep it as a zero-width mark.
+        chars = [cjkU(ch, frag, "utf8") for frag in self.frags for ch in (frag.text or [""])]
+        lines: list[Any] = []
+        start = used = 0
+        limit = widths[0]
+        i = 0
+        while i < len(chars):
+            if hasattr(chars[i].frag, "lineBreak"):
+                line_width = sum(c.width for c in chars[start:i])
+                lines.append(makeCJKParaLine(chars[start:i], limit, line_width, limit - line_width, True, False))
+                start, used, i = i + 1, 0, i + 1
+                limit = widths[min(len(lines), len(widths) - 1)]
+                continue
+            width = chars[i].width
+            if used + width > limit + _FUZZ and i > start:
+                cut = i
+                while cut > max(start + 1, i - _MAX_PUSH_BACK) and _keeps_together(chars[cut - 1], chars[cut]):
+                    cut -= 1
+                if _keeps_together(chars[cut - 1], chars[cut]):
+                    cut = i  # nowhere better within reach: break where the line is full
+                line_width = sum(c.width for c in chars[start:cut])
+                lines.append(makeCJKParaLine(chars[start:cut], limit, line_width, limit - line_width, False, False))
+                start, used, i = cut, 0, cut
+                limit = widths[min(len(lines), len(widths) - 1)]
+                continue
+            used += width
+            i += 1
+        if start < len(chars):
+            lines.append(makeCJKParaLine(chars[start:], limit, used, limit - used, False, False))
+        return ParaLines(kind=1, lines=lines)
+
+
+def markup(fonts: FontSet, text: str, role: Role, where: str) -> str:
+    """Paragraph markup for `text`, one <font> per fallback run; raises MissingGlyphError."""
+    return "".join(f'<font name="{face.name}">{escape(part)}</font>' for face, part in fonts.runs(text, role, where))
+
+
+def paragraphs(text: str) -> list[str]:
+    """A narrative split into paragraphs on newlines; blank lines and the clerk's own indents dropped."""
+    return [p for p in (line.strip(" \t\u3000") for line in text.splitlines()) if p]
+
+
+def body_style(fonts: FontSet, name: str = "body", role: Role = "body", **kw: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {
+        "fontName": fonts.primary(role).name, "fontSize": BODY_SIZE, "leading": LINE_PITCH,
+        "firstLineIndent": INDENT, "alignment": TA_JUSTIFY, "wordWrap": "CJK", "allowWidows": 0,
+        "allowOrphans": 0,
+    }
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+def body(fonts: FontSet, text: str, where: str) -> list[Flowable]:
+    """One Paragraph per paragraph of a narrative, the first line indented two characters."""
+    style = body_style(fonts)
+    return [CJKParagraph(markup(fonts, p, "body", f"{where} 第{i}段"), style)
+            for i, p in enumerate(paragraphs(text), start=1)]
+
+
+def heading(fonts: FontSet, text: str, level: int) -> Paragraph:
+    """`一、…` in 黑体 (level 1) or `（一）…` in 楷体 (level 2), on its own line, indented like the body."""
+    role: Role = "heading1" if level == 1 else "heading2"
+    style = body_style(fonts, f"heading{level}", role, alignment=TA_LEFT)
+    return CJKParagraph(markup(fonts, text, role, text), style)
+
+
+# ---------------------------------------------------------------- title
+
+
+def _break_cost(text: str, i: int, natural: set[int]) -> float | None:
+    """Cost of a line break before text[i]: 0 at a natural break, None where it is forbidden."""
+    if i in natural:
+        return 0.0
+    before, after = text[i - 1], text[i]
+    if after in _NO_LINE_START or before in _NO_LINE_END:
+        return None
+    if _UNBREAKABLE.match(before) and _UNBREAKABLE.match(after):
+        return None
+    return 1.0
+
+
+def _natural_breaks(text: str, agency: str | None) -> set[int]:
+    found: set[int] = set()
+    if agency and text.startswith(agency):
+        found.add(len(agency))
+    for match in re.finditer(r"\d{4}年(度)?", text):
+        found.update((match.start(), match.end()))
+    for word in _NATURAL_BEFORE:
+        found.update(m.start() for m in re.finditer(word, text))
+    return {i for i in found if 0 < i < len(text)}
+
+
+def title_lines(text: str, width: Callable[[str], float], available: float, agency: str | None = None,
+                max_lines: int = 4) -> list[str]:
+    """Break a title into lines that fit, at natural breaks where possible, with lines as even as possible.
+
+    GB/T 9704 wants a symmetric title (梯形或菱形), never a line of one or two characters; a line is never
+    shorter than a third of the longest.
+    """
+    if width(text) <= available:
+        return [text]
+    natural = _natural_breaks(text, agency)
+    costs = {i: c for i in range(1, len(text)) if (c := _break_cost(text, i, natural)) is not None}
+    least = ceil(width(text) / available)
+    best: tuple[float, list[str]] | None = None
+    for n in range(least, min(least + 1, max_lines) + 1):
+        for cut in combinations(sorted(costs), n - 1):
+            bounds = (0, *cut, len(text))
+            lines = [text[a:b] for a, b in pairwise(bounds)]
+            widths = [width(line) for line in lines]
+            longest = max(widths)
+            if longest > available or min(len(line) for line in lines) <= 2 or min(widths) < longest / 3:
+                continue
+            cost = sum(costs[i] for i in cut) + (longest - min(widths)) / longest * 2 + (n - least)
+            if best is None or cost < best[0]:
+                best = (cost, lines)
+    if best is None:
+        return [text]  # let the paragraph wrap it; only for absurd titles
+    return best[1]
+
+
+def title(fonts: FontSet, text: str, agency: str | None) -> list[Flowable]:
+    """The report title, 2号 centred, broken symmetrically, followed by one blank line."""
+
+    def measure(part: str) -> float:
+        return runs_width(fonts.runs(part, "title", "标题"), TITLE_SIZE)
+
+    lines = title_lines(text, measure, TYPE_WIDTH, agency)
+    style = ParagraphStyle("title", fontName=fonts.primary("title").name, fontSize=TITLE_SIZE,
+                           leading=TITLE_LEADING, alignment=TA_CENTER, wordWrap="CJK")
+    marked = "<br/>".join(markup(fonts, line, "title", "标题") for line in lines)
+    return [CJKParagraph(marked, style), Spacer(TYPE_WIDTH, LINE_PITCH)]
+
+
+# ---------------------------------------------------------------- section 六 and signature
+
+
+def _yuan(amount: Decimal) -> str:
+    places = Decimal(1) if amount == amount.to_integral_value() else Decimal("0.01")
+    return format(amount.quantize(places), "f")
+
+
+def fee_sentence(fees: Fees) -> str:
+    """The 信息处理费 sentence that section 六 of the 2021 format must carry."""
+    notices = fees.notices or 0
+    amount = fees.amount_yuan or Decimal(0)
+    if notices == 0 and amount == 0:
+        return "本年度未收取信息处理费。"
+    return f"本年度共发出收费通知{notices}件，实际收取信息处理费{_yuan(amount)}元。"
+
+
+def date_text(day: date | None) -> str:
+    """`2021年1月20日`: Arabic numerals, full year, no zero padding; blanks to fill in by hand when unset."""
+    if day is None:
+        return "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class KeepTail(Flowable):  # type: ignore[misc]
+    """The signature block with the last lines of the paragraph before it.
+
+    KeepTogether would not do: when the last paragraph and the block together are taller than a page, it
+    splits like plain flow and can leave the signature alone on the last page. Here a split always leaves at
+    least TAIL_LINES lines of the paragraph with the block.
+    """
+
+    def __init__(self, last: Flowable | None, block: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.last = last
+        self.block = list(block)
+        self._sizes: list[tuple[float, float]] = []
+
+    def _parts(self) -> list[Flowable]:
+        return [self.last, *self.block] if self.last is not None else list(self.block)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._sizes = [part.wrap(availWidth, availHeight) for part in self._parts()]
+        self.width, self.height = availWidth, sum(h for _, h in self._sizes)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        last = self.last
+        if not isinstance(last, Paragraph):
+            return []  # the block alone is short: the document moves it to the next page whole
+        last.wrap(availWidth, availHeight)
+        leading = float(last.style.leading)
+        first = min(int((availHeight + 1e-6) // leading), len(last.blPara.lines) - TAIL_LINES)
+        if first < 2:  # nothing, or a lone orphan line, would stay behind
+            return []
+        parts = last.split(availWidth, first * leading + 1e-3)
+        if len(parts) != 2:
+            return []
+        return [parts[0], KeepTail(parts[1], self.block)]
+
+    def draw(self) -> None:
+        y = self.height
+        for part, (_, height) in zip(self._parts(), self._sizes, strict=True):
+            y -= height
+            part.drawOn(self.canv, 0, y)
+
+
+def signature(fonts: FontSet, last: Flowable | None, name: str, day: date | None) -> KeepTail:
+    """Agency name centred over the date, the date four characters in from the right, room for the seal
+    above; kept with the end of the last paragraph so the block never stands alone on a page."""
+    date_str = date_text(day)
+    date_width = runs_width(fonts.runs(date_str, "body", "落款日期"), BODY_SIZE)
+    name_width = runs_width(fonts.runs(name, "body", "落款机关"), BODY_SIZE)
+    centre = TYPE_WIDTH - DATE_RIGHT_INDENT - date_width / 2
+    plain: dict[str, Any] = {"firstLineIndent": 0, "allowWidows": 1, "allowOrphans": 1}
+    if name_width <= 2 * (TYPE_WIDTH - centre):
+        name_style = body_style(fonts, "signed_by", alignment=TA_CENTER, leftIndent=max(0, 2 * centre - TYPE_WIDTH),
+                                rightIndent=max(0, TYPE_WIDTH - 2 * centre), **plain)
+    else:
+        name_style = body_style(fonts, "signed_by", alignment=TA_RIGHT, **plain)
+    date_style = body_style(fonts, "signed_on", alignment=TA_RIGHT, rightIndent=DATE_RIGHT_INDENT, **plain)
+    return KeepTail(last, [
+        Spacer(TYPE_WIDTH, SEAL_LINES * LINE_PITCH),
+        CJKParagraph(markup(fonts, name, "body", "落款机关"), name_style),
+        CJKParagraph(markup(fonts, date_str, "body", "落款日期"), date_style),
+    ])

@@ -1,0 +1,58 @@
+"""Print preview and printing show and print the very PDF the renderer made, at actual size on A4."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from models.database import Database
+from services import storage
+from services.pdf.render import render_report
+from tests.factories import sample_report
+from ui.main_window import MainWindow
+from ui.printing import PreviewDialog, a4_printer, print_pdf
+
+
+def test_printing_puts_every_page_on_an_a4_sheet_at_actual_size(qtbot: QtBot, tmp_path: Path) -> None:
+    pdf = render_report(sample_report())
+    printer = a4_printer(QPrinter(QPrinter.PrinterMode.ScreenResolution))
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    pages = print_pdf(pdf, printer)
+    printed = PdfReader(out)
+    assert pages == len(PdfReader(io.BytesIO(pdf)).pages) == len(printed.pages)
+    for page in printed.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 595.3) < 1.5 and abs(height - 841.9) < 1.5
+
+
+def test_preview_shows_the_same_pages(qtbot: QtBot) -> None:
+    pdf = render_report(sample_report())
+    dialog = PreviewDialog(pdf, "示例", None)
+    qtbot.addWidget(dialog)
+    assert dialog.document.pageCount() == len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_window_exports_the_pdf_and_the_check_report(qtbot: QtBot, db: Database, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    with db.transaction() as session:
+        report_id = storage.save_report(session, sample_report())
+    window = MainWindow(db, str(tmp_path))
+    qtbot.addWidget(window)
+    window.open_report(report_id)
+    targets = iter([str(tmp_path / "report.pdf"), str(tmp_path / "check")])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *args: (next(targets), "")))
+    window.export_pdf()
+    window.export_check_report()
+    assert "草稿" in PdfReader(tmp_path / "report.pdf").pages[0].extract_text()
+    check_text = "".join(p.extract_text() for p in PdfReader(tmp_path / "check.pdf").pages)
+    assert "SIGN_DATE" in check_text
+    assert "已保存" in window.message.text()
