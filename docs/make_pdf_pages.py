@@ -2,13 +2,14 @@
 
     python docs/make_pdf_pages.py          (needs pdftoppm from poppler-utils)
 
-Writes docs/pages/sample.pdf and docs/pages/sample-1.png, sample-2.png.
+Writes docs/pages/sample-1.png and sample-2.png (the PDF itself goes to a temporary folder).
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,10 +24,11 @@ def main() -> None:
 
     out = ROOT / "docs" / "pages"
     out.mkdir(parents=True, exist_ok=True)
-    pdf = out / "sample.pdf"
-    write_atomically(pdf, render_report(read_exchange(resource_path("samples", "guiyang-rfb-2020.json"))))
-    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(out / "sample")],
-                   check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "sample.pdf"
+        write_atomically(pdf, render_report(read_exchange(resource_path("samples", "guiyang-rfb-2020.json"))))
+        subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf), str(out / "sample")],
+                       check=True)
     for page in sorted(out.glob("sample-*.png")):
         print(page)
 
