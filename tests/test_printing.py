@@ -56,3 +56,21 @@ def test_the_window_exports_the_pdf_and_the_check_report(qtbot: QtBot, db: Datab
     check_text = "".join(p.extract_text() for p in PdfReader(tmp_path / "check.pdf").pages)
     assert "SIGN_DATE" in check_text
     assert "已保存" in window.message.text()
+
+
+def test_centred_page_numbers_from_the_menu(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    import pdfplumber
+
+    with db.transaction() as session:
+        report_id = storage.save_report(session, sample_report())
+    window = MainWindow(db, str(tmp_path))
+    qtbot.addWidget(window)
+    window.open_report(report_id)
+    window.centred_action.setChecked(True)
+    pdf = window.report_pdf()
+    assert pdf is not None
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages[:2]:
+            dash = [w for w in page.extract_words() if w["text"].startswith("—")]
+            middle = (dash[0]["x0"] + dash[-1]["x1"]) / 2
+            assert abs(middle - page.width / 2) < 20

@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
         self.preview_action = file.addAction("打印预览(&V)…", self.preview)
         self.print_action = file.addAction("打印(&P)…", QKeySequence.StandardKey.Print, self.print_report)
         self.check_report_action = file.addAction("导出审核报告…", self.export_check_report)
+        self.centred_action = file.addAction("页码居中（默认单页居右、双页居左）")
+        self.centred_action.setCheckable(True)
         file.addSeparator()
         file.addAction("退出(&X)", QKeySequence.StandardKey.Quit, self.close)
 
@@ -389,10 +391,11 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return None
         self._flush()
-        from services.pdf.render import render_report  # ReportLab loads only when printing (~0.15 s)
+        from services.pdf.render import PdfOptions, render_report  # ReportLab loads only when printing
 
+        options = PdfOptions(page_numbers="centred") if self.centred_action.isChecked() else PdfOptions()
         try:
-            return render_report(self.session.editor.report)
+            return render_report(self.session.editor.report, options)
         except NianbaoError as exc:
             show_problems(self, "无法生成PDF", str(exc), ())
             return None
