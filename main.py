@@ -3,8 +3,9 @@
     python main.py                                   start the app on the default database
     python main.py check FILE [--json] [--previous LAST_YEAR_FILE]
                                                      check a report file (exit 0 ok, 1 errors, 2 unreadable)
-    python main.py import FILE… [--db DB] [--replace]
-    python main.py export AGENCY YEAR -o OUT.{json,pdf} [--db DB]
+    python main.py import FILE… [--db DB] [--replace | --keep]
+    python main.py export AGENCY YEAR -o OUT.{json,xlsx,pdf,docx,html} [--db DB]
+    python main.py aggregate FILE… -o OUT.{json,xlsx} [--name NAME] [--year Y] [--format F]
     python main.py pdf FILE -o OUT.pdf [--centred] [--check-report CHECK.pdf]
 
 This module only parses arguments, wires objects together and prints; the work is done in services/.
@@ -22,9 +23,6 @@ from typing import TextIO
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
-NOT_YET = {
-    "aggregate": "汇总（aggregate 命令）将在后续版本提供，当前版本尚不可用。",
-}
 
 
 def _year(text: str) -> int:
@@ -48,7 +46,10 @@ def _parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="把报告文件导入数据库（每个文件要么全部导入，要么不导入）")
     imp.add_argument("files", type=Path, nargs="+")
-    imp.add_argument("--replace", action="store_true", help="数据库中已有同一单位同一年度的报告时，用文件中的替换")
+    existing = imp.add_mutually_exclusive_group()
+    existing.add_argument("--replace", action="store_true", help="数据库中已有同一单位同一年度的报告时，用文件中的替换")
+    existing.add_argument("--keep", action="store_true",
+                          help="数据库中已有同一单位同一年度的报告时，保留原有的，跳过该文件")
     imp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     exp = sub.add_parser("export", help="导出数据库中的一份报告")
@@ -63,9 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--centred", action="store_true", help="页码居中（默认单页码居右、双页码居左）")
     pdf.add_argument("--check-report", type=Path, help="同时生成审核报告PDF到此路径")
 
-    agg = sub.add_parser("aggregate", help="汇总多个单位的报告（后续版本）")
+    agg = sub.add_parser("aggregate", help="汇总多个单位同一年度、同一格式的报告")
     agg.add_argument("files", type=Path, nargs="+")
-    agg.add_argument("-o", "--output", type=Path)
+    agg.add_argument("-o", "--output", type=Path, required=True,
+                     help="汇总结果：.json 报送数据包或 .xlsx（每单位一表加汇总表）")
+    agg.add_argument("--name", default="汇总", help="汇总报告的机关名称（默认“汇总”）")
+    agg.add_argument("--year", type=_year, help="年度（默认取第一个文件的年度）")
+    agg.add_argument("--format", dest="format_id", help="格式 2019 或 2021（默认按年度）")
     return parser
 
 
@@ -76,12 +81,23 @@ def _db_target(args: argparse.Namespace) -> str:
     return str(chosen) if chosen else str(default_database_path(args.data_dir))
 
 
+def _say_notes(path: Path, filled: tuple[str, ...], not_understood: tuple[str, ...]) -> None:
+    """What a published report's import understood and what it did not, for the clerk (on stderr, so that
+    --json output stays clean)."""
+    if filled:
+        print(f"{path}：已识别 " + "；".join(filled), file=sys.stderr)
+    for line in not_understood:
+        print(f"{path}：未能识别 {line}", file=sys.stderr)
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from services.checks import check_report, errors
-    from services.documents import read_report_file
+    from services.documents import read_document, read_report_file
     from services.errors import NianbaoError
 
-    report = read_report_file(args.file)
+    read = read_document(args.file)
+    _say_notes(args.file, read.filled, read.not_understood)
+    report = read.report
     previous = read_report_file(args.previous) if args.previous else None
     if previous is not None and (previous.agency, previous.year) != (report.agency, report.year - 1):
         raise NianbaoError(f"--previous 应为“{report.agency}”{report.year - 1} 年的报告，"
@@ -101,7 +117,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from models.database import open_database
-    from services.documents import read_report_file
+    from services.documents import read_document
     from services.errors import NianbaoError
     from services.importing import import_report
 
@@ -109,14 +125,18 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     failed = 0
     for path in args.files:
         try:
-            report = read_report_file(path)
+            read = read_document(path)
+            _say_notes(path, read.filled, read.not_understood)
+            report = read.report
             with db.transaction() as session:
-                result = import_report(session, report, replace=args.replace)
+                result = import_report(session, report,
+                                       on_existing="replace" if args.replace else "keep" if args.keep else "refuse")
         except NianbaoError as exc:
             failed += 1
             print(f"{path}：未导入。{exc}", file=sys.stderr)
         else:
-            out.write(f"{path}：已导入 {report.agency} {report.year} 年报告。\n")
+            if not result.kept:
+                out.write(f"{path}：已导入 {report.agency} {report.year} 年报告。\n")
             if result.notice():
                 out.write(f"  注意：{result.notice()}\n")
     db.dispose()
@@ -158,16 +178,43 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_aggregate(args: argparse.Namespace, out: TextIO) -> int:
+    from services.aggregate import aggregate_reports
+
+    from services.checks import errors
+    from services.documents import read_report_file, write_report_file
+    from services.formats import format_for_year
+
+    reports = [read_report_file(path) for path in args.files]  # any unreadable file stops it: exit 2
+    year = args.year or reports[0].year
+    format_id = args.format_id or format_for_year(year).id
+    result = aggregate_reports(args.name, year, format_id, reports)
+    if args.output.suffix.lower() == ".xlsx":
+        from services.excel import write_units_xlsx
+
+        included = [r for r in reports if r.agency in result.included]
+        write_units_xlsx(result.report, included, args.output)
+    else:
+        write_report_file(result.report, args.output)
+    out.write(f"{year} 年（{format_id} 格式）汇总 {len(result.included)} 个单位，已写入 {args.output}\n")
+    for agency, reason in result.refused:
+        out.write(f"  未汇总：{agency}：{reason}\n")
+    for unit in result.erroneous:
+        out.write(f"  有错误的单位：{unit.agency}（{unit.errors} 个错误）\n")
+    sum_errors = errors(result.findings)
+    for finding in sum_errors:
+        out.write(f"  汇总结果错误 {finding.rule}：{finding.message}\n")
+    return EXIT_FINDINGS if sum_errors or result.erroneous else EXIT_OK
+
+
 def run(argv: Sequence[str], out: TextIO | None = None) -> int:
     """Run one headless command; returns the exit code of `../shared/spec/exchange.md`."""
     from services.errors import NianbaoError
 
     out = out or sys.stdout
     args = _parser().parse_args(argv)
-    commands = {"check": cmd_check, "import": cmd_import, "export": cmd_export, "pdf": cmd_pdf}
-    if args.command in NOT_YET:
-        print(NOT_YET[args.command], file=sys.stderr)
-        return EXIT_INVALID
+    commands = {"check": cmd_check, "import": cmd_import, "export": cmd_export, "pdf": cmd_pdf,
+                "aggregate": cmd_aggregate}
     try:
         return commands[args.command](args, out)
     except NianbaoError as exc:

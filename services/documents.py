@@ -2,37 +2,53 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from services.errors import NotAvailableError
 from services.files import write_atomically
 from services.report import Report
 
-_LATER = {
-    ".xlsx": "Excel 文件",
-    ".html": "网页（HTML）",
-    ".htm": "网页（HTML）",
-    ".txt": "文本文件",
-    ".docx": "Word 文件",
-}
+READABLE = (".json", ".xlsx", ".html", ".htm", ".txt")
+WRITABLE = (".json", ".xlsx", ".pdf", ".docx", ".html", ".htm")
 
 
-def _not_yet(path: Path, verb: str) -> NotAvailableError:
-    what = _LATER.get(path.suffix.lower())
-    kinds = ".json 报送数据包" + ("或 .pdf" if verb == "导出" else "")
-    if what is None:
-        return NotAvailableError(f"无法{verb}“{path.name}”：不认识的文件类型“{path.suffix or '无扩展名'}”，"
-                                 f"请使用 {kinds}。")
-    return NotAvailableError(f"{verb}{what}将在后续版本提供，当前版本支持 {kinds}。")
+@dataclass(frozen=True)
+class ReadReport:
+    report: Report
+    filled: tuple[str, ...] = ()
+    """For a published report read from a web page or text: what was understood and placed."""
+    not_understood: tuple[str, ...] = ()
+    """…and what could not be placed, for the clerk to check by hand."""
+
+
+def _unknown(path: Path, kinds: tuple[str, ...], verb: str) -> NotAvailableError:
+    return NotAvailableError(f"无法{verb}“{path.name}”：不认识的文件类型“{path.suffix or '无扩展名'}”，"
+                             f"支持 {'、'.join(kinds)}。")
+
+
+def read_document(path: Path) -> ReadReport:
+    """Read a report from an exchange file, the project's Excel template, or a published report (.html, .txt)
+    as a draft; raises a NianbaoError the clerk can read."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        from services.exchange import read_exchange
+
+        return ReadReport(read_exchange(path))
+    if suffix == ".xlsx":
+        from services.excel import read_report_xlsx
+
+        return ReadReport(read_report_xlsx(path))
+    if suffix in (".html", ".htm", ".txt"):
+        from services.published import import_published
+
+        imported = import_published(path)
+        return ReadReport(imported.report, imported.filled, imported.not_understood)
+    raise _unknown(path, READABLE, "读取")
 
 
 def read_report_file(path: Path) -> Report:
-    """Read an exchange file (later also .xlsx, .html, .txt); raises a NianbaoError the clerk can read."""
-    if path.suffix.lower() != ".json":
-        raise _not_yet(path, "读取")
-    from services.exchange import read_exchange
-
-    return read_exchange(path)
+    return read_document(path).report
 
 
 def write_report_file(report: Report, path: Path) -> None:
@@ -42,9 +58,21 @@ def write_report_file(report: Report, path: Path) -> None:
         from services.exchange import write_exchange
 
         write_exchange(report, path)
+    elif suffix == ".xlsx":
+        from services.excel import write_report_xlsx
+
+        write_report_xlsx(report, path)
     elif suffix == ".pdf":
         from services.pdf.render import render_report
 
         write_atomically(path, render_report(report))
+    elif suffix == ".docx":
+        from services.portal.docx import write_report_docx
+
+        write_report_docx(report, path)
+    elif suffix in (".html", ".htm"):
+        from services.portal.html import write_report_html
+
+        write_report_html(report, path)
     else:
-        raise _not_yet(path, "导出")
+        raise _unknown(path, WRITABLE, "导出")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from services.catalogue import refresh_counts_after_save
 from services.checks import Finding
 from services.report import Report
-from services.storage import finalising_findings, save_report
+from services.storage import find_report, finalising_findings, save_report
+
+OnExisting = Literal["refuse", "replace", "keep"]
+"""What to do when the database already has that agency's report for that year."""
 
 
 @dataclass(frozen=True)
@@ -18,23 +22,36 @@ class ImportResult:
     report: Report
     demoted: tuple[Finding, ...] = ()
     """Why a file marked final was stored as a draft: a final report cannot hold errors (checks.md)."""
+    kept: bool = False
+    """The database already had this report and kept it (on_existing="keep"): nothing was written."""
 
     def notice(self) -> str | None:
+        if self.kept:
+            return f"数据库中已有{self.report.agency} {self.report.year} 年的报告，已保留原有的，未导入文件中的。"
         if not self.demoted:
             return None
         return (f"文件标为“已定稿”，但审核发现 {len(self.demoted)} 个问题（错误或未说明的提示），"
                 "已作为草稿导入，请修改后重新定稿。")
 
 
-def import_report(session: Session, report: Report, *, replace: bool = False) -> ImportResult:
+def existing_report(session: Session, report: Report) -> int | None:
+    """The stored report this file would replace, if any (to ask the clerk before importing)."""
+    return find_report(session, report.agency, report.year)
+
+
+def import_report(session: Session, report: Report, *, on_existing: OnExisting = "refuse") -> ImportResult:
     """Store a report read from a file, with its check counts; a 'final' one that fails its checks is kept as
-    a draft."""
+    a draft. An agency+year already stored is refused (StorageError), replaced, or kept, as asked."""
+    if on_existing == "keep":
+        stored = existing_report(session, report)
+        if stored is not None:
+            return ImportResult(stored, report, kept=True)
     demoted: tuple[Finding, ...] = ()
     if report.status == "final":
         demoted = tuple(finalising_findings(session, report))
         if demoted:
             report = report.copy()
             report.status = "draft"
-    report_id = save_report(session, report, replace=replace)
+    report_id = save_report(session, report, replace=on_existing == "replace")
     refresh_counts_after_save(session, report_id)
     return ImportResult(report_id, report, demoted)

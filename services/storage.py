@@ -70,7 +70,8 @@ def save_report(session: Session, report: Report, *, replace: bool = False) -> i
         select(ReportRecord).where(ReportRecord.agency_id == agency.id, ReportRecord.year == report.year)
     )
     if record is not None and not replace:
-        raise StorageError(f"{report.agency} {report.year} 年的报告已存在。如要用新内容覆盖，请选择“替换”。")
+        raise StorageError(f"{report.agency} {report.year} 年的报告已存在。如要用新内容覆盖，请选择“替换”"
+                           "（命令行：--replace）；或保留原有的（--keep）。")
     if record is None:
         record = ReportRecord(agency=agency, year=report.year)
         _fill(record, report)

@@ -149,20 +149,13 @@ def test_bad_input_exits_2_names_the_place_and_changes_nothing(
     assert _db_dump(db) == before
 
 
-@pytest.mark.parametrize("argv", [("aggregate", "a.json", "-o", "b.json")])
-def test_later_commands_say_they_are_not_available(argv: tuple[str, ...],
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli(*argv)[0] == 2
-    assert "尚不可用" in capsys.readouterr().err
-
-
-def test_export_to_a_later_kind_says_so(tmp_path: Path, sample_json_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_to_an_unknown_kind_says_which_kinds_exist(tmp_path: Path, sample_json_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "n.sqlite3"
     cli("--db", db, "import", sample_json_path)
-    assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", tmp_path / "x.xlsx")[0] == 2
-    assert "后续版本" in capsys.readouterr().err
-    assert not (tmp_path / "x.xlsx").exists()
+    assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", tmp_path / "x.odt")[0] == 2
+    assert ".xlsx" in capsys.readouterr().err
+    assert not (tmp_path / "x.odt").exists()
 
 
 def test_export_of_a_missing_report(tmp_path: Path, sample_json_path: Path,
@@ -288,3 +281,47 @@ def test_export_to_pdf(tmp_path: Path, sample_json_path: Path) -> None:
     cli("--db", db, "import", sample_json_path)
     assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", tmp_path / "x.pdf")[0] == 0
     assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_import_keep_leaves_the_stored_report(tmp_path: Path, sample_json_path: Path) -> None:
+    db = tmp_path / "n.sqlite3"
+    assert cli("--db", db, "import", sample_json_path)[0] == 0
+    changed = json.loads(sample_json_path.read_text(encoding="utf-8"))
+    changed["texts"]["s6_other"] = "文件中的新文字"
+    other = tmp_path / "changed.json"
+    other.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    before = _db_dump(db)
+    code, out = cli("--db", db, "import", other, "--keep")
+    assert code == 0 and "保留原有的" in out
+    assert _db_dump(db) == before
+    assert cli("--db", db, "import", other, "--replace")[0] == 0
+    assert _db_dump(db) != before
+
+
+def test_aggregate_command_sums_and_reports_the_units(tmp_path: Path) -> None:
+    units = [filled_report("2021", agency=f"某县{name}", seed=i) for i, name in enumerate(("教育局", "民政局"))]
+    paths = []
+    for unit in units:
+        paths.append(tmp_path / f"{unit.agency}.json")
+        paths[-1].write_text(dump_exchange(unit), encoding="utf-8")
+    out = tmp_path / "sum.json"
+    code, text = cli("aggregate", *paths, "-o", out, "--name", "某县汇总")
+    assert code == 0, text
+    total = json.loads(out.read_text(encoding="utf-8"))
+    assert total["agency"]["name"] == "某县汇总"
+    natural = sum(u.number("t3", "new", "natural") for u in units)
+    assert total["tables"]["t3"]["new"]["natural"] == natural
+    assert "汇总 2 个单位" in text
+
+
+def test_aggregate_refuses_another_format_and_flags_errors(tmp_path: Path, sample_json_path: Path) -> None:
+    good = filled_report("2021", agency="某县教育局")
+    broken = filled_report("2021", agency="某县民政局", seed=5)
+    broken.cells[("t3", "new", "natural")] = broken.number("t3", "new", "natural") + 1  # type: ignore[operator]
+    paths = []
+    for unit in (good, broken):
+        paths.append(tmp_path / f"{unit.agency}.json")
+        paths[-1].write_text(dump_exchange(unit), encoding="utf-8")
+    code, text = cli("aggregate", *paths, sample_json_path, "-o", tmp_path / "sum.json", "--year", "2022")
+    assert code == 1
+    assert "有错误的单位：某县民政局" in text and "未汇总：贵阳市人民防空办公室" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -24,21 +25,21 @@ from models.database import Database
 from services import report_admin, storage
 from services.app_state import AppState, load_state, save_state
 from services.catalogue import report_lines
-from services.checks import check_report, errors
+from services.checks import errors
 from services.deadline import deadline_text
 from services.documents import read_report_file
 from services.editing import EditOutcome, ReportEditor
 from services.errors import NianbaoError
-from services.files import write_atomically
 from services.formats import CellKey
-from services.importing import import_report
 from services.paths import resource_path
+from ui import report_output
+from ui.aggregate_dialog import AggregateDialog, result_text, save_units_workbook
 from ui.basic_tab import BasicTab
 from ui.check_panel import CheckPanel
 from ui.dialogs import HistoryDialog, NewReportDialog, ask_text, confirm, show_problems
+from ui.file_import import FILE_FILTER, import_files, import_files_of_reports
 from ui.narrative_tab import NarrativeTab
 from ui.navigator import Navigator
-from ui.printing import PreviewDialog, ask_and_print
 from ui.report_session import ReportSession
 from ui.table_tab import TableTab
 
@@ -129,10 +130,16 @@ class MainWindow(QMainWindow):
         self.preview_action = file.addAction("打印预览(&V)…", self.preview)
         self.print_action = file.addAction("打印(&P)…", QKeySequence.StandardKey.Print, self.print_report)
         self.check_report_action = file.addAction("导出审核报告…", self.export_check_report)
+        self.export_action = file.addAction("导出为（Excel、Word、网页、报送数据包）…", self.export_as)
         self.centred_action = file.addAction("页码居中（默认单页居右、双页居左）")
         self.centred_action.setCheckable(True)
         file.addSeparator()
         file.addAction("退出(&X)", QKeySequence.StandardKey.Quit, self.close)
+
+        units = bar.addMenu("汇总(&A)")
+        units.addAction("汇总下属单位报告…", self.aggregate)
+        self.units_xlsx_action = units.addAction("导出上次汇总的Excel（每单位一表）…", self._save_units_xlsx)
+        self.units_xlsx_action.setEnabled(False)
 
         report = bar.addMenu("报告(&R)")
         self.finalise_action = report.addAction("定稿(&F)…", self.finalise)
@@ -146,7 +153,7 @@ class MainWindow(QMainWindow):
         self.report_actions: list[QAction] = [self.finalise_action, self.reopen_action, self.totals_action,
                                               self.history_action, self.rename_action, self.delete_action,
                                               self.pdf_action, self.preview_action, self.print_action,
-                                              self.check_report_action]
+                                              self.check_report_action, self.export_action]
         self.toolbar = self.addToolBar("常用")
         self.toolbar.setObjectName("toolbar")
         self.toolbar.addAction(self.finalise_action)
@@ -333,26 +340,17 @@ class MainWindow(QMainWindow):
             self._say(EditOutcome(True, "已新建报告；" + "；".join(created.sources)))
 
     def import_files(self, paths: list[Path]) -> list[str]:
-        """Import exchange files one by one (each all-or-nothing); returns the problems to show."""
-        problems = []
-        last: int | None = None
-        for path in paths:
-            try:
-                report = read_report_file(path)
-                with self._db.transaction() as session:
-                    result = import_report(session, report)
-                last = result.report_id
-                if result.notice():
-                    problems.append(f"{path.name}：{result.notice()}")
-            except NianbaoError as exc:
-                problems.append(f"{path.name}：{exc}")
+        """Import report files (each all-or-nothing); returns what to tell the clerk."""
+        outcome = import_files(self._db, paths, self)
         self.refresh_navigator()
-        if last is not None:
-            self.open_report(last)
-        return problems
+        if outcome.imported:
+            self.open_report(outcome.imported[-1])
+        if outcome.cancelled:
+            outcome.messages.append("导入已取消，其余文件未导入。")
+        return outcome.messages
 
     def _ask_import(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "导入报送数据包", "", "报送数据包 (*.json)")
+        names, _ = QFileDialog.getOpenFileNames(self, "导入报告", "", FILE_FILTER)
         problems = self.import_files([Path(n) for n in names])
         if problems:
             show_problems(self, "导入结果", "部分文件未导入或有提示：", tuple(problems))
@@ -384,67 +382,73 @@ class MainWindow(QMainWindow):
         if not outcome.ok:
             show_problems(self, "未重新打开", outcome.message, outcome.problems)
 
-    # ------------------------------------------------------------ printing
+    # ------------------------------------------------------------ printing and export
+
+    def _output(self, action: Callable[[ReportEditor], str | None]) -> None:
+        """Run one of ui.report_output's actions on the open report, typed text saved first."""
+        if self.session is None:
+            return
+        self._flush()
+        message = action(self.session.editor)
+        if message:
+            self._say(EditOutcome(True, message))
 
     def report_pdf(self) -> bytes | None:
-        """The official PDF of the open report (with the 草稿 watermark unless final); None if it cannot be made."""
         if self.session is None:
             return None
         self._flush()
-        from services.pdf.render import PdfOptions, render_report  # ReportLab loads only when printing
-
-        options = PdfOptions(page_numbers="centred") if self.centred_action.isChecked() else PdfOptions()
-        try:
-            return render_report(self.session.editor.report, options)
-        except NianbaoError as exc:
-            show_problems(self, "无法生成PDF", str(exc), ())
-            return None
-
-    def _save_bytes(self, content: bytes, caption: str, name: str) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(self, caption, name, "PDF 文件 (*.pdf)")
-        if not chosen:
-            return None
-        path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
-        try:
-            write_atomically(path, content)
-        except NianbaoError as exc:
-            show_problems(self, "未保存", str(exc), ())
-            return None
-        self._say(EditOutcome(True, f"已保存 {path}"))
-        return path
+        return report_output.report_pdf(self, self.session.editor, self.centred_action.isChecked())
 
     def export_pdf(self) -> None:
-        pdf = self.report_pdf()
-        if pdf is not None and self.session is not None:
-            self._save_bytes(pdf, "导出PDF", f"{self.session.editor.report.display_title()}.pdf")
+        self._output(lambda e: report_output.export_pdf(self, e, self.centred_action.isChecked()))
 
     def preview(self) -> None:
-        pdf = self.report_pdf()
-        if pdf is not None and self.session is not None:
-            PreviewDialog.ask(pdf, self.session.editor.report.display_title(), self)
+        self._output(lambda e: report_output.preview(self, e, self.centred_action.isChecked()))
 
     def print_report(self) -> None:
-        pdf = self.report_pdf()
-        if pdf is None:
-            return
-        try:
-            if ask_and_print(pdf, self):
-                self._say(EditOutcome(True, "已发送到打印机。"))
-        except NianbaoError as exc:
-            show_problems(self, "未打印", str(exc), ())
+        self._output(lambda e: report_output.print_report(self, e, self.centred_action.isChecked()))
 
     def export_check_report(self) -> None:
-        if self.session is None:
-            return
-        editor = self.session.editor
-        from services.pdf.render import render_check_report
+        self._output(lambda e: report_output.export_check_report(self, e))
 
-        try:
-            pdf = render_check_report(editor.report, check_report(editor.report, editor.previous))
-        except NianbaoError as exc:
-            show_problems(self, "无法生成审核报告", str(exc), ())
+    def export_as(self) -> None:
+        self._output(lambda e: report_output.export_as(self, e))
+
+    def aggregate(self) -> None:
+        from services.aggregate import aggregate_stored
+
+        with self._db.transaction() as session:
+            agencies = [a.name for a in report_admin.list_agencies(session)]
+        request = AggregateDialog.ask(self, agencies, self._today)
+        if request is None:
             return
-        self._save_bytes(pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf")
+        try:
+            with self._db.transaction() as session:
+                result = aggregate_stored(session, request.name, request.year, request.format_id,
+                                          agencies=[a for a in request.agencies if a != request.name])
+            outcome = import_files_of_reports(self._db, [result.report], self)
+        except NianbaoError as exc:
+            show_problems(self, "未汇总", str(exc), ())
+            return
+        self._last_aggregate = result
+        self.units_xlsx_action.setEnabled(True)
+        self.refresh_navigator()
+        if outcome.imported:
+            self.open_report(outcome.imported[-1])
+        message, lines = result_text(result)
+        show_problems(self, "汇总结果", message, lines + tuple(outcome.messages))
+
+    def _save_units_xlsx(self) -> None:
+        result = getattr(self, "_last_aggregate", None)
+        if result is None:
+            return
+        try:
+            path = save_units_workbook(self, self._db, result)
+        except NianbaoError as exc:
+            show_problems(self, "未导出", str(exc), ())
+            return
+        if path is not None:
+            self._say(EditOutcome(True, f"已导出 {path}"))
 
     def _accept_totals(self) -> None:
         if self.session is not None:

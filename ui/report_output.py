@@ -1,0 +1,93 @@
+"""The open report leaving the app: PDF, print preview, printing, the check report, and the other file kinds.
+Each returns the status-bar message, or None when the clerk cancelled or an error was already shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from services.checks import check_report
+from services.documents import write_report_file
+from services.editing import ReportEditor
+from services.errors import NianbaoError
+from services.files import write_atomically
+from ui.dialogs import show_problems
+from ui.printing import PreviewDialog, ask_and_print
+
+EXPORT_KINDS = "Excel 模板 (*.xlsx);;Word 文档 (*.docx);;网页 (*.html);;报送数据包 (*.json);;PDF (*.pdf)"
+
+
+def report_pdf(parent: QWidget, editor: ReportEditor, centred: bool) -> bytes | None:
+    """The official PDF (草稿 watermark unless final); None when it cannot be made (the reason is shown)."""
+    from services.pdf.render import PdfOptions, render_report  # ReportLab loads only when printing
+
+    options = PdfOptions(page_numbers="centred") if centred else PdfOptions()
+    try:
+        return render_report(editor.report, options)
+    except NianbaoError as exc:
+        show_problems(parent, "无法生成PDF", str(exc), ())
+        return None
+
+
+def _save_pdf(parent: QWidget, content: bytes, caption: str, name: str) -> str | None:
+    chosen, _ = QFileDialog.getSaveFileName(parent, caption, name, "PDF 文件 (*.pdf)")
+    if not chosen:
+        return None
+    path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+    try:
+        write_atomically(path, content)
+    except NianbaoError as exc:
+        show_problems(parent, "未保存", str(exc), ())
+        return None
+    return f"已保存 {path}"
+
+
+def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool) -> str | None:
+    pdf = report_pdf(parent, editor, centred)
+    return None if pdf is None else _save_pdf(parent, pdf, "导出PDF", f"{editor.report.display_title()}.pdf")
+
+
+def preview(parent: QWidget, editor: ReportEditor, centred: bool) -> None:
+    pdf = report_pdf(parent, editor, centred)
+    if pdf is not None:
+        PreviewDialog.ask(pdf, editor.report.display_title(), parent)
+
+
+def print_report(parent: QWidget, editor: ReportEditor, centred: bool) -> str | None:
+    pdf = report_pdf(parent, editor, centred)
+    if pdf is None:
+        return None
+    try:
+        return "已发送到打印机。" if ask_and_print(pdf, parent) else None
+    except NianbaoError as exc:
+        show_problems(parent, "未打印", str(exc), ())
+        return None
+
+
+def export_check_report(parent: QWidget, editor: ReportEditor) -> str | None:
+    from services.pdf.render import render_check_report
+
+    try:
+        pdf = render_check_report(editor.report, check_report(editor.report, editor.previous))
+    except NianbaoError as exc:
+        show_problems(parent, "无法生成审核报告", str(exc), ())
+        return None
+    return _save_pdf(parent, pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf")
+
+
+def export_as(parent: QWidget, editor: ReportEditor) -> str | None:
+    """Excel template, Word, a web page, the exchange file or PDF, by the chosen file name."""
+    report = editor.report
+    chosen, kind = QFileDialog.getSaveFileName(parent, "导出", report.display_title(), EXPORT_KINDS)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if not path.suffix:
+        path = path.with_suffix(kind[kind.index("*") + 1:kind.index(")")])
+    try:
+        write_report_file(report, path)
+    except NianbaoError as exc:
+        show_problems(parent, "未导出", str(exc), ())
+        return None
+    return f"已导出 {path}"
