@@ -180,7 +180,6 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_aggregate(args: argparse.Namespace, out: TextIO) -> int:
     from services.aggregate import aggregate_reports
-
     from services.checks import errors
     from services.documents import read_report_file, write_report_file
     from services.formats import format_for_year
@@ -192,8 +191,8 @@ def cmd_aggregate(args: argparse.Namespace, out: TextIO) -> int:
     if args.output.suffix.lower() == ".xlsx":
         from services.excel import write_units_xlsx
 
-        included = [r for r in reports if r.agency in result.included]
-        write_units_xlsx(result.report, included, args.output)
+        first = {r.agency: r for r in reversed(reports)}  # a unit's second report was refused: keep its first
+        write_units_xlsx(result.report, [first[name] for name in result.included], args.output)
     else:
         write_report_file(result.report, args.output)
     out.write(f"{year} 年（{format_id} 格式）汇总 {len(result.included)} 个单位，已写入 {args.output}\n")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from services.catalogue import refresh_counts_after_save
 from services.checks import Finding
 from services.report import Report
-from services.storage import find_report, finalising_findings, save_report
+from services.storage import finalising_findings, find_report, save_report
 
 OnExisting = Literal["refuse", "replace", "keep"]
 """What to do when the database already has that agency's report for that year."""

@@ -317,7 +317,7 @@ def test_aggregate_command_sums_and_reports_the_units(tmp_path: Path) -> None:
 def test_aggregate_refuses_another_format_and_flags_errors(tmp_path: Path, sample_json_path: Path) -> None:
     good = filled_report("2021", agency="某县教育局")
     broken = filled_report("2021", agency="某县民政局", seed=5)
-    broken.cells[("t3", "new", "natural")] = broken.number("t3", "new", "natural") + 1  # type: ignore[operator]
+    broken.cells[("t3", "new", "natural")] = broken.number("t3", "new", "natural") + 1
     paths = []
     for unit in (good, broken):
         paths.append(tmp_path / f"{unit.agency}.json")
