@@ -240,3 +240,48 @@ def test_deleting_a_final_report_needs_a_reason(qtbot: QtBot, db: Database, tmp_
         log = storage.revisions(session, report_id)
     assert window.session is None and window.stack.currentWidget() is window.welcome
     assert log == [] or log[-1].reason == "重复录入"
+
+
+def test_aggregate_from_the_menu_stores_the_sum_and_lists_the_units(
+        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.aggregate_dialog import AggregateDialog, AggregateRequest
+
+    units = [filled_report("2021", agency=name, seed=i) for i, name in enumerate(("某县教育局", "某县民政局"))]
+    with db.transaction() as session:
+        for unit in units:
+            storage.save_report(session, unit)
+    window = window_on(qtbot, db, tmp_path)
+    monkeypatch.setattr(AggregateDialog, "ask", classmethod(
+        lambda cls, parent, agencies, today: AggregateRequest("某县汇总", 2022, "2021", (*agencies, "某县财政局"))))
+    shown_lines: list[tuple[str, tuple[str, ...]]] = []
+    monkeypatch.setattr(main_window_module, "show_problems",
+                        lambda parent, title, message, problems: shown_lines.append((message, problems)))
+    window.aggregate()
+    total = fresh(db, "某县汇总", 2022)
+    assert total.get(*NEW) == sum(u.number(*NEW) for u in units)
+    [(message, lines)] = shown_lines
+    assert "2 个单位已汇总" in message
+    assert any("缺报" in line and "某县财政局" in line for line in lines)
+    assert window.session is not None and window.session.editor.report.agency == "某县汇总"
+
+
+def test_importing_an_existing_report_asks_keep_or_replace(qtbot: QtBot, db: Database, tmp_path: Path,
+                                                          sample_json_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from ui.file_import import ConflictDialog
+
+    window = window_on(qtbot, db, tmp_path)
+    assert window.import_files([sample_json_path]) == []
+    changed = json.loads(sample_json_path.read_text(encoding="utf-8"))
+    changed["texts"]["s6_other"] = "新的文字"
+    other = tmp_path / "changed.json"
+    other.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    answers = iter(["keep", "replace"])
+    monkeypatch.setattr(ConflictDialog, "ask", classmethod(lambda cls, *args: next(answers)))
+    messages = window.import_files([other])
+    assert any("保留原有的" in m for m in messages)
+    assert fresh(db, "贵阳市人民防空办公室", 2020).text("s6_other") != "新的文字"
+    window.import_files([other])
+    assert fresh(db, "贵阳市人民防空办公室", 2020).text("s6_other") == "新的文字"
