@@ -36,7 +36,7 @@ class PdfOptions:
     """None: a light diagonal 草稿 on every page unless the report is final."""
 
 
-def _fee_text(report: Report, texts: list[str]) -> str | None:
+def fee_text(report: Report, texts: list[str]) -> str | None:
     """The generated 信息处理费 sentence, unless the clerk's own text of the section already states it."""
     if any(word in text for text in texts for word in report.format.fee_keywords):
         return None
@@ -64,7 +64,7 @@ def story(report: Report, fonts: FontSet) -> list[Flowable]:
                     flow.append(CondPageBreak((1 + HEADING_ROOM) * LINE_PITCH))
                 flow.append(heading(fonts, spec.heading, 2))
             flow += body(fonts, text, f"{section.title}·{spec.heading or spec.label}")
-        if section.fees and (sentence := _fee_text(report, texts)):
+        if section.fees and (sentence := fee_text(report, texts)):
             flow += body(fonts, sentence, f"{section.title}·信息处理费")
     last = flow.pop() if flow and not isinstance(flow[-1], Spacer | CondPageBreak) else None
     flow.append(signature(fonts, last, report.signed_by or report.agency, report.signed_on))
