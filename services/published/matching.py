@@ -1,0 +1,454 @@
+"""A published report (paragraphs and tables, from text or HTML) → a draft Report, matched by its labels.
+
+Both readers hand over the same intermediate form: a list of items, each a paragraph (`str`) or a `Grid` (rows of
+cell texts, spanned positions left empty). This module finds the title, the section headings and the
+signature, splits the narrative, and fills the tables by their row labels and column headers, using only the
+format objects, so a future format needs no change here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
+
+from services.errors import NianbaoError, ValueParseError
+from services.formats import Block, HeaderNode, ReportFormat, Table, all_formats
+from services.report import Fees, Report
+from services.values import check_yuan, parse_value
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Larger files are refused: a published report is a few hundred kilobytes even with its page around it."""
+
+NUMERALS = "一二三四五六七八九十"
+
+
+class PublishedReportError(NianbaoError):
+    """A published report (saved page or text) cannot be read at all."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as published: rows of cell texts, with the positions covered by a span left empty."""
+
+    rows: tuple[tuple[str, ...], ...]
+
+
+Item = str | Grid
+
+
+@dataclass(frozen=True)
+class PublishedImport:
+    report: Report
+    filled: tuple[str, ...]
+    not_understood: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------------------------------- labels
+
+
+_DROP = str.maketrans("", "", "“”\"'‘’「」")
+
+
+def normalise(text: str) -> str:
+    """Compare form of a label: half-width brackets, no spaces or quotes, '1、' as '1.', no trailing stop."""
+    text = unicodedata.normalize("NFKC", text).translate(_DROP)
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"^(\d+)[、.]", r"\1.", text)
+    return text.rstrip(":;。.；")
+
+
+_NUMBERING = re.compile(rf"^(?:\d+\.|\([{NUMERALS}\d]+\)|[{NUMERALS}]+、)")
+
+
+def strip_numbering(text: str) -> str:
+    return _NUMBERING.sub("", normalise(text))
+
+
+def similar(a: str, b: str) -> bool:
+    a, b = normalise(a), normalise(b)
+    if not a or not b:
+        return False
+    return a in b or b in a or SequenceMatcher(None, a, b).ratio() >= 0.5
+
+
+_VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元)?")
+_BLANK_MARKS = {"-", "--", "—", "——", "/", "无", "空", "\\"}
+
+
+def looks_like_value(text: str) -> bool:
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return bool(_VALUE.fullmatch(compact)) or compact in _BLANK_MARKS
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """What each printed label of one table means: a row, a column, a block caption, or just a header."""
+
+    rows: dict[str, str]
+    stripped_rows: dict[str, str]
+    columns: dict[str, str]
+    captions: dict[str, int]
+    corners: frozenset[str]
+    other: frozenset[str]
+
+    def all(self) -> set[str]:
+        return set(self.rows) | set(self.columns) | set(self.captions) | self.corners | self.other
+
+
+def _labels(table: Table) -> _Labels:
+    rows: dict[str, str] = {}
+    parents: set[str] = set()
+    for row in table.rows():
+        rows[normalise(row.label)] = row.key
+        parents.update(normalise(p) for p in row.parents)
+    stripped = Counter(strip_numbering(row.label) for row in table.rows())
+    stripped_rows = {strip_numbering(r.label): r.key for r in table.rows() if stripped[strip_numbering(r.label)] == 1}
+    columns: dict[str, str] = {}
+    captions: dict[str, int] = {}
+    corners: set[str] = set()
+    for i, block in enumerate(table.blocks):
+        if block.caption:
+            captions[normalise(block.caption)] = i
+        if block.corner:
+            corners.add(normalise(block.corner))
+        for col in block.columns:
+            columns[normalise(col.label)] = col.key
+    other = set(parents)
+    other.update(normalise(n.label) for node in table.column_tree for n in _walk(node))
+    other.update(normalise(g.label) for g in table.row_groups)
+    if table.corner:
+        other.add(normalise(table.corner))
+    if table.layout == "wide":  # t4's row names are printed as column headers
+        other.update(rows)
+        rows = {}
+        stripped_rows = {}
+    other -= set(columns)
+    return _Labels(rows, stripped_rows, columns, captions, frozenset(corners), frozenset(other))
+
+
+def _walk(node: HeaderNode) -> Iterable[HeaderNode]:
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+# ---------------------------------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    row: int | None
+
+
+@dataclass
+class Notes:
+    filled: list[str] = field(default_factory=list)
+    not_understood: list[str] = field(default_factory=list)
+
+
+def grid_tokens(grid: Grid) -> list[Token]:
+    return [Token(cell.strip(), i) for i, row in enumerate(grid.rows, 1) for cell in row if cell.strip()]
+
+
+def classify(tokens: Sequence[Token]) -> str | None:
+    """Which table (t2, t3, t4) a set of cells belongs to, by labels that only that table prints."""
+    per_table: dict[str, set[str]] = {}
+    for fmt in all_formats().values():
+        for table in fmt.tables:
+            per_table.setdefault(table.key, set()).update(_labels(table).all())
+    scores = Counter[str]()
+    for key, labels in per_table.items():
+        others = set().union(*(v for k, v in per_table.items() if k != key))
+        distinct = labels - others
+        scores[key] = sum(1 for t in tokens if normalise(t.text) in distinct)
+    best = scores.most_common(2)
+    if not best or best[0][1] == 0 or (len(best) > 1 and best[0][1] == best[1][1]):
+        return None
+    return best[0][0]
+
+
+def detect_format(tokens: Iterable[Token]) -> ReportFormat | None:
+    """The format whose own labels (those no other format prints) occur most among the table cells."""
+    formats = list(all_formats().values())
+    label_sets = {f.id: set().union(*(_labels(t).all() for t in f.tables)) for f in formats}
+    texts = [normalise(t.text) for t in tokens]
+    scores = Counter[str]()
+    for fmt in formats:
+        others = set().union(*(v for k, v in label_sets.items() if k != fmt.id))
+        distinct = label_sets[fmt.id] - others
+        scores[fmt.id] = sum(1 for t in texts if t in distinct)
+    best = scores.most_common(2)
+    if not best or best[0][1] < 2 or (len(best) > 1 and best[0][1] == best[1][1]):
+        return None
+    return next(f for f in formats if f.id == best[0][0])
+
+
+class _TableFiller:
+    """Walks a table's cells in reading order: a row label opens a row, the numbers after it fill its columns."""
+
+    def __init__(self, report: Report, table: Table, notes: Notes) -> None:
+        self.report, self.table, self.notes = report, table, notes
+        self.labels = _labels(table)
+        self.filled = 0
+        self.row: str | None = None
+        self.row_at: int | None = None
+        self.slots: list[str] = []
+        self.header: list[str] = []
+        self.header_open = True
+        self.seen_rows: set[str] = set()
+        self.wide_slots = [(r, c.key) for g in table.row_groups for r in g.rows for c in table.blocks[0].columns]
+
+    def where(self, row: int | None) -> str:
+        return f"{self.table.name} 第{row}行" if row is not None else self.table.name
+
+    def feed(self, tokens: Iterable[Token]) -> None:
+        for token in tokens:
+            if looks_like_value(token.text):
+                self._value(token)
+            else:
+                self._label(token)
+
+    def finish(self) -> None:
+        self._close_row()
+        if self.table.layout == "wide" and self.filled and self.wide_slots:
+            self.notes.not_understood.append(
+                f"{self.table.name}：应有 {self.filled + len(self.wide_slots)} 个数，只找到 {self.filled} 个")
+
+    def _value(self, token: Token) -> None:
+        if self.table.layout == "wide":
+            if not self.wide_slots:
+                self._leftover(token)
+                return
+            row, col = self.wide_slots.pop(0)
+            self._store(row, col, token)
+            return
+        if self.row is None or not self.slots:
+            self._leftover(token)
+            return
+        self._store(self.row, self.slots.pop(0), token)
+
+    def _leftover(self, token: Token) -> None:
+        self.notes.not_understood.append(f"{self.where(token.row)}：多出的数字“{token.text}”，不知道属于哪一格")
+
+    def _store(self, row: str, col: str, token: Token) -> None:
+        spec = self.table.cell(row, col)
+        if spec is None:
+            return
+        try:
+            value = parse_value(token.text, spec.kind)
+        except ValueParseError as exc:
+            value = None
+            reason = exc.message
+        else:
+            reason = "空白"
+        if value is None:
+            self.notes.not_understood.append(
+                f"{self.where(token.row)}：{self._cell_name(row, col)} 的值无法读取（{reason}）")
+            return
+        self.report.cells[spec.key] = value
+        self.filled += 1
+
+    def _cell_name(self, row: str, col: str) -> str:
+        return f"“{self.table.row(row).label}·{self.table.column(col).label}”"
+
+    def _label(self, token: Token) -> None:
+        text = normalise(token.text)
+        labels = self.labels
+        if text in labels.rows:
+            self._open_row(labels.rows[text], token)
+        elif text in labels.captions or text in labels.corners:
+            self._close_row()
+            self.header, self.header_open = [], True
+        elif text in labels.columns and (self.header_open or (self.row is None and not self.seen_rows)):
+            self._close_row()
+            self.header.append(labels.columns[text])
+        elif text in labels.other:
+            self._close_row()
+        elif strip_numbering(token.text) in labels.stripped_rows:
+            self._open_row(labels.stripped_rows[strip_numbering(token.text)], token)
+        else:
+            self.notes.not_understood.append(f"{self.where(token.row)}：无法识别“{token.text}”")
+
+    def _open_row(self, key: str, token: Token) -> None:
+        self._close_row()
+        self.header_open = False
+        if key in self.seen_rows:
+            self.notes.not_understood.append(
+                f"{self.where(token.row)}：“{token.text}”出现了两次，只取第一次的数字")
+            return
+        self.seen_rows.add(key)
+        self.row, self.row_at = key, token.row
+        self.slots = self._columns_for(self.table.block_of(key), token)
+
+    def _columns_for(self, block: Block, token: Token) -> list[str]:
+        own = [c.key for c in block.columns]
+        # Only one-level headers (t2's blocks) read in column order; t3's three header rows do not.
+        if self.table.layout != "blocks" or not self.header or not set(self.header) & set(own):
+            return own
+        for col in block.columns:
+            if col.key not in self.header:
+                self.notes.not_understood.append(f"{self.where(token.row)}：找不到“{col.label}”列")
+        self.header = [k for k in self.header if k in own]  # report a missing column once per header
+        return list(self.header)
+
+    def _close_row(self) -> None:
+        if self.row is not None and self.slots:
+            names = "、".join(f"“{self.table.column(c).label}”" for c in self.slots)
+            self.notes.not_understood.append(
+                f"{self.where(self.row_at)}：“{self.table.row(self.row).label}”缺少 {names} 的数字")
+        self.row, self.slots = None, []
+
+
+def fill_tables(report: Report, tokens: dict[str, list[Token]], notes: Notes) -> None:
+    fmt = report.format
+    for table in fmt.tables:
+        found = tokens.get(table.key, [])
+        if not found:
+            notes.not_understood.append(f"{table.name}：未找到")
+            continue
+        filler = _TableFiller(report, table, notes)
+        filler.feed(found)
+        filler.finish()
+        notes.filled.append(f"{table.name}：{filler.filled} 个单元格")
+        missing = [s for s in table.cells if s.key not in report.cells]
+        if missing and filler.filled:
+            names = "、".join(f"{table.row(s.row).label}·{table.column(s.col).label}" for s in missing[:3])
+            more = "等" if len(missing) > 3 else ""
+            notes.not_understood.append(f"{table.name}：{len(missing)} 个单元格未填（{names}{more}）")
+
+
+# ---------------------------------------------------------------------------------------------------- narrative
+
+_SUB = re.compile(rf"^[（(]\s*([{NUMERALS}])\s*[)）]\s*(.*)$", re.S)
+
+
+def clause(text: str, limit: int = 30) -> tuple[str | None, str]:
+    """Split a heading that runs into its text ('（四）平台建设。2020年…') at its first stop."""
+    match = re.search(r"[。：:]", text[: limit + 1])
+    if match:
+        return text[: match.start()], text[match.end():].strip()
+    if len(text) <= limit:
+        return text, ""
+    return None, text
+
+
+
+
+def paragraphs(items: Iterable[Item]) -> list[str]:
+    return [i.strip() for i in items if isinstance(i, str) and i.strip()]
+
+
+def split_s1(paras: list[str], fmt: ReportFormat, notes: Notes) -> tuple[dict[str, str], list[str]]:
+    """Section 一 by its sub-topic headings （一）…（五）; paragraphs before the first go back as the opening."""
+    specs = next(s for s in fmt.sections if s.key == "s1").texts
+    parts: dict[str, list[str]] = {}
+    opening: list[str] = []
+    current = -1
+    for para in paras:
+        match = _SUB.match(para)
+        if match:
+            index = NUMERALS.index(match.group(1))
+            if current < index < len(specs):
+                name, body = clause(match.group(2))
+                expected = re.sub(r"^[（(][^)）]*[)）]", "", specs[index].heading or specs[index].label)
+                if name is None or similar(name, expected) or index == current + 1:
+                    if name is not None and not similar(name, expected):
+                        body = match.group(2).strip()
+                    current = index
+                    parts[specs[index].key] = [body] if body else []
+                    continue
+        if current < 0:
+            opening.append(para)
+        else:
+            parts[specs[current].key].append(para)
+    if not parts and opening:
+        notes.not_understood.append(f"一、总体情况：未找到（一）至（{NUMERALS[len(specs) - 1]}）小标题，全文放入“"
+                                    f"{specs[0].label}”")
+        return {specs[0].key: "\n\n".join(opening)}, []
+    return {k: "\n\n".join(v) for k, v in parts.items()}, opening
+
+
+_PROBLEM = re.compile(r"问题|不足")
+_IMPROVE = re.compile(r"改进|措施|整改|下一步|今后|计划|打算|举措|方向")
+_IMPROVE_SENTENCE = re.compile(r"。(?=(?:下一步|今后|针对|为此|改进措施|\d{4}年[，,]?(?:我|本|将)))")
+
+
+def split_s5(paras: list[str], notes: Notes) -> tuple[str, str]:
+    """Section 五 into problems and improvements: by its sub-headings, else by the first paragraph about改进."""
+    problems: list[str] = []
+    improvements: list[str] = []
+    target: list[str] | None = None
+    headed = False
+    for para in paras:
+        match = _SUB.match(para) or re.match(rf"^([{NUMERALS}])\s*、\s*(.*)$", para, re.S)
+        if match:
+            name, body = clause(match.group(2), 20)
+        elif len(para) <= 20 and not re.search(r"[。；;，,]", para):  # an unnumbered heading line
+            name, body = para, ""
+        else:
+            name, body = None, para
+        if name is not None:
+            if _IMPROVE.search(name):
+                target, headed = improvements, True
+                if body:
+                    improvements.append(body)
+                continue
+            if _PROBLEM.search(name):
+                target, headed = problems, True
+                if body:
+                    problems.append(body)
+                continue
+        (target if target is not None else problems).append(para)
+    if not headed:
+        problems, improvements = [], []
+        for para in paras:
+            # After the first paragraph, problems go on only while a paragraph opens by naming a problem.
+            if problems and not improvements and (_IMPROVE.search(para[:20]) or not _PROBLEM.search(para[:30])):
+                improvements.append(para)
+            else:
+                (improvements if improvements else problems).append(para)
+        if len(problems) == 1 and not improvements:
+            pieces = _IMPROVE_SENTENCE.split(problems[0], maxsplit=1)
+            if len(pieces) == 2:
+                problems, improvements = [pieces[0] + "。"], [pieces[1]]
+        if problems and not improvements:
+            notes.not_understood.append("五、存在的主要问题及改进情况：未能区分问题与改进，全文放入“存在的主要问题”")
+    return "\n\n".join(problems), "\n\n".join(improvements)
+
+
+_NO_FEE = re.compile(r"未(?:收取|收|产生)(?:任何)?信息处理费")
+_FEE_NOTICES = re.compile(r"收费通知(?:书)?\s*(\d+)\s*(?:件|份)")
+_FEE_AMOUNT = re.compile(r"信息处理费\s*(?:共计|合计)?\s*([\d,]+(?:\.\d+)?)\s*元")
+_GENERATED_FEE = re.compile(r"本年度(?:未收取信息处理费|共发出收费通知\d+件，实际收取信息处理费[\d.]+元)。")
+
+
+def take_fees(paras: list[str], notes: Notes) -> tuple[list[str], Fees]:
+    """The 信息处理费 of section 六 (2021 format) from its sentence; the app's own generated sentence is dropped
+    from the text, since printing adds it again."""
+    for i, para in enumerate(paras):
+        if "信息处理费" not in para:
+            continue
+        if _NO_FEE.search(para):
+            fees = Fees(0, Decimal(0))
+        else:
+            notices, amount = _FEE_NOTICES.search(para), _FEE_AMOUNT.search(para)
+            if notices is None and amount is None:
+                continue
+            fees = Fees(int(notices.group(1)) if notices else None)
+            if amount is not None:
+                try:
+                    fees.amount_yuan = check_yuan(Decimal(amount.group(1).replace(",", "")))
+                except (ValueParseError, InvalidOperation):
+                    notes.not_understood.append(f"信息处理费金额“{amount.group(1)}元”无法读取")
+        notes.filled.append(f"信息处理费：收费通知 {fees.notices if fees.notices is not None else '?'} 件，"
+                            f"{fees.amount_yuan if fees.amount_yuan is not None else '?'} 元")
+        if _GENERATED_FEE.fullmatch(para):
+            paras = paras[:i] + paras[i + 1:]
+        return paras, fees
+    return paras, Fees()

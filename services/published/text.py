@@ -1,0 +1,84 @@
+"""A report as plain text (copied from a website or saved as .txt) → paragraphs and tables.
+
+Published pages copy out with every table cell on its own tab-indented line and a blank line after each table
+row (see ../shared/samples/guiyang-rfb-2020.txt); a line with tabs inside is a row of cells on one line.
+Every other non-empty line is a paragraph.
+"""
+
+from __future__ import annotations
+
+from services.published.matching import MAX_BYTES, Grid, Item, PublishedReportError
+
+_CONTROL_SHARE = 0.01
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030; binary data is refused with a PublishedReportError."""
+    if len(data) > MAX_BYTES:
+        raise PublishedReportError(too_large(len(data)))
+    if b"\x00" in data[:65536]:
+        raise PublishedReportError("这不是文本文件（含有二进制数据），无法作为年度报告读取")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        check_text(text)
+        return text
+    raise PublishedReportError("无法识别文件编码：既不是 UTF-8 也不是 GB18030（GBK）")
+
+
+def too_large(size: int) -> str:
+    limit = MAX_BYTES // 1024 // 1024
+    return f"文件过大（{size / 1024 / 1024:.1f} MB，年度报告网页或文本不超过 {limit} MB），未导入任何内容"
+
+
+def check_text(text: str) -> None:
+    """Refuse text that is too long or is mostly control characters (a binary file read as text)."""
+    if len(text) > MAX_BYTES:
+        raise PublishedReportError(too_large(len(text.encode("utf-8", "replace"))))
+    sample = text[:65536]
+    control = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
+    if "\x00" in sample or (sample and control / len(sample) > _CONTROL_SHARE):
+        raise PublishedReportError("这不是文本文件（含有大量控制字符或乱码），"
+                                   "无法作为年度报告读取")
+
+
+def _is_table_line(line: str) -> bool:
+    if not ("\t" in line.strip() or line.startswith("\t")):
+        return False
+    # An indented sentence is a paragraph, not a table cell.
+    return not ("。" in line and "\t" not in line.strip() and len(line.strip()) > 40)
+
+
+def text_items(text: str) -> list[Item]:
+    """The paragraphs and tables of a plain-text report, in order."""
+    items: list[Item] = []
+    rows: list[tuple[str, ...]] = []
+    group: list[str] = []
+
+    def end_row() -> None:
+        if not group:
+            return
+        if any("\t" in line.strip() for line in group):
+            rows.extend(tuple(c.strip() for c in line.strip("\r\n").removeprefix("\t").split("\t")) for line in group)
+        else:
+            rows.append(tuple(line.strip() for line in group))
+        group.clear()
+
+    def end_table() -> None:
+        end_row()
+        if rows:
+            items.append(Grid(tuple(rows)))
+            rows.clear()
+
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if _is_table_line(line):
+            group.append(line)
+        elif not line.strip():
+            end_row()
+        else:
+            end_table()
+            items.append(line.strip())
+    end_table()
+    return items
