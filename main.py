@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     existing.add_argument("--replace", action="store_true", help="数据库中已有同一单位同一年度的报告时，用文件中的替换")
     existing.add_argument("--keep", action="store_true",
                           help="数据库中已有同一单位同一年度的报告时，保留原有的，跳过该文件")
+    imp.add_argument("--agency", help="网页或文本中没有写明机关名称时，用此名称")
     imp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     exp = sub.add_parser("export", help="导出数据库中的一份报告")
@@ -125,9 +126,11 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     failed = 0
     for path in args.files:
         try:
-            read = read_document(path)
+            read = read_document(path, args.agency)
             _say_notes(path, read.filled, read.not_understood)
             report = read.report
+            if not report.agency.strip():
+                raise NianbaoError("文件中没有机关名称，请用 --agency 指定后再导入。")
             with db.transaction() as session:
                 result = import_report(session, report,
                                        on_existing="replace" if args.replace else "keep" if args.keep else "refuse")

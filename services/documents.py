@@ -27,9 +27,9 @@ def _unknown(path: Path, kinds: tuple[str, ...], verb: str) -> NotAvailableError
                              f"支持 {'、'.join(kinds)}。")
 
 
-def read_document(path: Path) -> ReadReport:
+def read_document(path: Path, agency: str | None = None) -> ReadReport:
     """Read a report from an exchange file, the project's Excel template, or a published report (.html, .txt)
-    as a draft; raises a NianbaoError the clerk can read."""
+    as a draft (`agency` names it when the page does not); raises a NianbaoError the clerk can read."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         from services.exchange import read_exchange
@@ -42,7 +42,7 @@ def read_document(path: Path) -> ReadReport:
     if suffix in (".html", ".htm", ".txt"):
         from services.published import import_published
 
-        imported = import_published(path)
+        imported = import_published(path, agency)
         return ReadReport(imported.report, imported.filled, imported.not_understood)
     raise _unknown(path, READABLE, "读取")
 

@@ -65,6 +65,8 @@ def save_report(session: Session, report: Report, *, replace: bool = False) -> i
     """Store a new report and return its id; an existing agency+year is refused unless `replace`."""
     fmt = get_format(report.format_id)
     _check_keys(report, fmt)
+    if not report.agency.strip():
+        raise StorageError("报告没有机关名称，未保存。")
     agency = _agency(session, report.agency, report.agency_code, report.agency_kind)
     record = session.scalar(
         select(ReportRecord).where(ReportRecord.agency_id == agency.id, ReportRecord.year == report.year)

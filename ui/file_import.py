@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 from models.database import Database
 from services.documents import ReadReport, read_document
@@ -36,6 +36,13 @@ class ConflictDialog:
         return "replace" if clicked is replace else "keep" if clicked is keep else "cancel"
 
 
+class AgencyDialog:
+    @classmethod
+    def ask(cls, parent: QWidget | None, label: str) -> str | None:
+        name, ok = QInputDialog.getText(parent, "机关名称", f"“{label}”中没有写明机关名称，请填写：")
+        return name.strip() if ok and name.strip() else None
+
+
 @dataclass
 class ImportOutcome:
     imported: list[int] = field(default_factory=list)
@@ -46,6 +53,12 @@ class ImportOutcome:
 def _import_one(db: Database, label: str, read: ReadReport, parent: QWidget | None,
                 outcome: ImportOutcome) -> bool:
     """Store one report, asking when it exists; False when the clerk cancels the rest."""
+    if not read.report.agency.strip():  # a published page that names no agency
+        name = AgencyDialog.ask(parent, label)
+        if not name:
+            outcome.messages.append(f"{label}：没有机关名称，未导入。")
+            return True
+        read.report.agency = name
     with db.transaction() as session:
         stored = existing_report(session, read.report)
     on_existing: OnExisting = "refuse"
