@@ -5,14 +5,19 @@
 1. 汇总: summing N filled 2021 reports (aggregate_reports: value cells summed, totals recomputed, every unit
    and the sum checked). Floor: a bare loop adding the same value cells of the same reports into a dict — the
    least any 汇总 must do. Target: N=1000 within 1 s.
-2. Excel export / import of one report (target ≤ 0.3 s each): to be added to MEASUREMENTS below.
+2. Excel export of the sample report (the paper-form sheets, the text sheet, the hidden key map) against bare
+   openpyxl writing the same values into one plain sheet. Target ≤ 0.3 s.
+3. Excel import of that workbook (zip checks, label checks, every value parsed) against bare openpyxl
+   opening the same file and reading every cell. Target ≤ 0.3 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from services.aggregate import aggregate_reports
 from services.formats import CellKey
 from services.values import CellValue
-from tests.factories import filled_report
+from tests.factories import filled_report, sample_report
 
 
 @dataclass(frozen=True)
@@ -71,11 +76,57 @@ def bench_aggregate(n: int = 1000) -> Measured:
                     ours, "bare loop adding the same value cells into a dict", base, 1.0)
 
 
+def bench_excel_export() -> Measured:
+    from openpyxl import Workbook
+
+    from services.excel import report_workbook_bytes
+    from services.values import to_text
+
+    report = sample_report()
+
+    def floor() -> object:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for i, (key, value) in enumerate(report.cells.items(), start=1):
+            sheet.cell(i, 1, "/".join(key))
+            sheet.cell(i, 2, to_text(value))
+        for j, text in enumerate(report.texts.values(), start=len(report.cells) + 1):
+            sheet.cell(j, 2, text)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    ours = median_seconds(lambda: report_workbook_bytes(report), repeat=9)
+    base = median_seconds(floor, repeat=9)
+    return Measured("Excel export of the sample report", ours, "bare openpyxl, same values in one plain sheet",
+                    base, 0.3)
+
+
+def bench_excel_import() -> Measured:
+    from openpyxl import load_workbook
+
+    from services.excel import read_report_xlsx, write_report_xlsx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sample.xlsx"
+        write_report_xlsx(sample_report(), path)
+
+        def floor() -> object:
+            book = load_workbook(path)
+            return [cell.value for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+
+        ours = median_seconds(lambda: read_report_xlsx(path), repeat=9)
+        base = median_seconds(floor, repeat=9)
+    return Measured("Excel import of the sample report", ours, "bare openpyxl opening it and reading every cell",
+                    base, 0.3)
+
+
 # ---------------------------------------------------------------- every measurement, in printed order
-# Excel (added by the Excel work): export and import of one report, target ≤ 0.3 s each — add functions
-# `bench_excel_export()` / `bench_excel_import()` returning Measured, and one entry each here.
 MEASUREMENTS: dict[str, Callable[[argparse.Namespace], Measured]] = {
     "aggregate": lambda args: bench_aggregate(args.reports),
+    "excel-export": lambda args: bench_excel_export(),
+    "excel-import": lambda args: bench_excel_import(),
 }
 
 

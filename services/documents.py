@@ -40,9 +40,14 @@ def read_document(path: Path, agency: str | None = None) -> ReadReport:
 
         return ReadReport(read_report_xlsx(path))
     if suffix in (".html", ".htm", ".txt"):
-        from services.published import import_published
+        from services.published import PublishedReportError, import_published
 
         imported = import_published(path, agency)
+        if not imported.report.cells:
+            # a page without the report's tables is not a report: importing its texts alone would store a
+            # draft whose every table is empty
+            raise PublishedReportError(f"“{path.name}”中没有找到年度报告的表格，未导入任何内容。",
+                                       list(imported.not_understood))
         return ReadReport(imported.report, imported.filled, imported.not_understood)
     raise _unknown(path, READABLE, "读取")
 

@@ -325,3 +325,49 @@ def test_aggregate_refuses_another_format_and_flags_errors(tmp_path: Path, sampl
     code, text = cli("aggregate", *paths, sample_json_path, "-o", tmp_path / "sum.json", "--year", "2022")
     assert code == 1
     assert "有错误的单位：某县民政局" in text and "未汇总：贵阳市人民防空办公室" in text
+
+
+def test_excel_round_trip_through_the_command_line(tmp_path: Path, sample_json_path: Path) -> None:
+    db = tmp_path / "n.sqlite3"
+    cli("--db", db, "import", sample_json_path)
+    xlsx = tmp_path / "r.xlsx"
+    assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", xlsx)[0] == 0
+    code, out = cli("check", xlsx, "--json")
+    assert code == 0 and [f["rule"] for f in json.loads(out)] == ["SIGN_DATE"]
+    other = tmp_path / "other.sqlite3"
+    assert cli("--db", other, "import", xlsx)[0] == 0
+    back = tmp_path / "back.json"
+    assert cli("--db", other, "export", "贵阳市人民防空办公室", "2020", "-o", back)[0] == 0
+    assert json.loads(back.read_text(encoding="utf-8")) == json.loads(sample_json_path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html"])
+def test_export_for_the_portal(tmp_path: Path, sample_json_path: Path, suffix: str) -> None:
+    db = tmp_path / "n.sqlite3"
+    cli("--db", db, "import", sample_json_path)
+    target = tmp_path / f"r{suffix}"
+    assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", target)[0] == 0
+    assert target.stat().st_size > 10_000
+
+
+def test_import_of_the_published_text_needs_an_agency_then_matches_the_sample(
+        tmp_path: Path, shared_dir: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = shared_dir / "samples" / "guiyang-rfb-2020.txt"
+    db = tmp_path / "n.sqlite3"
+    assert cli("--db", db, "import", text)[0] == 2
+    assert "--agency" in capsys.readouterr().err
+    assert cli("--db", db, "import", text, "--agency", "贵阳市人民防空办公室")[0] == 0
+    out = tmp_path / "back.json"
+    assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", out)[0] == 0
+    back, sample = (json.loads(p.read_text(encoding="utf-8")) for p in (out, sample_json_path))
+    assert back["tables"] == sample["tables"] and back["texts"] == sample["texts"]
+
+
+def test_a_page_without_tables_imports_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>某局2022年政府信息公开工作年度报告</title></head><body>"
+                    "<p>一、总体情况</p><p>（一）主动公开</p><p>本年度主动公开信息。</p></body></html>", encoding="utf-8")
+    db = tmp_path / "n.sqlite3"
+    assert cli("--db", db, "import", page)[0] == 2
+    assert "没有找到年度报告的表格" in capsys.readouterr().err
+    assert _db_dump(db) == [] or all("INSERT INTO \"report\"" not in line for line in _db_dump(db))
