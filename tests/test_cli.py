@@ -366,7 +366,8 @@ def test_import_of_the_published_text_needs_an_agency_then_matches_the_sample(
 def test_a_page_without_tables_imports_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "page.html"
     page.write_text("<html><head><title>某局2022年政府信息公开工作年度报告</title></head><body>"
-                    "<p>一、总体情况</p><p>（一）主动公开</p><p>本年度主动公开信息。</p></body></html>", encoding="utf-8")
+                    "<p>一、总体情况</p><p>（一）主动公开</p><p>本年度主动公开信息。</p></body></html>",
+                    encoding="utf-8")
     db = tmp_path / "n.sqlite3"
     assert cli("--db", db, "import", page)[0] == 2
     assert "没有找到年度报告的表格" in capsys.readouterr().err
