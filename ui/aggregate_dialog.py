@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from services.aggregate import AggregateResult
 
 from models.database import Database
+from services.aggregate import AggregateResult
 from services.formats import all_formats, format_for_year
 from services.report import YEAR_RANGE
 from services.storage import find_report, load_report
