@@ -8,7 +8,7 @@ between) reloads the report and says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -42,6 +42,9 @@ class EditOutcome:
     problems: tuple[str, ...] = ()
     reloaded: bool = False
     """Someone else had saved the report: it was read again (and, unless `ok`, this edit was not applied)."""
+    retry_text: str | None = None
+    """The database refused the write (read-only, locked, disk full): what the clerk typed, to keep on screen
+    and try again — nothing was written."""
 
 
 @dataclass
@@ -116,7 +119,10 @@ class ReportEditor:
             value = parse_value(text, spec.kind)
         except ValueParseError as exc:
             return EditOutcome(False, f"未修改：{exc}")
-        return self.set_values({key: value}, "修改单元格")
+        outcome = self.set_values({key: value}, "修改单元格")
+        if outcome.retry_text is not None:
+            return replace(outcome, retry_text=text)
+        return outcome
 
     def clear(self, keys: Sequence[CellKey]) -> EditOutcome:
         """Delete on a selection: value cells become empty; computed totals follow."""
@@ -322,7 +328,7 @@ class ReportEditor:
             if exc.message == storage.STALE_MESSAGE:
                 self.reload()
                 return EditOutcome(False, storage.STALE_MESSAGE + "已重新载入最新内容。", reloaded=True)
-            return EditOutcome(False, f"未保存：{exc.message}", problems=tuple(exc.problems))
+            return EditOutcome(False, f"未保存：{exc.message}", problems=tuple(exc.problems), retry_text="")
         except ValueParseError as exc:
             return EditOutcome(False, f"未保存：{exc}")
         self.report, self.version, self.findings = trial, version, findings

@@ -183,3 +183,26 @@ def test_typed_text_survives_a_stale_version(db: Database) -> None:
     assert mine.set_text("s1_platform", "我的平台文字").ok  # same text changed by both: mine saved, theirs logged
     assert fresh(db, report_id).text("s1_platform") == "我的平台文字"
     assert any(r.what == "text s1_platform" and r.old == "他们的文字" for r in mine.history())
+
+
+def test_a_refused_write_keeps_what_was_typed_and_changes_nothing(db: Database,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    report_id = stored(db, filled_report("2021"))
+    editor = ReportEditor.open(db, report_id)
+    was = editor.report.get(*NEW)
+
+    def read_only(*args: object, **kwargs: object) -> int:
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("attempt to write a readonly database"))
+
+    monkeypatch.setattr(storage, "set_cells", read_only)
+    outcome = editor.set_cell_text(NEW, "１２")
+    assert not outcome.ok and "只读" in outcome.message and outcome.retry_text == "１２"
+    assert editor.report.get(*NEW) == was and not editor.can_undo()
+    monkeypatch.undo()
+    assert fresh(db, report_id).get(*NEW) == was
+    assert editor.set_cell_text(NEW, outcome.retry_text).ok
+    assert fresh(db, report_id).get(*NEW) == 12

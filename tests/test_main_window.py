@@ -285,3 +285,32 @@ def test_importing_an_existing_report_asks_keep_or_replace(qtbot: QtBot, db: Dat
     assert fresh(db, "贵阳市人民防空办公室", 2020).text("s6_other") != "新的文字"
     window.import_files([other])
     assert fresh(db, "贵阳市人民防空办公室", 2020).text("s6_other") == "新的文字"
+
+
+def test_a_value_the_database_refused_stays_in_the_cell_to_retry(
+        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from PySide6.QtWidgets import QLineEdit
+    from sqlalchemy.exc import OperationalError
+
+    with db.transaction() as session:
+        report_id = storage.save_report(session, filled_report("2021", agency="某区司法局"))
+    window = window_on(qtbot, db, tmp_path)
+    window.open_report(report_id)
+    tab = t3(window)
+    tab.view.select_key(NEW)
+    real = storage.set_cells
+
+    def disk_full(*args: object, **kwargs: object) -> int:
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(storage, "set_cells", disk_full)
+    keys(tab.view, "7")
+    press(tab.view, Qt.Key.Key_Return)
+    assert "磁盘已满" in window.message.text()
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    assert QApplication.focusWidget().text() == "7"  # type: ignore[union-attr]
+    monkeypatch.setattr(storage, "set_cells", real)
+    press(tab.view, Qt.Key.Key_Return)
+    assert fresh(db, "某区司法局", 2022).get(*NEW) == 7

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.editing import EditOutcome
 from services.formats import CellKey
 from ui.table_model import ReportTableModel
 
@@ -165,6 +167,7 @@ class ReportTableView(QTableView):
             self.setSpan(row, col, rowspan, colspan)
         self._fit()
         model.session.cell_requested.connect(self._on_cell_requested)
+        model.session.failed.connect(self._keep_unsaved)
         first = next(model.layout.value_cells(), None)
         if first is not None and first.key is not None:
             self.setCurrentIndex(model.index_of(first.key))
@@ -303,6 +306,13 @@ class ReportTableView(QTableView):
         target = self._model.layout.next_value(current, direction)
         if target is not None:
             self.select_key(target)
+
+    def _keep_unsaved(self, outcome: EditOutcome) -> None:
+        """The database refused the write (read-only, locked, disk full): the typed value stays in the open
+        editor, so the clerk can press Enter again once the problem is solved."""
+        if outcome.retry_text and self.isVisible():
+            text = outcome.retry_text
+            QTimer.singleShot(0, lambda: self._start_typing(text))
 
     def _on_cell_requested(self, key: object) -> None:
         if isinstance(key, tuple) and len(key) == 3 and key[0] == self._model.layout.table:
