@@ -7,6 +7,8 @@
     python main.py export AGENCY YEAR -o OUT.{json,xlsx,pdf,docx,html} [--db DB]
     python main.py aggregate FILE… -o OUT.{json,xlsx} [--name NAME] [--year Y] [--format F]
     python main.py pdf FILE -o OUT.pdf [--centred] [--check-report CHECK.pdf]
+    python main.py backups [--db DB]                 list the database's backups
+    python main.py restore BACKUP [--db DB]          restore one (the current file is kept aside)
 
 This module only parses arguments, wires objects together and prints; the work is done in services/.
 """
@@ -58,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("year", type=_year)
     exp.add_argument("-o", "--output", type=Path, required=True)
     exp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    sub.add_parser("backups", help="列出数据库的备份（时间、原因、报告数）")
+    restore = sub.add_parser("restore", help="用一个备份恢复数据库（原文件先移到一旁保存）")
+    restore.add_argument("backup", type=Path)
 
     pdf = sub.add_parser("pdf", help="生成报告的正式PDF（GB/T 9704 公文格式）")
     pdf.add_argument("file", type=Path)
@@ -164,6 +170,38 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _sqlite_path(args: argparse.Namespace) -> Path:
+    from models.database import make_url_for, sqlite_file
+    from services.errors import StorageError
+
+    path = sqlite_file(make_url_for(_db_target(args)))
+    if path is None:
+        raise StorageError("共享的 PostgreSQL 数据库由服务器管理员备份和恢复，本命令只用于本机的 SQLite 数据库文件。")
+    return path
+
+
+def cmd_backups(args: argparse.Namespace, out: TextIO) -> int:
+    from services.backup import list_backups
+
+    path = _sqlite_path(args)
+    backups = list_backups(path)
+    if not backups:
+        out.write(f"{path} 没有备份。\n")
+    for info in backups:
+        reports = "无法读取" if info.reports is None else f"{info.reports} 份报告"
+        out.write(f"{info.made_at:%Y-%m-%d %H:%M:%S}  {info.reason:<24} {reports:<10} {info.path}\n")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
+    from services.backup import restore_backup
+
+    aside = restore_backup(_sqlite_path(args), args.backup)
+    kept = f"；原文件保存在 {aside}" if aside else ""
+    out.write(f"已用 {args.backup} 恢复数据库{kept}\n")
+    return EXIT_OK
+
+
 def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     from services.checks import check_report
     from services.documents import read_report_file
@@ -216,7 +254,7 @@ def run(argv: Sequence[str], out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = _parser().parse_args(argv)
     commands = {"check": cmd_check, "import": cmd_import, "export": cmd_export, "pdf": cmd_pdf,
-                "aggregate": cmd_aggregate}
+                "aggregate": cmd_aggregate, "backups": cmd_backups, "restore": cmd_restore}
     try:
         return commands[args.command](args, out)
     except NianbaoError as exc:

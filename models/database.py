@@ -2,15 +2,14 @@
 
 `--db` takes a path (SQLite) or a SQLAlchemy URL (anything containing "://"). Opening a database brings its
 schema to the Alembic head: a brand-new database is created from the models and stamped; an older one is first
-copied aside (SQLite) and then upgraded.
+copied into its backup folder (SQLite, services/backup.py) and then upgraded. An existing SQLite file is checked
+read-only first: a damaged file is refused before anything could write to it.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from datetime import datetime
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.base import Base
 from models.tables import Agency  # noqa: F401  (registers every table on Base.metadata)
-from services.errors import StorageError, describe_os_error
+from services.backup import DEFAULT_KEEP, integrity_problems, make_backup
+from services.errors import CorruptDatabaseError, StorageError, describe_os_error
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -80,11 +80,12 @@ def sqlite_file(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def open_database(db: str | Path, *, create: bool = True) -> Database:
+def open_database(db: str | Path, *, create: bool = True, keep_backups: int = DEFAULT_KEEP) -> Database:
     """Open the database at a path or URL and bring its schema to the current head.
 
     A missing SQLite file is created, unless `create` is false (reading commands must not leave an empty
-    database behind a mistyped path).
+    database behind a mistyped path). A damaged one raises CorruptDatabaseError and is left as it was.
+    `keep_backups` is how many copies the backup folder keeps when an upgrade adds one.
     """
     url = make_url_for(db)
     path = sqlite_file(url)
@@ -95,6 +96,8 @@ def open_database(db: str | Path, *, create: bool = True) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(f"无法创建数据库所在的文件夹 {path.parent}：{describe_os_error(exc)}") from exc
+        if path.exists():
+            _refuse_damaged(path)
     try:
         engine = create_engine(url)
     except (ImportError, ArgumentError) as exc:
@@ -102,7 +105,7 @@ def open_database(db: str | Path, *, create: bool = True) -> Database:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
-        backup = _bring_to_head(engine, path)
+        backup = _bring_to_head(engine, path, keep_backups)
     except DBAPIError as exc:
         engine.dispose()
         raise storage_error(exc) from exc
@@ -110,6 +113,16 @@ def open_database(db: str | Path, *, create: bool = True) -> Database:
         engine.dispose()
         raise
     return Database(engine, backup)
+
+
+def _refuse_damaged(path: Path) -> None:
+    # Before SQLAlchemy and Alembic see the file: opening it read-write could already write to it (WAL mode,
+    # journal recovery, a migration), and a damaged file must stay exactly as it is for a data-recovery attempt.
+    problems = integrity_problems(path)
+    if problems:
+        raise CorruptDatabaseError(
+            f"数据库文件 {path} 已损坏或不是年报数据库。程序没有改动这个文件；请从备份恢复。", problems, path
+        )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -164,7 +177,7 @@ def _stamped_revision(engine: Engine) -> str | None:
         return None
 
 
-def _bring_to_head(engine: Engine, path: Path | None) -> Path | None:
+def _bring_to_head(engine: Engine, path: Path | None, keep_backups: int) -> Path | None:
     # Every start of an up-to-date database ends here, without importing Alembic (~0.34 s, platform.md).
     if _stamped_revision(engine) == SCHEMA_HEAD:
         return None
@@ -196,30 +209,19 @@ def _bring_to_head(engine: Engine, path: Path | None) -> Path | None:
                 f"{_where(engine)} 由更新版本的年报程序创建（数据结构版本 {current}，本程序支持到 {head}），"
                 "请升级本程序后再打开。"
             ) from None
-    backup = _backup_sqlite(path, current) if path is not None else None
+    backup = _backup_before_migration(path, head, keep_backups) if path is not None else None
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return backup
 
 
-def _backup_sqlite(path: Path, revision: str | None) -> Path:
-    """Copy the database aside with SQLite's online backup API (consistent even with a live WAL)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.bak-{revision or 'base'}-{stamp}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.name}.bak-{revision or 'base'}-{stamp}-{counter}")
+def _backup_before_migration(path: Path, head: str | None, keep: int) -> Path:
+    """A copy in the backup folder, named for the migration it comes before; no copy, no migration."""
     try:
-        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
-            source.backup(copy)
-            # The copy is one self-contained file (no -wal beside it) that a clerk can move or send.
-            copy.execute("PRAGMA journal_mode=DELETE")
-    except (sqlite3.Error, OSError) as exc:
-        target.unlink(missing_ok=True)
-        raise StorageError(f"升级数据库前无法备份到 {target}：{exc}。数据库未作任何改动。") from exc
-    return target
+        return make_backup(path, f"before-migration-{head or 'head'}", keep)
+    except StorageError as exc:
+        raise StorageError(f"升级数据库前{exc.message}数据库未作任何改动。", exc.problems) from exc
 
 
 def _where(engine: Engine) -> str:

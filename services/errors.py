@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class NianbaoError(Exception):
     """Base of every error whose message is meant for the clerk."""
@@ -31,6 +33,15 @@ class ExchangeError(NianbaoError):
 
 class StorageError(NianbaoError):
     """The database cannot do what was asked (missing report, stale version, locked or read-only file)."""
+
+
+class CorruptDatabaseError(StorageError):
+    """The database file is damaged or not a database at all; it was left exactly as found, to restore a backup."""
+
+    def __init__(self, message: str, problems: list[str] | None = None, path: Path | None = None) -> None:
+        super().__init__(message, problems)
+        self.path = path
+        """The damaged file, so the caller can offer the backups made beside it."""
 
 
 class NotAvailableError(NianbaoError):

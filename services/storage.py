@@ -67,6 +67,7 @@ def save_report(session: Session, report: Report, *, replace: bool = False) -> i
     _check_keys(report, fmt)
     if not report.agency.strip():
         raise StorageError("报告没有机关名称，未保存。")
+    _check_texts(report)
     agency = _agency(session, report.agency, report.agency_code, report.agency_kind)
     record = session.scalar(
         select(ReportRecord).where(ReportRecord.agency_id == agency.id, ReportRecord.year == report.year)
@@ -276,6 +277,7 @@ def set_text(
     fmt = get_format(record.format_id)
     if key not in fmt.text_keys():
         raise StorageError(f"{fmt.id} 格式中没有文字部分 {key}")
+    _check_nul("文字", text)
     row = session.get(ReportText, (report_id, key))
     old = row.text if row is not None else None
     if old == text:
@@ -393,6 +395,30 @@ def _agency(session: Session, name: str, code: str | None, kind: AgencyKind | No
     return agency
 
 
+# Column lengths: SQLite ignores them, PostgreSQL refuses longer values; both get the same clear message.
+MAX_LENGTHS = {"机关名称": 200, "标题": 500, "署名机关": 200, "机关代码": 64}
+
+
+def _check_length(what: str, value: str | None) -> None:
+    if value is not None and len(value) > MAX_LENGTHS[what]:
+        raise StorageError(f"{what}过长（{len(value)} 字，最多 {MAX_LENGTHS[what]} 字），未保存。")
+
+
+def _check_nul(what: str, value: str | None) -> None:
+    # PostgreSQL text cannot hold NUL, and no clerk typed one: it comes from a damaged or pasted binary file.
+    if value is not None and "\x00" in value:
+        raise StorageError(f"{what}中含有不可见的控制字符（NUL），未保存。请删除后重试。")
+
+
+def _check_texts(report: Report) -> None:
+    for what, value in (("机关名称", report.agency), ("标题", report.title), ("署名机关", report.signed_by),
+                        ("机关代码", report.agency_code)):
+        _check_length(what, value)
+        _check_nul(what, value)
+    for key, text in (*report.texts.items(), *report.explanations.items()):
+        _check_nul(f"“{key}”", text)
+
+
 def _check_keys(report: Report, fmt: ReportFormat) -> None:
     problems = [f"单元格 {'.'.join(key)}" for key in report.cells if fmt.cell_spec(key) is None]
     text_keys = set(fmt.text_keys())
@@ -416,6 +442,10 @@ def _cell_rows(report_id: int, cells: Iterable[tuple[CellKey, CellValue]]) -> li
     for (table, row, col), value in cells:
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
             raise TypeError(f"cell {table}.{row}.{col} holds {value!r}, not int or Decimal")
+        try:
+            check_value(value, "amount" if isinstance(value, Decimal) else "signed")
+        except ValueParseError as exc:
+            raise StorageError(f"单元格 {table}.{row}.{col} 的值无效，未保存：{exc}") from None
         rows.append(
             {
                 "report_id": report_id,
@@ -501,6 +531,9 @@ def _meta_value(name: MetaField, value: str | int | Decimal | date | None) -> st
     if value is None:
         return None
     if name in ("title", "signed_by") and isinstance(value, str):
+        what = "标题" if name == "title" else "署名机关"
+        _check_length(what, value)
+        _check_nul(what, value)
         return value
     if name == "signed_on" and isinstance(value, date):
         return value

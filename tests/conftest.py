@@ -39,6 +39,33 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL server for the session (CI's, or a throwaway cluster); see tests/postgres.py."""
+    from tests.postgres import postgres_url
+
+    with postgres_url() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh database of the current schema for one test: a new SQLite file, or a new PostgreSQL database."""
+    from models.database import open_database
+
+    if request.param == "sqlite":
+        database = open_database(tmp_path / "n.sqlite3")
+        yield database
+        database.dispose()
+        return
+    from tests.postgres import fresh_database
+
+    with fresh_database(request.getfixturevalue("pg_url")) as url:
+        database = open_database(url)
+        yield database
+        database.dispose()
+
+
+@pytest.fixture(scope="session")
 def shared_dir() -> Path:
     assert SHARED.is_dir(), f"{SHARED} is missing: tests read the reference samples from ../shared"
     return SHARED

@@ -4,6 +4,7 @@ hand-written migrations build exactly the schema of the models."""
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy import create_engine, inspect
 from models import Base, open_database
 from models.database import alembic_config, current_revision, head_revision
 from services import storage
+from services.backup import backup_folder
 from services.errors import StorageError
 from services.report import empty_report
 
@@ -37,7 +39,7 @@ def stored_revisions(path: Path) -> list[str]:
 
 
 def backups(path: Path) -> list[Path]:
-    return sorted(path.parent.glob(f"{path.name}.bak-*"))
+    return sorted(backup_folder(path).glob(f"{path.stem}-*.sqlite3"))
 
 
 def test_there_is_one_linear_head() -> None:
@@ -105,7 +107,7 @@ def test_a_database_at_0001_is_backed_up_then_upgraded_and_stores_counts(tmp_pat
     finally:
         db.dispose()
     [backup] = backups(path)
-    assert backup.name.startswith("nianbao.sqlite3.bak-0001-")
+    assert re.fullmatch(r"nianbao-\d{8}-\d{6}-before-migration-0002\.sqlite3", backup.name)
     assert stored_revisions(backup) == ["0001"]
 
 
@@ -124,8 +126,7 @@ def test_a_database_behind_head_is_copied_aside_then_upgraded(tmp_path: Path) ->
         db.dispose()
     [backup] = backups(path)
     assert db.backup_path == backup
-    assert backup.name.startswith("nianbao.sqlite3.bak-base-")
-    assert len(backup.name.rsplit("-", 2)[-2]) == 8  # …-YYYYmmdd-HHMMSS
+    assert re.fullmatch(r"nianbao-\d{8}-\d{6}-before-migration-0002\.sqlite3", backup.name)
     assert stored_revisions(backup) == []
     with closing(sqlite3.connect(backup)) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -39,7 +41,10 @@ def test_fixture_database_upgrades_and_keeps_its_reports(tmp_path: Path, fixture
         db.dispose()
     if fixture.stem != f"schema-{head_revision()}":
         assert db.backup_path is not None and db.backup_path.exists()
-        assert db.backup_path.name.startswith(f"nianbao.sqlite3.bak-{fixture.stem.removeprefix('schema-')}-")
+        assert db.backup_path.name.endswith(f"-before-migration-{head_revision()}.sqlite3")
+        with closing(sqlite3.connect(db.backup_path)) as conn:
+            stored = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        assert stored == [(fixture.stem.removeprefix("schema-"),)]
     else:
         assert db.backup_path is None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date
 from decimal import Decimal
 from pathlib import Path
@@ -493,3 +493,17 @@ def test_import_report_stores_the_counts_of_what_it_saved_and_of_next_year(db: D
     stored = counts(db)
     assert stored[result.report_id] == (0, len(check_report(last, finalising=True)))
     assert stored[this_id] == (0, len(check_report(this, last)))
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda r: setattr(r, "agency", "某" * 201), "机关名称过长"),
+    (lambda r: setattr(r, "title", "题" * 501), "标题过长"),
+    (lambda r: r.texts.__setitem__("s1_active", "a\x00b"), "NUL"),
+    (lambda r: r.cells.__setitem__(("t2", "fees", "amount"), Decimal(10) ** 30), "超过上限"),
+])
+def test_what_postgresql_would_refuse_is_refused_on_every_database(
+        db: Database, change: Callable[[Report], object], message: str) -> None:
+    report = sample_report("2021")
+    change(report)
+    with pytest.raises(StorageError, match=message), db.transaction() as session:
+        storage.save_report(session, report)

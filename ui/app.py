@@ -8,12 +8,16 @@ import sys
 import traceback
 from collections.abc import Sequence
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from services.errors import NianbaoError
+from services.errors import CorruptDatabaseError, NianbaoError
 from ui.error_dialog import ErrorDialog
+
+if TYPE_CHECKING:
+    from models.database import Database
 
 
 def _install_translations(app: QApplication) -> None:
@@ -35,8 +39,43 @@ def _install_excepthook(log_path: str) -> None:
     sys.excepthook = hook
 
 
+def open_or_recover(target: str) -> Database | None:
+    """Open the database; a damaged file is left untouched and the clerk is offered its backups."""
+    from models.database import make_url_for, open_database, sqlite_file
+    from ui.recovery_dialog import RecoveryDialog
+
+    try:
+        return open_database(target)
+    except CorruptDatabaseError as exc:
+        path = sqlite_file(make_url_for(target))
+        if path is None or not RecoveryDialog.ask(None, str(exc), path):
+            return None
+    except NianbaoError as exc:
+        QMessageBox.critical(None, "无法打开数据库", str(exc))
+        return None
+    try:
+        return open_database(target)
+    except NianbaoError as exc:
+        QMessageBox.critical(None, "无法打开数据库", str(exc))
+        return None
+
+
+def take_daily_backup(target: str) -> str | None:
+    """At most once a day, a copy of the SQLite file (a shared PostgreSQL server is backed up by its DBA)."""
+    from models.database import make_url_for, sqlite_file
+    from services.backup import daily_backup
+
+    path = sqlite_file(make_url_for(target))
+    if path is None:
+        return None
+    try:
+        made = daily_backup(path)
+    except NianbaoError as exc:
+        return f"今天的自动备份未能完成：{exc}"
+    return f"已自动备份数据库：{made}" if made else None
+
+
 def run_app(argv: Sequence[str]) -> int:
-    from models.database import open_database
     from services.paths import default_database_path, user_data_dir
     from ui.main_window import MainWindow
 
@@ -54,13 +93,15 @@ def run_app(argv: Sequence[str]) -> int:
         QMessageBox.critical(None, "无法启动", str(exc))
         return 2
     _install_excepthook(str(log_dir / "nianbao.log"))
-    try:
-        db = open_database(args.db or str(default_database_path(args.data_dir)))
-    except NianbaoError as exc:
-        QMessageBox.critical(None, "无法打开数据库", str(exc))
+    target = args.db or str(default_database_path(args.data_dir))
+    db = open_or_recover(target)
+    if db is None:
         return 2
     window = MainWindow(db, args.data_dir)
     window.show()
+    notice = take_daily_backup(target)
+    if notice:
+        window.message.setText(notice)
     code = app.exec()
     db.engine.dispose()
     return code
