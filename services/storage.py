@@ -7,6 +7,7 @@ someone else changed the report in between, and the edit is refused. Every chang
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -404,10 +405,14 @@ def _check_length(what: str, value: str | None) -> None:
         raise StorageError(f"{what}过长（{len(value)} 字，最多 {MAX_LENGTHS[what]} 字），未保存。")
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _check_nul(what: str, value: str | None) -> None:
-    # PostgreSQL text cannot hold NUL, and no clerk typed one: it comes from a damaged or pasted binary file.
-    if value is not None and "\x00" in value:
-        raise StorageError(f"{what}中含有不可见的控制字符（NUL），未保存。请删除后重试。")
+    # NUL (PostgreSQL text cannot hold it) and lone UTF-16 surrogates (no encoding can store them) come from
+    # damaged or hostile files, never from a clerk's typing.
+    if value is not None and _UNSTORABLE.search(value):
+        raise StorageError(f"{what}中含有无法保存的字符（空字符或残缺的编码），未保存。请删除后重试。")
 
 
 def _check_texts(report: Report) -> None:

@@ -498,7 +498,8 @@ def test_import_report_stores_the_counts_of_what_it_saved_and_of_next_year(db: D
 @pytest.mark.parametrize(("change", "message"), [
     (lambda r: setattr(r, "agency", "某" * 201), "机关名称过长"),
     (lambda r: setattr(r, "title", "题" * 501), "标题过长"),
-    (lambda r: r.texts.__setitem__("s1_active", "a\x00b"), "NUL"),
+    (lambda r: r.texts.__setitem__("s1_active", "a\x00b"), "无法保存的字符"),
+    (lambda r: r.texts.__setitem__("s1_active", "a\ud800b"), "无法保存的字符"),
     (lambda r: r.cells.__setitem__(("t2", "fees", "amount"), Decimal(10) ** 30), "超过上限"),
 ])
 def test_what_postgresql_would_refuse_is_refused_on_every_database(

@@ -52,7 +52,8 @@ def check_archive(data: bytes, source: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError, RuntimeError):
+        # NotImplementedError: a member needing a newer zip version or method; RuntimeError: an encrypted one
         raise _refuse(source, "不是 Excel 工作簿（.xlsx），文件可能已损坏或是其他类型的文件") from None
     if len(members) > MAX_MEMBERS:
         raise _refuse(source, f"压缩包内的文件过多（{len(members)} 个），不是正常的 Excel 工作簿")

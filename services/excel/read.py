@@ -88,13 +88,18 @@ def _valid_coord(text: str) -> bool:
         and int(match.group(2)) <= 1048576
 
 
+MAX_MAP_ROWS = 20_000
+
+
 def _read_map(wb: Workbook, source: str) -> tuple[ReportFormat, list[MapEntry]]:
     if MAP_SHEET not in wb.sheetnames:
         raise ExcelError(f"文件 {source} {_NOT_TEMPLATE}（缺少隐藏的对照表 {MAP_SHEET}），未导入任何内容。"
                          "请先在年报程序中导出 Excel 模板，在模板中填写后再导入")
+    broken = f"文件 {source} 中隐藏的对照表已损坏，无法导入"
+    if wb[MAP_SHEET].max_row > MAX_MAP_ROWS:  # a map has a few hundred rows; iterating a million costs a minute
+        raise ExcelError(broken, [f"{MAP_SHEET}：行数 {wb[MAP_SHEET].max_row} 超出正常范围"])
     rows = [tuple(row[:5]) + (None,) * (5 - len(row[:5]))
             for row in wb[MAP_SHEET].iter_rows(max_col=5, values_only=True)]
-    broken = f"文件 {source} 中隐藏的对照表已损坏，无法导入"
     if len(rows) < MAP_FIRST_ROW - 1 or rows[0][0] != MAP_MARKER:
         raise ExcelError(f"文件 {source} {_NOT_TEMPLATE}（对照表无法识别），未导入任何内容")
     version = rows[0][1]

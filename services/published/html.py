@@ -36,6 +36,9 @@ class _Node:
         return any(isinstance(c, _Node) and (c.tag == "table" or c.has_table()) for c in self.children)
 
 
+MAX_DEPTH = 200
+
+
 class _TreeBuilder(HTMLParser):
     """A forgiving tree: unclosed <p>, <td>, <tr>, <li> close at the next sibling; stray end tags are ignored."""
 
@@ -61,7 +64,9 @@ class _TreeBuilder(HTMLParser):
                     break
         node = _Node(tag, {k: v or "" for k, v in attrs})
         self.stack[-1].children.append(node)
-        if tag not in _VOID:
+        # Deeper than any real page: further elements stay at this depth, so reading the tree (recursive)
+        # cannot exhaust the stack on a hostile or broken file.
+        if tag not in _VOID and len(self.stack) < MAX_DEPTH:
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
