@@ -19,7 +19,8 @@ from services.errors import ExchangeError, NianbaoError
 from services.excel import ExcelError, parse_report_workbook, read_report_xlsx
 from services.exchange import read_exchange
 from services.published import PublishedReportError, import_published
-from tests.fuzzing import clear_message, sample_members, sample_workbook
+from tests.fuzz_inputs import sample_members, sample_workbook
+from tests.fuzzing import clear_message
 
 GB = 1024**3
 LIMITS = {".json": exchange.MAX_FILE_BYTES, ".xlsx": excel.MAX_FILE_BYTES, ".txt": published.MAX_BYTES,

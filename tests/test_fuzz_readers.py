@@ -25,6 +25,14 @@ from services.excel import parse_report_workbook
 from services.importing import import_report
 from services.published import parse_published_html
 from tests.factories import sample_report
+from tests.fuzz_inputs import (
+    sample_exchange_text,
+    sample_html,
+    sample_members,
+    sample_text,
+    sample_workbook,
+    zip_members,
+)
 from tests.fuzzing import (
     CI_EXAMPLES,
     DB_EXAMPLES,
@@ -35,13 +43,7 @@ from tests.fuzzing import (
     file_inputs,
     generate,
     run_one,
-    sample_exchange_text,
-    sample_html,
-    sample_members,
-    sample_text,
-    sample_workbook,
     write_input,
-    zip_members,
 )
 
 
