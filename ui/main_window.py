@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from models.database import Database
 from services import report_admin, storage
+from services.aggregate import AggregateResult
 from services.app_state import AppState, load_state, save_state
 from services.catalogue import report_lines
 from services.checks import errors
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self._today = today or date.today()
         self.session: ReportSession | None = None
         self.section_tabs: list[QWidget] = []
+        self._last_aggregate: AggregateResult | None = None
         self.setWindowTitle("年报 — 政府信息公开工作年度报告")
         self.resize(1440, 880)
 
@@ -439,7 +441,7 @@ class MainWindow(QMainWindow):
         show_problems(self, "汇总结果", message, lines + tuple(outcome.messages))
 
     def _save_units_xlsx(self) -> None:
-        result = getattr(self, "_last_aggregate", None)
+        result = self._last_aggregate
         if result is None:
             return
         try:
