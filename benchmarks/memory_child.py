@@ -1,0 +1,80 @@
+"""Child process of bench_memory.py: do the work, then print the process's peak resident memory.
+
+    memory_child.py bare                 a bare QMainWindow with a QTableView (the peer)
+    memory_child.py ours DB DATA_DIR     Nianbao's window: reopen the last report of DB, open the sample too,
+                                         render the official PDF once, run the event loop
+
+Prints one line "peak_rss_kb N". The peak is VmHWM of /proc/self/status (Linux); elsewhere the kernel's
+ru_maxrss from getrusage where it exists.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def peak_rss_kb() -> int:
+    """The high-water mark of this process's resident set, in KiB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    import resource  # not on Windows; there this benchmark has no reading yet
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KiB on Linux
+
+
+def bare() -> int:
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    app = QApplication([])
+    model = QStandardItemModel(28, 10)
+    for r in range(28):
+        for c in range(10):
+            model.setItem(r, c, QStandardItem(str(r * c)))
+    window = QMainWindow()
+    view = QTableView()
+    view.setModel(model)
+    window.setCentralWidget(view)
+    window.show()
+    window.repaint()
+    app.processEvents()
+    print(f"peak_rss_kb {peak_rss_kb()}", flush=True)
+    return 0
+
+
+def ours(db_path: str, data_dir: str) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from models.database import open_database
+    from ui.main_window import MainWindow
+
+    app = QApplication([])
+    db = open_database(db_path)
+    window = MainWindow(db, data_dir)
+    window.show()
+    window.repaint()
+    app.processEvents()
+    assert window.session is not None, "the last report was not reopened"
+    window.open_sample()
+    window.repaint()
+    app.processEvents()
+    pdf = window.report_pdf()
+    assert pdf is not None and pdf.startswith(b"%PDF"), "the PDF was not rendered"
+    window.repaint()
+    app.processEvents()
+    print(f"peak_rss_kb {peak_rss_kb()}", flush=True)
+    window.close()
+    db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(bare() if sys.argv[1] == "bare" else ours(sys.argv[2], sys.argv[3]))
