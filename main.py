@@ -268,6 +268,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a Windows console in GBK must not crash on a character outside its code page
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    from services.documents import READABLE
+
+    if argv and not argv[0].startswith("-") and Path(argv[0]).suffix.lower() in READABLE:
+        # a file double-clicked in Explorer (打开方式 → 年报): open the app and import it
+        from ui.app import run_app
+
+        return run_app(["--open", argv[0], *argv[1:]])
     if _parser().parse_known_args(argv)[0].command is None:
         from ui.app import run_app
 

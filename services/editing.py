@@ -7,6 +7,7 @@ between) reloads the report and says so.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -74,10 +75,22 @@ class ReportEditor:
 
     @classmethod
     def open(cls, db: Database, report_id: int, clock: Callable[[], datetime] = datetime.now) -> ReportEditor:
-        with db.transaction() as session:
-            report = storage.load_report(session, report_id)
-            version = storage.report_version(session, report_id)
-            previous = storage.previous_report(session, report)
+        # The SQLite driver reads outside a snapshot: another writer may commit between reading the cells and
+        # reading the version, which would pair old values with a new version and let a later save pass the
+        # version check with stale totals. Every change bumps the version, so an unchanged version read before
+        # and after the values proves they belong together.
+        for attempt in range(50):
+            with db.transaction() as session:
+                version = storage.report_version(session, report_id)
+                report = storage.load_report(session, report_id)
+                consistent = storage.report_version(session, report_id) == version
+                if consistent:
+                    previous = storage.previous_report(session, report)
+            if consistent:
+                break
+            time.sleep(0.002 * attempt)  # someone is saving right now: let them finish
+        else:
+            raise StorageError("报告正在被其他人频繁修改，暂时无法读取一致的内容，请稍后再试。")
         editor = cls(db, report_id, report, version, previous, clock=clock)
         editor._recheck()
         return editor

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import pwd
 import secrets
 import shlex
 import shutil
@@ -114,6 +113,8 @@ class ThrowawayCluster:
         self.owner: str | None = None
         if os.geteuid() == 0:
             try:
+                import pwd  # POSIX only: the throwaway cluster is made on Linux (CI on Windows sets the URL)
+
                 entry = pwd.getpwnam("postgres")
             except KeyError:
                 pytest.fail(

@@ -372,3 +372,21 @@ def test_a_page_without_tables_imports_nothing(tmp_path: Path, capsys: pytest.Ca
     assert cli("--db", db, "import", page)[0] == 2
     assert "没有找到年度报告的表格" in capsys.readouterr().err
     assert _db_dump(db) == [] or all("INSERT INTO \"report\"" not in line for line in _db_dump(db))
+
+
+def test_a_report_file_given_to_the_app_is_imported_and_opened(tmp_path: Path, sample_json_path: Path) -> None:
+    # what Explorer's 打开方式 → 年报 does: `nianbao FILE.json`
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NIANBAO_SMOKE_EXIT_MS": "1500"}
+    db = tmp_path / "n.sqlite3"
+    result = subprocess.run([sys.executable, "main.py", str(sample_json_path), "--db", str(db),
+                             "--data-dir", str(tmp_path)], cwd=Path(__file__).resolve().parent.parent,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "window shown" in result.stdout
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*) FROM report").fetchone() == (1,)
+    con.close()

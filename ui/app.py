@@ -4,20 +4,50 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from services.errors import CorruptDatabaseError, NianbaoError
+from ui.dialogs import show_problems
 from ui.error_dialog import ErrorDialog
 
 if TYPE_CHECKING:
     from models.database import Database
+    from ui.main_window import MainWindow
+
+
+class _SmokeHook(QObject):
+    """Test hook for packaging/smoke_test.py (the frozen bundle), inert unless NIANBAO_SMOKE_EXIT_MS is set:
+    prints "window shown" after the first paint, opens the sample when NIANBAO_SMOKE_OPEN_SAMPLE=1, and quits
+    the app after that many milliseconds."""
+
+    def __init__(self, app: QApplication, window: MainWindow, exit_ms: int) -> None:
+        super().__init__(window)
+        self._window = window
+        self._painted = False
+        window.installEventFilter(self)
+        QTimer.singleShot(exit_ms, app.quit)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+        return False
+
+    def _after_first_paint(self) -> None:
+        print("window shown", flush=True)  # a windowed Windows exe has no stdout: print() then does nothing
+        if os.environ.get("NIANBAO_SMOKE_OPEN_SAMPLE") == "1":
+            self._window.open_sample()
+            opened = self._window.session is not None
+            print("sample opened" if opened else "sample NOT opened", flush=True)
 
 
 def _install_translations(app: QApplication) -> None:
@@ -82,6 +112,7 @@ def run_app(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="nianbao")
     parser.add_argument("--db")
     parser.add_argument("--data-dir")
+    parser.add_argument("--open", help="a report file to import and open (Explorer's 打开方式)")
     args, qt_args = parser.parse_known_args(argv)
 
     app = QApplication([sys.argv[0], *qt_args])
@@ -99,9 +130,16 @@ def run_app(argv: Sequence[str]) -> int:
         return 2
     window = MainWindow(db, args.data_dir)
     window.show()
+    smoke_ms = os.environ.get("NIANBAO_SMOKE_EXIT_MS", "")
+    if smoke_ms.isdigit():
+        _SmokeHook(app, window, int(smoke_ms))
     notice = take_daily_backup(target)
     if notice:
         window.message.setText(notice)
+    if args.open:
+        problems = window.import_files([Path(args.open)])
+        if problems:
+            show_problems(window, "导入结果", "文件未导入或有提示：", tuple(problems))
     code = app.exec()
     db.engine.dispose()
     return code
