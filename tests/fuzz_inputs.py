@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import random
@@ -13,37 +12,15 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from hypothesis import HealthCheck, settings
-
 from services.excel import report_workbook_bytes
 from services.exchange import dump_exchange
 from services.exchange_write import report_hash
-from services.formats import CellKind
 from services.published.matching import Grid
 from services.published.text import text_items
 from tests.factories import SAMPLE, sample_report
 
 SAMPLE_TEXT = SAMPLE.with_suffix(".txt")
 
-READERS = ("values", "exchange", "excel", "published_text", "published_html")
-CI_EXAMPLES = {"values": 300, "exchange": 300, "excel": 60, "published_text": 120, "published_html": 150}
-"""Hypothesis examples per reader in the test run; the benchmark draws `BENCH_INPUTS` from the same generators."""
-DB_EXAMPLES = 30
-"""Inputs read and imported into a real database (slower: a file, a transaction and two dumps each)."""
-BENCH_INPUTS = 10_000
-
-with warnings.catch_warnings():
-    # hypothesis' pytest plugin imports this (and libcst, which warns on import) only once a test has failed;
-    # under `filterwarnings = error` that turned every falsified example into an INTERNALERROR hiding the input
-    warnings.simplefilter("ignore")
-    with contextlib.suppress(ImportError):  # libcst is optional
-        import hypothesis.extra._patching  # noqa: F401
-
-FUZZ_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                                HealthCheck.filter_too_much])
-
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-KINDS: tuple[CellKind, ...] = ("count", "signed", "amount")
 
 
 

@@ -32,10 +32,7 @@ from services.published import parse_published_html, parse_published_text
 from services.published.text import decode_text
 from services.report import Report
 from services.values import is_valid, parse_value
-from tests.factories import SAMPLE
 from tests.fuzz_inputs import gen_excel, gen_exchange, gen_published_html, gen_published_text, random_text
-
-SAMPLE_TEXT = SAMPLE.with_suffix(".txt")
 
 READERS = ("values", "exchange", "excel", "published_text", "published_html")
 CI_EXAMPLES = {"values": 300, "exchange": 300, "excel": 60, "published_text": 120, "published_html": 150}
