@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from models import Database
-from services import storage
 from services.aggregate import UnitStatus, aggregate_reports, aggregate_stored, children, set_agency_parent
 from services.checks import check_report, errors, recompute_totals
 from services.errors import StorageError
@@ -15,6 +14,7 @@ from services.formats import CellKey
 from services.report import Fees, Report, empty_report
 from services.values import CellValue
 from tests.factories import filled_report
+from tests.stored import save
 
 COUNTY = "某县人民政府办公室"
 UNITS = ("某县教育局", "某县财政局", "某县卫生健康局")
@@ -34,11 +34,6 @@ def expected_sum(reports: list[Report], key: CellKey) -> CellValue:
     for report in reports:
         total += report.number(*key)
     return total
-
-
-def save(db: Database, report: Report) -> int:
-    with db.transaction() as session:
-        return storage.save_report(session, report)
 
 
 # ---------------------------------------------------------------- pure sums

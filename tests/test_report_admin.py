@@ -26,6 +26,7 @@ from services.report_admin import (
     standard_preamble,
 )
 from tests.factories import filled_report
+from tests.stored import load, save
 
 AGENCY = "某县教育局"
 CARRY_2022 = "表三“二、上年结转政府信息公开申请数量”取自2022年报告“四、结转下年度继续办理”"
@@ -39,16 +40,6 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database = open_database(tmp_path / "nianbao.sqlite3")
     yield database
     database.dispose()
-
-
-def save(db: Database, report: Report) -> int:
-    with db.transaction() as session:
-        return storage.save_report(session, report)
-
-
-def load(db: Database, report_id: int) -> Report:
-    with db.transaction() as session:
-        return storage.load_report(session, report_id)
 
 
 def stored_counts(db: Database) -> dict[tuple[str, int], tuple[int | None, int | None]]:

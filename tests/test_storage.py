@@ -19,6 +19,7 @@ from services import storage
 from services.errors import StorageError, ValueParseError
 from services.report import Fees, Report, empty_report
 from tests.factories import filled_report
+from tests.stored import load, log, save, version
 
 AGENCY = "贵阳市人民防空办公室"
 NATURAL = ("t3", "new", "natural")
@@ -50,26 +51,6 @@ def sample_report(format_id: str = "2019", agency: str = AGENCY, year: int | Non
     report.texts["s1_active"] = "一是主动公开。\n二是依申请公开：\n\t“共 6 件”。"
     report.explanations = {"SIGN_DATE": "因机构改革，延期至\n1月20日印发。"}
     return report
-
-
-def save(db: Database, report: Report, *, replace: bool = False) -> int:
-    with db.transaction() as session:
-        return storage.save_report(session, report, replace=replace)
-
-
-def load(db: Database, report_id: int) -> Report:
-    with db.transaction() as session:
-        return storage.load_report(session, report_id)
-
-
-def version(db: Database, report_id: int) -> int:
-    with db.transaction() as session:
-        return storage.report_version(session, report_id)
-
-
-def log(db: Database, report_id: int) -> list[storage.RevisionEntry]:
-    with db.transaction() as session:
-        return storage.revisions(session, report_id)
 
 
 @pytest.mark.parametrize("format_id", ["2019", "2021"])
