@@ -12,7 +12,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def bare() -> int:
+def show_bare_window() -> tuple[object, object]:
+    """A bare QMainWindow with a QTableView of 28 × 10 cells, shown and painted (the peer of our window)."""
     from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
@@ -28,6 +29,11 @@ def bare() -> int:
     window.show()
     window.repaint()
     app.processEvents()
+    return app, window
+
+
+def bare() -> int:
+    _keep = show_bare_window()
     print("shown", flush=True)
     return 0
 
