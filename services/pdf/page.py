@@ -34,8 +34,10 @@ BODY_SIZE = 16.0
 """3号."""
 LINE_PITCH = 28.95
 """22 lines fill the 225 mm type area (GB/T 9704's grid)."""
-INDENT = 2 * BODY_SIZE
-"""Two characters: first-line indent of paragraphs and headings."""
+GRID_PITCH = TYPE_WIDTH / 28
+"""28 characters fill a line of the type area: 16 pt glyphs with about −0.21 pt tracking (Word's grid)."""
+INDENT = 2 * GRID_PITCH
+"""Two grid cells: first-line indent of paragraphs and headings."""
 
 PAGE_NUMBER_SIZE = 14.0
 """4号."""
@@ -43,6 +45,7 @@ PAGE_NUMBER_GAP = 7 * mm
 """The dashes of the page number sit 7 mm below the type area."""
 WATERMARK_TEXT = "草稿"
 WATERMARK_SIZE = 150.0
+WATERMARK_LONG_SIZE = 110.0
 WATERMARK_COLOUR = Color(0.87, 0.87, 0.87)
 """A light grey rather than transparency: it prints the same on every office printer."""
 
@@ -84,13 +87,14 @@ class PageDecoration:
 
     fonts: FontSet
     page_numbers: PageNumbers = "outer"
-    watermark: bool = False
+    watermark: str | None = None
+    """The diagonal word on every page (草稿, 未通过审核), or None."""
 
     def validate(self) -> None:
         """Raise MissingGlyphError now, before the build, for anything the pages would draw."""
         self.fonts.check(page_number_text(1234567890), "page_number", "页码")
         if self.watermark:
-            self.fonts.check(WATERMARK_TEXT, "title", "草稿水印")
+            self.fonts.check(self.watermark, "title", "水印")
 
     def __call__(self, canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
@@ -105,13 +109,16 @@ class PageDecoration:
         canvas.restoreState()
 
     def _draw_watermark(self, canvas: Canvas) -> None:
-        runs = self.fonts.runs(WATERMARK_TEXT, "title", "草稿水印")
+        assert self.watermark is not None
+        runs = self.fonts.runs(self.watermark, "title", "水印")
         canvas.saveState()
         canvas.setFillColor(WATERMARK_COLOUR)
         canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
         canvas.rotate(45)
-        width = runs_width(runs, WATERMARK_SIZE)
-        draw_runs(canvas, runs, -width / 2, -WATERMARK_SIZE * 0.35, WATERMARK_SIZE)
+        # a longer word (未通过审核) is set smaller so it stays on the page
+        size = WATERMARK_SIZE if len(self.watermark) <= 2 else WATERMARK_LONG_SIZE
+        width = runs_width(runs, size)
+        draw_runs(canvas, runs, -width / 2, -size * 0.35, size)
         canvas.restoreState()
 
 

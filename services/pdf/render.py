@@ -14,7 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from services.pdf.check_report import render_check_report
 from services.pdf.fonts import FontSet, resolve_fonts
-from services.pdf.page import LINE_PITCH, TYPE_WIDTH, PageDecoration, report_document
+from services.pdf.page import LINE_PITCH, TYPE_WIDTH, WATERMARK_TEXT, PageDecoration, report_document
 from services.pdf.tables import table
 from services.pdf.text import body, fee_sentence, heading, signature, title
 from services.report import Report
@@ -29,25 +29,52 @@ A CondPageBreak rather than keepWithNext: keepWithNext would carry a long first 
 whole and leave half a page empty."""
 
 
+EMPTY_MARK = "【未填写】"
+"""What a draft prints where the clerk has written nothing yet: never words the data does not say."""
+FAILED_MARK = "未通过审核"
+
+
 @dataclass(frozen=True)
 class PdfOptions:
     page_numbers: Literal["outer", "centred"] = "outer"
     watermark: bool | None = None
-    """None: a light diagonal 草稿 on every page unless the report is final."""
+    """None: a light diagonal 草稿 on every page unless the report is final (and 未通过审核 on a report marked
+    final whose tables fail the checks: a file's status is only a word anyone can change)."""
 
 
 def fee_text(report: Report, texts: list[str]) -> str | None:
-    """The generated 信息处理费 sentence, unless the clerk's own text of the section already states it."""
+    """The generated 信息处理费 sentence, unless the clerk's own text of the section already states it or the fee
+    fields are empty."""
     if any(word in text for text in texts for word in report.format.fee_keywords):
         return None
     return fee_sentence(report.fees)
 
 
+def watermark_text(report: Report, options: PdfOptions) -> str | None:
+    """草稿 on a draft, 未通过审核 on a 'final' report whose checks fail, nothing on a sound final report."""
+    if options.watermark is False:
+        return None
+    if report.status != "final":
+        return WATERMARK_TEXT
+    from services.checks import check_report, errors
+
+    if errors(check_report(report)):
+        return FAILED_MARK
+    return WATERMARK_TEXT if options.watermark else None
+
+
 def story(report: Report, fonts: FontSet) -> list[Flowable]:
     """Title, preamble, the six sections and the signature block, in printed order."""
     fmt = report.format
+    draft = report.status != "final"
+
+    def text_of(text: str, where: str) -> list[Flowable]:
+        if not text.strip() and draft:
+            return body(fonts, EMPTY_MARK, where)
+        return body(fonts, text, where)
+
     flow: list[Flowable] = [*title(fonts, report.display_title(), report.agency)]
-    flow += body(fonts, report.text(fmt.preamble.key), fmt.preamble.label)
+    flow += text_of(report.text(fmt.preamble.key), fmt.preamble.label)
     for section in fmt.sections:
         title_line = heading(fonts, section.title, 1)
         if section.table:
@@ -63,9 +90,11 @@ def story(report: Report, fonts: FontSet) -> list[Flowable]:
                 if n:
                     flow.append(CondPageBreak((1 + HEADING_ROOM) * LINE_PITCH))
                 flow.append(heading(fonts, spec.heading, 2))
-            flow += body(fonts, text, f"{section.title}·{spec.heading or spec.label}")
+            flow += text_of(text, f"{section.title}·{spec.heading or spec.label}")
         if section.fees and (sentence := fee_text(report, texts)):
             flow += body(fonts, sentence, f"{section.title}·信息处理费")
+        elif section.fees and draft and not report.fees.is_set():
+            flow += body(fonts, f"{EMPTY_MARK}信息处理费（收费通知件数、实际收取金额）", f"{section.title}·信息处理费")
     last = flow.pop() if flow and not isinstance(flow[-1], Spacer | CondPageBreak) else None
     flow.append(signature(fonts, last, report.signed_by or report.agency, report.signed_on))
     return flow
@@ -75,8 +104,7 @@ def render_report(report: Report, options: PdfOptions = PdfOptions(), fonts: Fon
     """The report as PDF bytes: A4, fonts embedded as subsets; raises MissingGlyphError for an uncovered
     character, naming it and where it stands."""
     fonts = fonts or resolve_fonts()
-    watermark = options.watermark if options.watermark is not None else report.status != "final"
-    decoration = PageDecoration(fonts, options.page_numbers, watermark)
+    decoration = PageDecoration(fonts, options.page_numbers, watermark_text(report, options))
     decoration.validate()
     flowables = story(report, fonts)
     buffer = BytesIO()

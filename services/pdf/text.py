@@ -15,13 +15,15 @@ from math import ceil
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 
 from services.pdf.fonts import FontSet, Role
-from services.pdf.page import BODY_SIZE, INDENT, LINE_PITCH, TYPE_WIDTH, runs_width
+from services.pdf.grid_text import GridText, char_faces, char_width
+from services.pdf.linebreak import NO_LINE_END, NO_LINE_START, Line, joined
+from services.pdf.page import BODY_SIZE, GRID_PITCH, INDENT, LINE_PITCH, TYPE_WIDTH, runs_width
 from services.report import Fees
 
 TITLE_SIZE = 22.0
@@ -31,12 +33,15 @@ SEAL_LINES = 3
 TAIL_LINES = 2
 """Lines of the last paragraph that always stand on the signature's page."""
 """Blank lines between the last paragraph and the signature, where the seal's upper part presses."""
-DATE_RIGHT_INDENT = 4 * BODY_SIZE
+DATE_RIGHT_INDENT = 4 * GRID_PITCH
 """The date stands four characters in from the right edge."""
 
 _NATURAL_BEFORE = ("关于", "政府信息公开", "信息公开")
-_NO_LINE_START = frozenset("，。、；：？！）》」』〕】”’%·…—,.;:?!)]")
-_NO_LINE_END = frozenset("（《「『〔【“‘([")
+_AGENCY_WORD_ENDS = ("自治区", "自治州", "自治县", "人民政府", "办公厅", "办公室", "委员会", "管理委员会", "省", "市",
+                     "县", "区", "旗", "盟", "镇", "乡", "街道", "局", "厅", "署", "中心")
+"""Where an agency name may break between words when it is too long for a line of its own."""
+_NO_LINE_START = NO_LINE_START
+_NO_LINE_END = NO_LINE_END
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z.%]")
 _MAX_PUSH_BACK = 6
 """Characters a line may give up to the next one to keep a digit run or a punctuation rule intact."""
@@ -124,33 +129,33 @@ def body_style(fonts: FontSet, name: str = "body", role: Role = "body", **kw: An
     return ParagraphStyle(name, **base)
 
 
+def grid_paragraph(fonts: FontSet, text: str, role: Role, where: str) -> GridText:
+    """One paragraph on the body grid: 3号, first line two grid cells in, justified to the type area."""
+    return GridText.paragraph(fonts, text, role, where, BODY_SIZE, LINE_PITCH, TYPE_WIDTH, INDENT)
+
+
 def body(fonts: FontSet, text: str, where: str) -> list[Flowable]:
-    """One Paragraph per paragraph of a narrative, the first line indented two characters."""
-    style = body_style(fonts)
-    return [CJKParagraph(markup(fonts, p, "body", f"{where} 第{i}段"), style)
-            for i, p in enumerate(paragraphs(text), start=1)]
+    """One grid paragraph per paragraph of a narrative."""
+    return [grid_paragraph(fonts, p, "body", f"{where} 第{i}段") for i, p in enumerate(paragraphs(text), start=1)]
 
 
-def heading(fonts: FontSet, text: str, level: int) -> Paragraph:
+def heading(fonts: FontSet, text: str, level: int) -> GridText:
     """`一、…` in 黑体 (level 1) or `（一）…` in 楷体 (level 2), on its own line, indented like the body."""
     role: Role = "heading1" if level == 1 else "heading2"
-    style = body_style(fonts, f"heading{level}", role, alignment=TA_LEFT)
-    return CJKParagraph(markup(fonts, text, role, text), style)
+    return grid_paragraph(fonts, text, role, text)
 
 
 # ---------------------------------------------------------------- title
 
 
-def _break_cost(text: str, i: int, natural: set[int]) -> float | None:
-    """Cost of a line break before text[i]: 0 at a natural break, None where it is forbidden."""
+def _break_cost(text: str, i: int, natural: set[int], words: set[int]) -> float | None:
+    """Cost of a line break before text[i]: 0 at a natural break, less between an agency's words, None where
+    it is forbidden."""
+    if joined(text, i):
+        return None
     if i in natural:
         return 0.0
-    before, after = text[i - 1], text[i]
-    if after in _NO_LINE_START or before in _NO_LINE_END:
-        return None
-    if _UNBREAKABLE.match(before) and _UNBREAKABLE.match(after):
-        return None
-    return 1.0
+    return 0.5 if i in words else 2.0
 
 
 def _natural_breaks(text: str, agency: str | None) -> set[int]:
@@ -164,46 +169,89 @@ def _natural_breaks(text: str, agency: str | None) -> set[int]:
     return {i for i in found if 0 < i < len(text)}
 
 
+def _agency_words(text: str, agency: str | None) -> set[int]:
+    if not agency or not text.startswith(agency):
+        return set()
+    return {m.end() for word in _AGENCY_WORD_ENDS for m in re.finditer(word, agency) if 1 < m.end() < len(agency)}
+
+
+def title_shape(widths: Sequence[float], slack: float = 0.0) -> bool:
+    """梯形 (each line no wider than the one below) or 菱形 (widest in the middle, narrower above and below)."""
+    if all(a <= b + slack for a, b in pairwise(widths)):
+        return True
+    top = max(range(len(widths)), key=lambda k: widths[k])
+    return (0 < top < len(widths) - 1 and all(a <= b + slack for a, b in pairwise(widths[:top + 1]))
+            and all(a + slack >= b for a, b in pairwise(widths[top:])))
+
+
 def title_lines(text: str, width: Callable[[str], float], available: float, agency: str | None = None,
                 max_lines: int = 4) -> list[str]:
-    """Break a title into lines that fit, at natural breaks where possible, with lines as even as possible.
+    """Break a title into lines that fit: between words, in a 梯形 or 菱形 (GB/T 9704), as even as that allows.
 
-    GB/T 9704 wants a symmetric title (梯形或菱形), never a line of one or two characters; a line is never
-    shorter than a third of the longest.
+    Never a line of one or two characters, never a line shorter than a third of the longest; e.g. agency /
+    year + 政府信息公开工作年度报告.
     """
     if width(text) <= available:
         return [text]
     natural = _natural_breaks(text, agency)
-    costs = {i: c for i in range(1, len(text)) if (c := _break_cost(text, i, natural)) is not None}
+    words = _agency_words(text, agency)
+    costs = {i: c for i in range(1, len(text)) if (c := _break_cost(text, i, natural, words)) is not None}
     least = ceil(width(text) / available)
     best: tuple[float, list[str]] | None = None
     for n in range(least, min(least + 1, max_lines) + 1):
-        for cut in combinations(sorted(costs), n - 1):
+        if n - 1 > len(costs):
+            break
+        candidates = sorted(costs) if len(costs) <= 40 else sorted(costs, key=lambda i: costs[i])[:40]
+        for cut in combinations(sorted(candidates), n - 1):
             bounds = (0, *cut, len(text))
             lines = [text[a:b] for a, b in pairwise(bounds)]
             widths = [width(line) for line in lines]
             longest = max(widths)
             if longest > available or min(len(line) for line in lines) <= 2 or min(widths) < longest / 3:
                 continue
+            if not title_shape(widths):
+                continue
             cost = sum(costs[i] for i in cut) + (longest - min(widths)) / longest * 2 + (n - least)
             if best is None or cost < best[0]:
                 best = (cost, lines)
-    if best is None:
-        return [text]  # let the paragraph wrap it; only for absurd titles
-    return best[1]
+    if best is not None:
+        return best[1]
+    return _greedy(text, width, available)  # only for absurd titles: lines that fit, whatever their shape
+
+
+def _greedy(text: str, width: Callable[[str], float], available: float) -> list[str]:
+    lines: list[str] = []
+    start = 0
+    while start < len(text):
+        end = start + 1
+        while end < len(text) and width(text[start:end + 1]) <= available:
+            end += 1
+        lines.append(text[start:end])
+        start = end
+    return lines
 
 
 def title(fonts: FontSet, text: str, agency: str | None) -> list[Flowable]:
-    """The report title, 2号 centred, broken symmetrically, followed by one blank line."""
+    """The report title, 2号 centred, broken into a 梯形 or 菱形, followed by one blank line."""
+    faces = char_faces(fonts, text, "title", "标题")
+    widths = [char_width(face, char, TITLE_SIZE) for face, char in zip(faces, text, strict=True)]
 
-    def measure(part: str) -> float:
-        return runs_width(fonts.runs(part, "title", "标题"), TITLE_SIZE)
+    def measure_span(a: int, b: int) -> float:
+        return sum(widths[a:b])
 
-    lines = title_lines(text, measure, TYPE_WIDTH, agency)
-    style = ParagraphStyle("title", fontName=fonts.primary("title").name, fontSize=TITLE_SIZE,
-                           leading=TITLE_LEADING, alignment=TA_CENTER, wordWrap="CJK")
-    marked = "<br/>".join(markup(fonts, line, "title", "标题") for line in lines)
-    return [CJKParagraph(marked, style), Spacer(TYPE_WIDTH, LINE_PITCH)]
+    lines: list[Line] = []
+    start = 0
+    for part in title_lines(text, lambda s: measure_text(fonts, s), TYPE_WIDTH, agency):
+        end = start + len(part)
+        indent = max(0.0, (TYPE_WIDTH - measure_span(start, end)) / 2)
+        lines.append(Line(start, end, indent, 0.0, True))
+        start = end
+    return [GridText(text, faces, lines, TITLE_SIZE, TITLE_LEADING, TYPE_WIDTH, splittable=False),
+            Spacer(TYPE_WIDTH, LINE_PITCH)]
+
+
+def measure_text(fonts: FontSet, text: str) -> float:
+    return runs_width(fonts.runs(text, "title", "标题"), TITLE_SIZE)
 
 
 # ---------------------------------------------------------------- section 六 and signature
@@ -214,13 +262,20 @@ def _yuan(amount: Decimal) -> str:
     return format(amount.quantize(places), "f")
 
 
-def fee_sentence(fees: Fees) -> str:
-    """The 信息处理费 sentence that section 六 of the 2021 format must carry."""
-    notices = fees.notices or 0
-    amount = fees.amount_yuan or Decimal(0)
-    if notices == 0 and amount == 0:
+def fee_sentence(fees: Fees) -> str | None:
+    """The 信息处理费 sentence of section 六 (2021 format), stating only what the fee fields say; None when both
+    are empty (a draft then shows 【未填写】 instead)."""
+    notices, amount = fees.notices, fees.amount_yuan
+    if notices is None and amount is None:
+        return None
+    if not notices and not amount:
         return "本年度未收取信息处理费。"
-    return f"本年度共发出收费通知{notices}件，实际收取信息处理费{_yuan(amount)}元。"
+    said = []
+    if notices is not None:
+        said.append(f"共发出收费通知{notices}件")
+    if amount is not None:
+        said.append(f"实际收取信息处理费{_yuan(amount)}元")
+    return "本年度" + "，".join(said) + "。"
 
 
 def date_text(day: date | None) -> str:
@@ -254,17 +309,13 @@ class KeepTail(Flowable):  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         last = self.last
-        if not isinstance(last, Paragraph):
+        if not isinstance(last, GridText) or not last.splittable:
             return []  # the block alone is short: the document moves it to the next page whole
-        last.wrap(availWidth, availHeight)
-        leading = float(last.style.leading)
-        first = min(int((availHeight + 1e-6) // leading), len(last.blPara.lines) - TAIL_LINES)
-        if first < 2:  # nothing, or a lone orphan line, would stay behind
-            return []
-        parts = last.split(availWidth, first * leading + 1e-3)
-        if len(parts) != 2:
-            return []
-        return [parts[0], KeepTail(parts[1], self.block)]
+        first = min(int((availHeight + 1e-6) // last.pitch), len(last.lines) - TAIL_LINES)
+        if first < 2:
+            return []  # nothing, or a lone orphan line, would stay behind
+        head, tail = last.lines[:first], last.lines[first:]
+        return [last.part(head), KeepTail(last.part(tail), self.block)]
 
     def draw(self) -> None:
         y = self.height
@@ -273,22 +324,25 @@ class KeepTail(Flowable):  # type: ignore[misc]
             part.drawOn(self.canv, 0, y)
 
 
+def _single_line(fonts: FontSet, text: str, where: str, right: float | None, centre: float | None) -> GridText:
+    """One unjustified grid line ending at `right`, or centred on `centre`; wrapped flush left when too long."""
+    faces = char_faces(fonts, text, "body", where)
+    track = GRID_PITCH - BODY_SIZE
+    width = sum(char_width(f, c, BODY_SIZE) for f, c in zip(faces, text, strict=True)) + track * (len(text) - 1)
+    if width > TYPE_WIDTH:
+        return GridText.paragraph(fonts, text, "body", where, BODY_SIZE, LINE_PITCH, TYPE_WIDTH, 0.0)
+    x = (right - width) if right is not None else (centre or 0.0) - width / 2
+    x = min(max(0.0, x), TYPE_WIDTH - width)
+    return GridText(text, faces, [Line(0, len(text), x, track, True)], BODY_SIZE, LINE_PITCH, TYPE_WIDTH,
+                    splittable=False)
+
+
 def signature(fonts: FontSet, last: Flowable | None, name: str, day: date | None) -> KeepTail:
     """Agency name centred over the date, the date four characters in from the right, room for the seal
     above; kept with the end of the last paragraph so the block never stands alone on a page."""
     date_str = date_text(day)
-    date_width = runs_width(fonts.runs(date_str, "body", "落款日期"), BODY_SIZE)
-    name_width = runs_width(fonts.runs(name, "body", "落款机关"), BODY_SIZE)
+    date_line = _single_line(fonts, date_str, "落款日期", TYPE_WIDTH - DATE_RIGHT_INDENT, None)
+    date_width = date_line.line_width(date_line.lines[0])
     centre = TYPE_WIDTH - DATE_RIGHT_INDENT - date_width / 2
-    plain: dict[str, Any] = {"firstLineIndent": 0, "allowWidows": 1, "allowOrphans": 1}
-    if name_width <= 2 * (TYPE_WIDTH - centre):
-        name_style = body_style(fonts, "signed_by", alignment=TA_CENTER, leftIndent=max(0, 2 * centre - TYPE_WIDTH),
-                                rightIndent=max(0, TYPE_WIDTH - 2 * centre), **plain)
-    else:
-        name_style = body_style(fonts, "signed_by", alignment=TA_RIGHT, **plain)
-    date_style = body_style(fonts, "signed_on", alignment=TA_RIGHT, rightIndent=DATE_RIGHT_INDENT, **plain)
-    return KeepTail(last, [
-        Spacer(TYPE_WIDTH, SEAL_LINES * LINE_PITCH),
-        CJKParagraph(markup(fonts, name, "body", "落款机关"), name_style),
-        CJKParagraph(markup(fonts, date_str, "body", "落款日期"), date_style),
-    ])
+    name_line = _single_line(fonts, name, "落款机关", None, centre)
+    return KeepTail(last, [Spacer(TYPE_WIDTH, SEAL_LINES * LINE_PITCH), name_line, date_line])
