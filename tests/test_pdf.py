@@ -21,9 +21,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from services.grid_layout import grid_layout
 from services.pdf.fonts import FontSet, MissingGlyphError, resolve_fonts
+from services.pdf.linebreak import break_lines
 from services.pdf.render import PdfOptions, render_report
 from services.pdf.tables import cell_text, column_widths
-from services.pdf.linebreak import break_lines
 from services.pdf.text import date_text, fee_sentence, title_lines
 from services.report import Fees, Report
 from tests.factories import filled_report, sample_report
@@ -183,7 +183,7 @@ def test_table_columns_fill_exactly_the_type_area(format_id: str) -> None:
     for table_key in ("t2", "t3", "t4"):
         layout = grid_layout(report.format, table_key)
         texts = {(c.row, c.col): cell_text(report, c) for c in layout.cells}
-        widths = column_widths(layout, texts, 10.5, 3)
+        widths = column_widths(layout, texts, 10.5, 3, 156 * MM)
         assert sum(widths) == pytest.approx(156 * MM)
         assert min(widths) > 15
 

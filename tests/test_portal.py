@@ -285,7 +285,12 @@ def test_docx_faces_sizes_and_indents(sample_docx: DocxDocument) -> None:
     assert east_asian("Heading 2") == "楷体"
     normal = sample_docx.styles["Normal"]
     assert normal.font.size == Pt(16)
-    assert normal.paragraph_format.first_line_indent == Pt(32)
+    assert abs(normal.paragraph_format.first_line_indent - Pt(2 * 156 / 28 * 72 / 25.4)) < Pt(0.1), "two cells"
+    assert normal.element.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
+    grid = sample_docx.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid is not None and grid.get(qn("w:type")) == "linesAndChars"
+    assert int(grid.get(qn("w:linePitch"))) == 579, "22 lines fill the type area"
+    assert -900 < int(grid.get(qn("w:charSpace"))) < -800, "28 characters of 16 pt fill 156 mm"
     body = next(p for p in sample_docx.paragraphs if p.text.startswith("2020年，市人防办"))
     assert _style(body).name == "Normal"
     sizes = {run.font.size for t in sample_docx.tables for row in t.rows for c in row.cells

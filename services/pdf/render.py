@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Literal
 
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from services.pdf.check_report import render_check_report
 from services.pdf.fonts import FontSet, resolve_fonts
-from services.pdf.page import LINE_PITCH, TYPE_WIDTH, WATERMARK_TEXT, PageDecoration, report_document
+from services.pdf.page import LINE_PITCH, TYPE_HEIGHT, TYPE_WIDTH, WATERMARK_TEXT, PageDecoration, report_document
 from services.pdf.tables import table
 from services.pdf.text import body, fee_sentence, heading, signature, title
 from services.report import Report
@@ -78,9 +78,11 @@ def story(report: Report, fonts: FontSet) -> list[Flowable]:
     for section in fmt.sections:
         title_line = heading(fonts, section.title, 1)
         if section.table:
-            # a table starts on the page of its heading, or both move to the next page
-            flow += [KeepTogether([title_line, table(fonts, report, section.table, section.title)]),
-                     Spacer(TYPE_WIDTH, TABLE_GAP)]
+            # the heading stays with the table's header and first row group (the whole table when it cannot
+            # break between groups); the table may then break across pages
+            grid = table(fonts, report, section.table, section.title)
+            room = min(TYPE_HEIGHT, LINE_PITCH + grid.first_piece_height())
+            flow += [CondPageBreak(room), title_line, grid, Spacer(TYPE_WIDTH, TABLE_GAP)]
             continue
         first_sub = bool(section.texts and section.texts[0].heading)
         flow += [CondPageBreak((1 + first_sub + HEADING_ROOM) * LINE_PITCH), title_line]

@@ -26,14 +26,16 @@ from docx.table import Table as DocxTable
 from services.files import write_atomically
 from services.pdf.page import (
     BODY_SIZE,
+    GRID_PITCH,
     INDENT,
     LINE_PITCH,
     MARGIN_BOTTOM,
     PAGE_NUMBER_GAP,
     PAGE_NUMBER_SIZE,
+    TYPE_HEIGHT,
     TYPE_WIDTH,
 )
-from services.pdf.tables import PADDINGS, TYPE_SIZES, column_widths
+from services.pdf.table_setting import TYPE_SIZES, estimated_setting
 from services.pdf.text import DATE_RIGHT_INDENT, SEAL_LINES, TITLE_LEADING, TITLE_SIZE, title_lines
 from services.portal import Heading, Paragraph, Signature, TableBlock, Title, outline
 from services.report import Report
@@ -73,6 +75,10 @@ def _set_lines(style: ParagraphStyle, pitch: float, indent: float) -> None:
     fmt.space_after = Pt(0)
     fmt.first_line_indent = Pt(indent)
     fmt.widow_control = True
+    if indent:  # in grid characters too, so the indent stays two cells whatever the grid's pitch in Word/WPS
+        ind = style.element.get_or_add_pPr().find(qn("w:ind"))
+        if ind is not None:
+            ind.set(qn("w:firstLineChars"), str(round(indent / GRID_PITCH * 100)))
 
 
 def _styles(doc: DocxDocument) -> None:
@@ -103,7 +109,7 @@ def _styles(doc: DocxDocument) -> None:
     cell = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     cell.style_id = TABLE_STYLE_ID
     cell.base_style = normal
-    _set_font(cell, BODY_FONT, TYPE_SIZES["blocks"])
+    _set_font(cell, BODY_FONT, TYPE_SIZES["blocks"][0])
     cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     cell.paragraph_format.first_line_indent = Pt(0)
     cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -116,6 +122,16 @@ def _page(doc: DocxDocument) -> None:
     section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
     section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     section.header_distance = Mm(15)
+    # Word's own document grid (GB/T 9704): 22 lines of 28 characters, the pitch in twips and the character
+    # spacing in 1/4096 pt, so a clerk who edits the file in Word or WPS gets the printout's lines
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:docGrid")):
+        sect_pr.remove(old)
+    grid = OxmlElement("w:docGrid")
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH * 20)))
+    grid.set(qn("w:charSpace"), str(round((GRID_PITCH - BODY_SIZE) * 4096)))
+    sect_pr.append(grid)
     # the page number's dashes stand 7 mm below the type area
     section.footer_distance = Pt(MARGIN_BOTTOM - PAGE_NUMBER_GAP - PAGE_NUMBER_SIZE)
     footer = section.footer.paragraphs[0]
@@ -160,8 +176,8 @@ def _repeat_header(table: DocxTable, rows: int) -> None:
 
 def _table(doc: DocxDocument, block: TableBlock) -> None:
     layout = block.layout
-    size, pad = TYPE_SIZES[block.kind], PADDINGS[block.kind]
-    widths = column_widths(layout, block.texts, size, pad)
+    setting = estimated_setting(layout, block.texts, block.kind, TYPE_WIDTH, TYPE_HEIGHT - LINE_PITCH)
+    size, widths = setting.size, setting.widths
     table = doc.add_table(rows=layout.rows, cols=layout.cols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from services.files import write_atomically
 from services.grid_layout import GridCell
-from services.pdf.tables import PADDINGS, TYPE_SIZES, column_widths
+from services.pdf.page import LINE_PITCH, TYPE_HEIGHT, TYPE_WIDTH
+from services.pdf.table_setting import estimated_setting
 from services.portal import Heading, Paragraph, Signature, TableBlock, Title, outline
 from services.report import Report
 
@@ -57,8 +58,8 @@ def _cell(cell: GridCell, text: str) -> str:
 
 def _table(block: TableBlock) -> str:
     layout = block.layout
-    size = TYPE_SIZES[block.kind]
-    widths = column_widths(layout, block.texts, size, PADDINGS[block.kind])
+    setting = estimated_setting(layout, block.texts, block.kind, TYPE_WIDTH, TYPE_HEIGHT - LINE_PITCH)
+    size, widths = setting.size, setting.widths
     total = sum(widths)
     cols = "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in widths)
     rows: list[str] = []
