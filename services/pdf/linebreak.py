@@ -87,7 +87,7 @@ def break_lines(text: str, widths: Sequence[float], width: float, track: float =
             used += step
             end += 1
         if end < n:
-            end = _back_off(text, widths, start, end, room, max_spread)
+            end = _back_off(text, widths, start, end, room, track, max_spread)
         lines.append((start, end))
         start = end
     _no_lone_last_char(text, lines)
@@ -95,18 +95,28 @@ def break_lines(text: str, widths: Sequence[float], width: float, track: float =
     for k, (a, b) in enumerate(lines):
         room = width - (indent if k == 0 else 0.0)
         last = k == len(lines) - 1
-        spacing = track if last or b - a < 2 else (room - sum(widths[a:b])) / (b - a - 1)
+        fill = (room - sum(widths[a:b])) / (b - a - 1) if b - a > 1 else track
+        # justified, except a paragraph's last line, which keeps the grid's tracking unless a squeezed-in
+        # closing mark needs it compressed
+        spacing = min(track, fill) if last or b - a < 2 else fill
         out.append(Line(a, b, indent if k == 0 else 0.0, spacing, last))
     return out
 
 
-def _back_off(text: str, widths: Sequence[float], start: int, end: int, room: float, max_spread: float) -> int:
+def _back_off(text: str, widths: Sequence[float], start: int, end: int, room: float, track: float,
+              max_spread: float) -> int:
     """Where a full line really ends: the latest break at or before `end` that the rules allow.
 
-    Punctuation rules always hold. A number or word is split only when keeping it whole would open gaps wider
+    Punctuation rules always hold: a closing mark is first squeezed in (compressing the line), else characters
+    are pushed to the next line. A number or word is split only when keeping it whole would open gaps wider
     than max_spread (a run of digits longer than a few characters at the end of a line), or when it is longer
     than the line itself.
     """
+    # a closing mark that would start the next line stays on this one when compressing the line by at most
+    # half the mark's width makes room (its glyph fills only half its em)
+    if (text[end] in NO_LINE_START and (end + 1 == len(text) or not joined(text, end + 1))
+            and sum(widths[start:end + 1]) + track * (end - start) <= room + widths[end] / 2):
+        return end + 1
     cut = end
     while cut > start + 1 and joined(text, cut):
         cut -= 1
