@@ -175,8 +175,8 @@ def assert_page_geometry(report: Report, data: bytes) -> Printed:
 def assert_inside_and_clear_of_borders(printed: Printed) -> None:
     for n, (chars, edges) in enumerate(zip(printed.pages, printed.edges, strict=True), start=1):
         for c in chars:
-            assert LEFT - 0.1 <= c["x0"] and c["x1"] <= RIGHT + 0.1, ("outside", n, c["text"], c["x0"], c["x1"])
-            assert TOP - 0.1 <= c["top"] and c["bottom"] <= BOTTOM + 0.1, ("outside", n, c["text"], c["top"])
+            assert c["x0"] >= LEFT - 0.1 and c["x1"] <= RIGHT + 0.1, ("outside", n, c["text"], c["x0"], c["x1"])
+            assert c["top"] >= TOP - 0.1 and c["bottom"] <= BOTTOM + 0.1, ("outside", n, c["text"], c["top"])
         verticals = [e for e in edges if e["orientation"] == "v"]
         for c in chars:
             if round(c["size"]) >= BODY:

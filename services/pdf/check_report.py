@@ -82,7 +82,7 @@ def render_check_report(report: Report, findings: Sequence[Finding], fonts: Font
         flow.append(Spacer(TYPE_WIDTH, LINE_PITCH / 2))
     flow.append(CJKParagraph(markup(fonts, summary(findings), "body", "审核报告·小结"), plain))
 
-    decoration = PageDecoration(fonts, "centred", watermark=False)
+    decoration = PageDecoration(fonts, "centred", watermark=None)
     decoration.validate()
     buffer = BytesIO()
     doc = report_document(buffer, title=f"{report.display_title()}审核报告", author=report.agency,
