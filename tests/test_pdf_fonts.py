@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from services.errors import NianbaoError
 from services.formats import all_formats
+from services.pdf.font_names import NameCache
 from services.pdf.font_sources import ROLE_WISHES
 from services.pdf.fonts import ROLES, Face, FontSet, MissingGlyphError, NoFontError, Role, resolve_fonts
 
@@ -93,6 +94,31 @@ def _fs_type(value: int) -> object:
     return edit
 
 
+def _renamed(src: Path, dst: Path, families: list[str], ps_name: str = "NianbaoTestFace",
+             fs_type: int | None = None) -> Path:
+    """A copy of a TrueType file whose name table calls it `families` (Chinese and English records), as an
+    office's 仿宋_GB2312 or 方正 _GBK faces do whatever their file is called."""
+    from fontTools.ttLib import newTable
+
+    table = newTable("name")
+    table.names = []
+    # the Chinese family under zh-CN, the English one under en-US (the name table keeps one per language)
+    for family, lang in zip(families if len(families) > 1 else families * 2, (0x804, 0x409), strict=False):
+        table.setName(family, 1, 3, 1, lang)
+        table.setName(family, 4, 3, 1, lang)
+    table.setName(ps_name, 6, 3, 1, 0x409)
+    blob = table.compile(None)
+
+    def edit(data: bytearray, tables: dict[bytes, int]) -> None:
+        data.extend(b"\0" * (-len(data) % 4))
+        struct.pack_into(">II", data, tables[b"name"] + 8, len(data), len(blob))
+        data.extend(blob)
+        if fs_type is not None:
+            _fs_type(fs_type)(data, tables)  # type: ignore[operator]
+
+    return _patched(src, dst, edit)
+
+
 def _cff_header(data: bytearray, tables: dict[bytes, int]) -> None:
     data[0:4] = b"OTTO"
 
@@ -159,25 +185,105 @@ def test_a_blank_outline_in_the_cmap_is_not_coverage(fonts: FontSet) -> None:
 
 
 def test_a_windows_font_folder_wins_over_fontconfig(tmp_path: Path) -> None:
-    shutil.copy(SUNGTI, tmp_path / "SIMFANG.TTF")  # Windows spells names in any case
-    shutil.copy(SUNGTI, tmp_path / "simhei.ttf")
-    shutil.copy(KAITI, tmp_path / "simkai.ttf")
-    fonts = resolve_fonts(windows_dirs=[tmp_path])
+    # faces are known by the family names inside them, whatever their files are called
+    _renamed(SUNGTI, tmp_path / "A1.TTF", ["仿宋", "FangSong"])
+    _renamed(SUNGTI, tmp_path / "b2.ttf", ["黑体", "SimHei"])
+    _renamed(KAITI, tmp_path / "c3.ttf", ["楷体", "KaiTi"])
+    fonts = resolve_fonts(windows_dirs=[tmp_path], name_cache=NameCache(None))
     assert fonts is not resolve_fonts()
-    expected: dict[Role, tuple[str, str]] = {"body": ("SIMFANG.TTF", "FangSong"), "table": ("SIMFANG.TTF", "FangSong"),
-                "heading1": ("simhei.ttf", "SimHei"), "heading2": ("simkai.ttf", "KaiTi"),
-                "title": ("simhei.ttf", "SimHei")}
+    expected: dict[Role, tuple[str, str]] = {"body": ("A1.TTF", "FangSong"), "table": ("A1.TTF", "FangSong"),
+                "heading1": ("b2.ttf", "SimHei"), "heading2": ("c3.ttf", "KaiTi"),
+                "title": ("b2.ttf", "SimHei")}
     for role, (name, family) in expected.items():
         face = fonts.primary(role)
         assert (face.path, face.family) == (tmp_path / name, family)
         assert fonts.describe()[role] == family
     # fontconfig's faces still follow as fallbacks
     assert SUNGTI in [f.path for f in fonts.chain("body")]
-    assert fonts.primary("page_number").path == SUNGTI  # no simsun.ttc in the folder
+    assert fonts.primary("page_number").path == SUNGTI  # no SimSun in the folder
     # as on Windows, where there is no fontconfig: only the folder's faces
-    alone = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False)
-    assert [f.path.name for f in alone.chain("body")] == ["SIMFANG.TTF", "simkai.ttf", "simhei.ttf"]
+    alone = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
+    assert [f.path.name for f in alone.chain("body")] == ["A1.TTF", "c3.ttf", "b2.ttf"]
     assert alone.primary("page_number").family == "FangSong"  # SimSun is missing: the best other face
+    assert alone.substitutions() == ["标题：未安装方正小标宋简体、方正小标宋_GBK，改用SimHei",
+                                     "页码：未安装SimSun，改用FangSong"]
+
+
+def test_the_founder_gbk_set_and_gb2312_faces_are_found_by_their_names(tmp_path: Path) -> None:
+    _renamed(SUNGTI, tmp_path / "FZXBSK.TTF", ["方正小标宋_GBK", "FZXiaoBiaoSong-B05"])
+    _renamed(SUNGTI, tmp_path / "FS_GB2312.ttf", ["仿宋_GB2312", "FangSong_GB2312"])
+    _renamed(SUNGTI, tmp_path / "random-name.ttf", ["方正仿宋_GBK", "FZFangSong-Z02"])
+    _renamed(SUNGTI, tmp_path / "h.ttf", ["方正黑体_GBK", "FZHei-B01"])
+    _renamed(KAITI, tmp_path / "k.ttf", ["方正楷体_GBK", "FZKai-Z03"])
+    _renamed(SUNGTI, tmp_path / "song.ttf", ["宋体", "SimSun"])
+    fonts = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
+    chosen = {role: (fonts.primary(role).path.name, fonts.primary(role).family) for role in ROLES}
+    assert chosen == {"title": ("FZXBSK.TTF", "方正小标宋_GBK"), "body": ("FS_GB2312.ttf", "仿宋_GB2312"),
+                      "table": ("FS_GB2312.ttf", "仿宋_GB2312"), "heading1": ("h.ttf", "方正黑体_GBK"),
+                      "heading2": ("k.ttf", "方正楷体_GBK"), "page_number": ("song.ttf", "SimSun")}
+    assert fonts.substitutions() == []
+    # the clerk may choose a role's face in the app: 方正仿宋_GBK for the body rather than 仿宋_GB2312
+    mine = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None),
+                         choices={"body": "方正仿宋_GBK"})
+    assert mine.primary("body").path.name == "random-name.ttf" and mine.substitutions() == []
+
+
+def test_a_collection_is_read_by_its_members_names(tmp_path: Path) -> None:
+    shutil.copy(MICROHEI, tmp_path / "X1.TTC")
+    from services.pdf.font_names import read_names
+
+    members = read_names(tmp_path / "X1.TTC")
+    assert [m.index for m in members] == [0, 1]
+    assert "WenQuanYi Micro Hei" in members[0].families and "WenQuanYi Micro Hei Mono" in members[1].families
+    fonts = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
+    face = fonts.primary("heading1")
+    assert (face.path.name, face.index, face.family) == ("X1.TTC", 0, "WenQuanYi Micro Hei")
+    assert "一级标题：未安装方正黑体_GBK、SimHei、方正黑体简体，改用WenQuanYi Micro Hei" in fonts.substitutions()
+
+
+def test_a_title_face_that_may_not_be_embedded_is_replaced_and_the_clerk_told(tmp_path: Path) -> None:
+    _renamed(SUNGTI, tmp_path / "fzxbsjw.ttf", ["方正小标宋简体", "FZXiaoBiaoSong-B05S"], fs_type=0x0002)
+    _renamed(SUNGTI, tmp_path / "hei.ttf", ["黑体", "SimHei"])
+    fonts = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
+    assert fonts.primary("title").family == "SimHei"
+    assert fonts.substitutions()[0] == (
+        "标题：方正小标宋简体（fzxbsjw.ttf）字体授权不允许嵌入 PDF（fsType 0x0002），改用SimHei")
+
+
+def test_with_no_chinese_face_at_all_the_pdf_says_exactly_that(tmp_path: Path) -> None:
+    from services.pdf.render import render_report
+    from tests.factories import filled_report
+
+    shutil.copy(DEBIAN / "dejavu" / "DejaVuSans.ttf", tmp_path / "latin.ttf")  # a font, but not a Chinese one
+    fonts = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
+    with pytest.raises(NoFontError) as caught:
+        render_report(filled_report("2021"), fonts=fonts)
+    assert "没有安装可用于打印的中文 TrueType 字体" in str(caught.value)
+
+
+def test_font_names_are_read_once_and_again_only_when_the_file_changes(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import services.pdf.font_names as font_names
+
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    _renamed(SUNGTI, folder / "f.ttf", ["仿宋_GB2312"])
+    reads: list[Path] = []
+    real = font_names.read_names
+
+    def counting(path: Path) -> list[font_names.FaceNames]:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(font_names, "read_names", counting)
+    cache_file = tmp_path / "cache" / "names.json"
+    for _ in range(2):
+        fonts = resolve_fonts(windows_dirs=[folder], use_fontconfig=False, name_cache=NameCache(cache_file))
+        assert fonts.primary("body").family == "仿宋_GB2312"
+    assert reads == [folder / "f.ttf"], "the second start reads the names from the cache"
+    _renamed(SUNGTI, folder / "f.ttf", ["方正仿宋_GBK"])  # replaced by another face
+    fonts = resolve_fonts(windows_dirs=[folder], use_fontconfig=False, name_cache=NameCache(cache_file))
+    assert fonts.primary("body").family == "方正仿宋_GBK" and len(reads) == 2
 
 
 def test_runs_split_when_the_primary_lacks_ascii(tmp_path: Path) -> None:
@@ -223,8 +329,7 @@ def test_an_unusable_font_file_is_skipped_with_a_reason(tmp_path: Path, make: st
         _patched(SUNGTI, bad, _fs_type(0x0002))  # "restricted licence embedding"
     else:
         bad.write_bytes(b"")
-    good = tmp_path / "bundled.ttf"
-    shutil.copy(KAITI, good)
+    good = _renamed(KAITI, tmp_path / "bundled.ttf", ["Bundled Kai"])  # a face no role asks for
     fonts = resolve_fonts([tmp_path])
     for role in ROLES:
         paths = [f.path for f in fonts.chain(role)]
@@ -244,8 +349,8 @@ def test_an_unusable_font_file_is_skipped_with_a_reason(tmp_path: Path, make: st
 def test_a_windows_face_whose_licence_forbids_embedding_falls_back(tmp_path: Path, fs_type: int,
                                                                    allowed: bool) -> None:
     # ReportLab 5.1 embeds such a font without complaint, so the flags are checked by services.pdf.fonts
-    _patched(SUNGTI, tmp_path / "simfang.ttf", _fs_type(fs_type))
-    fonts = resolve_fonts(windows_dirs=[tmp_path])
+    _renamed(SUNGTI, tmp_path / "simfang.ttf", ["仿宋", "FangSong"], fs_type=fs_type)
+    fonts = resolve_fonts(windows_dirs=[tmp_path], name_cache=NameCache(None))
     body = fonts.primary("body")
     assert (body.family, body.path) == (("FangSong", tmp_path / "simfang.ttf") if allowed else
                                         ("AR PL SungtiL GB", SUNGTI))

@@ -74,3 +74,45 @@ def test_centred_page_numbers_from_the_menu(qtbot: QtBot, db: Database, tmp_path
             dash = [w for w in page.extract_words() if w["text"].startswith("—")]
             middle = (dash[0]["x0"] + dash[-1]["x1"]) / 2
             assert abs(middle - page.width / 2) < 20
+
+
+_PRINT_IN_CHILD = """
+import os, sys
+def peak():  # VmHWM: this process's own peak (ru_maxrss keeps the forking parent's across exec)
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from PySide6.QtPrintSupport import QPrinter
+from services.pdf.render import render_report
+from tests.factories import sample_report
+from ui.printing import a4_printer, print_pdf
+pdf = render_report(sample_report())
+printer = a4_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
+printer.setResolution(int(sys.argv[1]))
+printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+printer.setOutputFileName(sys.argv[2])
+before = peak()
+pages = print_pdf(pdf, printer)
+print(pages, before // 1024, peak() // 1024)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="the peak is read from Linux's /proc")
+def test_printing_at_1200_dpi_stays_within_the_memory_budget(tmp_path: Path) -> None:
+    """A 1,200 dpi printer (here Qt's PDF printer) once cost ~560 MB a page; bands at ≤ 300 dpi keep the whole
+    process within the app's 250 MB."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "printed.pdf"
+    done = subprocess.run([sys.executable, "-c", _PRINT_IN_CHILD, "1200", str(out)], capture_output=True,
+                          text=True, cwd=root, env={**__import__("os").environ, "PYTHONPATH": str(root)},
+                          timeout=300, check=True)
+    pages, before_mb, peak_mb = map(int, done.stdout.split())
+    assert pages == len(PdfReader(out).pages) >= 5
+    assert peak_mb <= 250, f"peak {peak_mb} MB (before printing {before_mb} MB)"
+    assert peak_mb - before_mb < 60, "printing itself holds no more than a few bands"

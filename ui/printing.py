@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
@@ -33,21 +33,41 @@ def a4_printer(printer: QPrinter | None = None) -> QPrinter:
     return printer
 
 
+PRINT_DPI_CAP = 300
+"""Pages are rasterised at no more than this: a 600 or 1,200 dpi printer would otherwise need 140–560 MB a page."""
+BAND_HEIGHT_INCH = 1.0
+"""Each page is rendered and sent in bands of this height, so memory stays at a few MB whatever the page."""
+
+
 def print_pdf(pdf: bytes, printer: QPrinter) -> int:
-    """Print every page at actual size (no fit-to-page scaling); returns the number of pages printed."""
+    """Print every page at actual size (no fit-to-page scaling); returns the number of pages printed.
+
+    A page is rendered at min(printer, 300) dpi, one band at a time, each band scaled onto the sheet where it
+    belongs: peak memory is one band (about 3 MB), not one page at the printer's resolution.
+    """
     document = load_pdf(pdf)
     painter = QPainter()
     if not painter.begin(printer):
         raise NianbaoError("无法开始打印：打印机不可用或被占用。")
     try:
-        dpi = printer.resolution()
+        device_dpi = printer.resolution()
+        dpi = min(device_dpi, PRINT_DPI_CAP)
         for page in range(document.pageCount()):
             if page:
                 printer.newPage()
             points = document.pagePointSize(page)
-            size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
-            # one printer dot per image pixel, placed at the sheet's corner: 1:1, the margins stay as drawn
-            painter.drawImage(QRect(QPoint(0, 0), size), document.render(page, size))
+            full = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
+            scale = device_dpi / dpi
+            band = max(1, round(BAND_HEIGHT_INCH * dpi))
+            for top in range(0, full.height(), band):
+                height = min(band, full.height() - top)
+                options = QPdfDocumentRenderOptions()
+                options.setScaledSize(full)
+                options.setScaledClipRect(QRect(0, top, full.width(), height))
+                image = document.render(page, QSize(full.width(), height), options)
+                # placed at the sheet's corner at actual size: the margins stay as drawn
+                target = QRectF(0, top * scale, full.width() * scale, height * scale)
+                painter.drawImage(target, image)
     finally:
         painter.end()
     return document.pageCount()

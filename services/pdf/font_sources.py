@@ -1,7 +1,8 @@
 """Where the PDF fonts come from: the Windows font folders, fontconfig, and extra folders (bundled fonts).
 
-This module only finds candidate files and orders them per role; it never parses a font, so it stays cheap at
-start-up. services.pdf.fonts checks each candidate (TrueType outlines, embedding allowed, cmap) when first used.
+This module finds candidate files and orders them per role; of each file it reads only the family names (cached,
+services.pdf.font_names). services.pdf.fonts checks each candidate (TrueType outlines, embedding allowed, cmap)
+when first used.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from services.pdf.font_names import FaceNames, NameCache, default_cache_file, names_of, registry_font_files
 
 Role = Literal["title", "body", "heading1", "heading2", "page_number", "table"]
 ROLES: tuple[Role, ...] = ("title", "body", "heading1", "heading2", "page_number", "table")
@@ -41,15 +44,24 @@ class Found:
 
 
 # Windows file names vary by vendor and by who installed them; these are the common ones (matched case-blind).
-XIAOBIAOSONG = Wish("方正小标宋简体", ("fzxbsjw.ttf", "fzxbsjw--gb1-0.ttf", "方正小标宋简体.ttf", "fzxbsk.ttf"),
-                    ("方正小标宋简体", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05"))
-FANGSONG_GB = Wish("仿宋_GB2312", ("仿宋_gb2312.ttf", "fs_gb2312.ttf", "fsgb2312.ttf", "simfang_gb2312.ttf"),
-                   ("仿宋_GB2312", "FangSong_GB2312"))
+# The family names are what the fonts' name tables (and fontconfig) call them: a file is found by either.
+XIAOBIAOSONG = Wish("方正小标宋简体", ("fzxbsjw.ttf", "fzxbsjw--gb1-0.ttf", "方正小标宋简体.ttf"),
+                    ("方正小标宋简体", "FZXiaoBiaoSong-B05S"))
+XIAOBIAOSONG_GBK = Wish("方正小标宋_GBK", ("fzxbsk.ttf", "方正小标宋_gbk.ttf"),
+                        ("方正小标宋_GBK", "FZXiaoBiaoSong-B05"))
+FANGSONG_GB = Wish("仿宋_GB2312", ("仿宋_gb2312.ttf", "fs_gb2312.ttf", "fsgb2312.ttf", "simfang_gb2312.ttf",
+                                  "fangsong_gb2312.ttf"), ("仿宋_GB2312", "FangSong_GB2312"))
+FANGSONG_GBK = Wish("方正仿宋_GBK", ("fzfsk.ttf", "方正仿宋_gbk.ttf"), ("方正仿宋_GBK", "FZFangSong-Z02"))
+FANGSONG_FZ = Wish("方正仿宋简体", ("fzfsjw.ttf",), ("方正仿宋简体", "FZFangSong-Z02S"))
 FANGSONG = Wish("FangSong", ("simfang.ttf",), ("FangSong", "仿宋"))
 SIMSUN = Wish("SimSun", ("simsun.ttc", "simsun.ttf"), ("SimSun", "宋体"))
+HEI_GBK = Wish("方正黑体_GBK", ("fzhtk.ttf", "方正黑体_gbk.ttf"), ("方正黑体_GBK", "FZHei-B01"))
+HEI_FZ = Wish("方正黑体简体", ("fzhtjw.ttf",), ("方正黑体简体", "FZHei-B01S"))
 SIMHEI = Wish("SimHei", ("simhei.ttf",), ("SimHei", "黑体"))
-KAITI_GB = Wish("楷体_GB2312", ("楷体_gb2312.ttf", "kt_gb2312.ttf", "ktgb2312.ttf", "simkai_gb2312.ttf"),
-                ("楷体_GB2312", "KaiTi_GB2312"))
+KAITI_GB = Wish("楷体_GB2312", ("楷体_gb2312.ttf", "kt_gb2312.ttf", "ktgb2312.ttf", "simkai_gb2312.ttf",
+                               "kaiti_gb2312.ttf"), ("楷体_GB2312", "KaiTi_GB2312"))
+KAITI_GBK = Wish("方正楷体_GBK", ("fzktk.ttf", "方正楷体_gbk.ttf"), ("方正楷体_GBK", "FZKai-Z03"))
+KAITI_FZ = Wish("方正楷体简体", ("fzktjw.ttf",), ("方正楷体简体", "FZKai-Z03S"))
 KAITI = Wish("KaiTi", ("simkai.ttf",), ("KaiTi", "楷体"))
 # Freely licensed Debian faces (.ci/run installs them); SungtiL (报宋) is the heaviest Song there is.
 SUNGTI = Wish("AR PL SungtiL GB", (), ("AR PL SungtiL GB",))
@@ -65,20 +77,26 @@ SIMSUN_EXTB = Wish("SimSun-ExtB", ("simsunb.ttf",), ("SimSun-ExtB",))
 SIMSUN_EXTG = Wish("SimSun-ExtG", ("simsunextg.ttf",), ("SimSun-ExtG",))
 
 # Best first, per GB/T 9704 (layout.md): 小标宋 for the title, 仿宋 for text, 黑体 / 楷体 for headings, 宋体 for
-# page numbers.
+# page numbers. The first STANDARD_COUNT[role] wishes are the faces the standard means; any later one is a
+# stand-in, and the clerk is told so.
 ROLE_WISHES: Mapping[Role, tuple[Wish, ...]] = {
-    "title": (XIAOBIAOSONG, SIMHEI, SUNGTI, SIMSUN, UMING),
-    "body": (FANGSONG_GB, FANGSONG, SIMSUN, SUNGTI, UMING),
-    "table": (FANGSONG_GB, FANGSONG, SIMSUN, SUNGTI, UMING),
-    "heading1": (SIMHEI, ZENHEI, MICROHEI),
-    "heading2": (KAITI_GB, KAITI, GKAI, UKAI),
+    "title": (XIAOBIAOSONG, XIAOBIAOSONG_GBK, SIMHEI, HEI_GBK, SUNGTI, SIMSUN, UMING),
+    "body": (FANGSONG_GB, FANGSONG_GBK, FANGSONG_FZ, FANGSONG, SIMSUN, SUNGTI, UMING),
+    "table": (FANGSONG_GB, FANGSONG_GBK, FANGSONG_FZ, FANGSONG, SIMSUN, SUNGTI, UMING),
+    "heading1": (HEI_GBK, SIMHEI, HEI_FZ, ZENHEI, MICROHEI),
+    "heading2": (KAITI_GB, KAITI_GBK, KAITI_FZ, KAITI, GKAI, UKAI),
     "page_number": (SIMSUN, SUNGTI, UMING),
 }
+STANDARD_COUNT: Mapping[Role, int] = {"title": 2, "body": 4, "table": 4, "heading1": 3, "heading2": 4,
+                                      "page_number": 1}
+ROLE_NAMES: Mapping[Role, str] = {"title": "标题", "body": "正文", "table": "表格", "heading1": "一级标题",
+                                  "heading2": "二级标题", "page_number": "页码"}
 # After a role's own wishes, any other known face may draw a character the better ones lack; Song-like first
 # because most text is Song/FangSong.
 FALLBACK_WISHES: tuple[Wish, ...] = (
-    FANGSONG_GB, FANGSONG, SIMSUN, SUNGTI, UMING, KAITI_GB, KAITI, GKAI, UKAI, SIMHEI, ZENHEI, MICROHEI,
-    XIAOBIAOSONG, YAHEI, DENGXIAN, SIMSUN_EXTB, SIMSUN_EXTG,
+    FANGSONG_GB, FANGSONG_GBK, FANGSONG_FZ, FANGSONG, SIMSUN, SUNGTI, UMING, KAITI_GB, KAITI_GBK, KAITI_FZ, KAITI,
+    GKAI, UKAI, HEI_GBK, SIMHEI, HEI_FZ, ZENHEI, MICROHEI, XIAOBIAOSONG, XIAOBIAOSONG_GBK, YAHEI, DENGXIAN,
+    SIMSUN_EXTB, SIMSUN_EXTG,
 )
 
 
@@ -87,14 +105,18 @@ class Discovery:
     """The candidate faces found on this machine, ready to be ordered per role."""
 
     folder_files: tuple[Path, ...]
-    """Files in the Windows font folders, then in the extra folders (both searched by file name)."""
+    """Files in the Windows font folders and the registry's font list, then in the extra folders."""
     fontconfig: tuple[tuple[tuple[str, ...], Found], ...]
     """(family names, face) for each TrueType simplified-Chinese face fontconfig knows."""
     extra: tuple[Found, ...]
     notes: tuple[str, ...]
+    named: tuple[FaceNames, ...] = ()
+    """The faces of folder_files with the family names their name tables carry."""
+    choices: Mapping[Role, str] = field(default_factory=dict)
+    """A family the clerk chose for a role: it goes first."""
 
     def chain(self, role: Role) -> tuple[Found, ...]:
-        """The role's wishes in order, then every other face as a fallback; each face once."""
+        """The clerk's choice, the role's wishes in order, then every other face as a fallback; each face once."""
         seen: set[tuple[Path, int]] = set()
         out: list[Found] = []
 
@@ -105,6 +127,8 @@ class Discovery:
                     seen.add(key)
                     out.append(face)
 
+        if chosen := self.choices.get(role):
+            add(self.matches(Wish(chosen, (), (chosen,))))
         for wish in ROLE_WISHES[role]:
             add(self.matches(wish))
         for wish in FALLBACK_WISHES:
@@ -120,13 +144,24 @@ class Discovery:
         return tuple(out)
 
     def matches(self, wish: Wish) -> list[Found]:
-        """Folder files named like the wish first (a Windows font folder beats fontconfig), then fontconfig."""
-        wanted_files = {name.casefold() for name in wish.files}
-        out = [Found(path, 0, wish.family) for path in self.folder_files if path.name.casefold() in wanted_files]
+        """Faces whose name table carries one of the wish's family names, or whose file is named like the wish
+        (a Windows font folder first), then fontconfig's."""
         wanted = {name.casefold() for name in wish.fc_families}
+        wanted_files = {name.casefold() for name in wish.files}
+        out = [Found(face.path, face.index, wish.family) for face in self.named
+               if any(n.casefold() in wanted for n in face.families)]
+        named_paths = {face.path for face in self.named if face.families}
+        out += [Found(path, 0, wish.family) for path in self.folder_files
+                if path.name.casefold() in wanted_files and path not in named_paths]
         out += [Found(face.path, face.index, wish.family) for names, face in self.fontconfig
                 if any(n.casefold() in wanted for n in names)]
         return out
+
+    def families(self) -> list[str]:
+        """Every family found, for the clerk to choose from."""
+        names = [face.families[0] for face in self.named if face.families and face.truetype]
+        names += [n[0] for n, _ in self.fontconfig]
+        return sorted(set(names))
 
 
 def default_windows_dirs() -> list[Path]:
@@ -185,11 +220,24 @@ def fontconfig_faces(notes: list[str]) -> list[tuple[tuple[str, ...], Found]]:
     return faces
 
 
-def discover(extra_dirs: Sequence[Path], windows_dirs: Sequence[Path] | None, use_fontconfig: bool) -> Discovery:
-    """Find candidate faces: Windows font folders, then fontconfig, then the extra folders."""
+def discover(extra_dirs: Sequence[Path], windows_dirs: Sequence[Path] | None, use_fontconfig: bool,
+             choices: Mapping[Role, str] | None = None, name_cache: NameCache | None = None,
+             registry: bool = True) -> Discovery:
+    """Find candidate faces: Windows font folders and registry, then fontconfig, then the extra folders."""
     notes: list[str] = []
-    windows = [f for d in (default_windows_dirs() if windows_dirs is None else windows_dirs) for f in font_files(d)]
+    dirs = default_windows_dirs() if windows_dirs is None else list(windows_dirs)
+    windows = [f for d in dirs for f in font_files(d)]
+    if registry and windows_dirs is None:
+        known = set(windows)
+        windows += [f for f in registry_font_files(dirs) if f not in known and f.suffix.casefold() in (".ttf", ".ttc")
+                    and f.is_file()]
     extra_files = [f for d in extra_dirs for f in font_files(d)]
     fc = fontconfig_faces(notes) if use_fontconfig else []
     extra = tuple(Found(path, 0, path.stem) for path in extra_files)
-    return Discovery(tuple(windows + extra_files), tuple(fc), extra, tuple(notes))
+    cache = name_cache if name_cache is not None else NameCache(default_cache_file())
+    named = names_of(windows + extra_files, cache)
+    for face in named:
+        if not face.truetype and face.families:
+            notes.append(f"{face.path}（{face.families[0]}）：PostScript (CFF) 轮廓，ReportLab 只能嵌入 TrueType 轮廓")
+    return Discovery(tuple(windows + extra_files), tuple(fc), extra, tuple(notes),
+                     tuple(f for f in named if f.truetype), dict(choices or {}))

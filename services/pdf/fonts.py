@@ -19,7 +19,8 @@ from typing import Any
 
 from services.errors import NianbaoError, describe_os_error
 from services.paths import resource_path
-from services.pdf.font_sources import ROLES, Discovery, Role, discover
+from services.pdf.font_names import NameCache
+from services.pdf.font_sources import ROLE_NAMES, ROLE_WISHES, ROLES, STANDARD_COUNT, Discovery, Role, discover
 
 __all__ = ["ROLES", "Face", "FontSet", "MissingGlyphError", "NoFontError", "Role", "resolve_fonts"]
 
@@ -146,10 +147,13 @@ class Face:
 class FontSet:
     """The faces for each role, best first, with fallbacks checked against the fonts' cmaps."""
 
-    def __init__(self, candidates: Mapping[Role, Sequence[Face]], notes: Sequence[str] = ()) -> None:
-        """`candidates` per role, best first, unchecked: faces that cannot be embedded are dropped on first use."""
+    def __init__(self, candidates: Mapping[Role, Sequence[Face]], notes: Sequence[str] = (),
+                 standards: Mapping[Role, Sequence[str]] | None = None) -> None:
+        """`candidates` per role, best first, unchecked: faces that cannot be embedded are dropped on first use.
+        `standards`: the families the layout means for a role; another face serving it is a stand-in."""
         self._candidates = {role: tuple(candidates.get(role, ())) for role in ROLES}
         self._notes = tuple(notes)
+        self._standards = {role: tuple((standards or {}).get(role, ())) for role in ROLES}
         self._chains: dict[Role, tuple[Face, ...]] = {}
         self._picks: dict[tuple[Role, str], Face | None] = {}
         self._runs: dict[tuple[Role, str], list[tuple[Face, str]]] = {}
@@ -167,6 +171,32 @@ class FontSet:
             if faces:
                 faces[0].register()
         return faces
+
+    def require(self) -> None:
+        """Raise NoFontError, saying exactly that, when not one Chinese TrueType face is usable at all."""
+        if not any(self.chain(role) for role in ROLES):
+            raise NoFontError("本机没有安装可用于打印的中文 TrueType 字体（如仿宋、宋体、黑体、楷体），无法生成PDF。"
+                              "请安装字体后重试。", list(self.skipped()))
+
+    def substitutions(self) -> list[str]:
+        """For each role served by a stand-in, which face stands in and why the standard one does not serve."""
+        out: list[str] = []
+        for role in ROLES:
+            wanted = self._standards[role]
+            faces = self.chain(role)
+            if not wanted or (faces and faces[0].family in wanted):
+                continue
+            if role == "table" and faces and faces[0] == self.chain("body")[:1][0]:
+                continue  # the table's stand-in is the body's, said once
+            used = faces[0].family if faces else "（无可用字体）"
+            unusable = [f for f in self._candidates[role] if f.family in wanted and f.problem is not None]
+            if unusable:
+                face = unusable[0]
+                why = f"{face.family}（{face.path.name}）{face.problem}"
+            else:
+                why = f"未安装{'、'.join(wanted)}"
+            out.append(f"{ROLE_NAMES[role]}：{why}，改用{used}")
+        return out
 
     def primary(self, role: Role) -> Face:
         faces = self.chain(role)
@@ -236,19 +266,26 @@ def _font_set(discovery: Discovery) -> FontSet:
     def face(path: Path, index: int, family: str) -> Face:
         return faces.setdefault((path, index, family), Face.at(path, index, family))
 
+    standards = {role: [w.family for w in ROLE_WISHES[role][:STANDARD_COUNT[role]]] for role in ROLES}
+    for role, chosen in discovery.choices.items():
+        standards[role] = [chosen, *standards[role]]  # the clerk's own choice is no stand-in
     return FontSet({role: [face(f.path, f.index, f.family) for f in discovery.chain(role)] for role in ROLES},
-                   discovery.notes)
+                   discovery.notes, standards)
 
 
 def resolve_fonts(extra_dirs: Sequence[Path] = (), *, windows_dirs: Sequence[Path] | None = None,
-                  use_fontconfig: bool = True) -> FontSet:
-    """The fonts of this machine per role: Windows font folders, fontconfig, then extra_dirs and resources/fonts.
+                  use_fontconfig: bool = True, choices: Mapping[Role, str] | None = None,
+                  name_cache: NameCache | None = None) -> FontSet:
+    """The fonts of this machine per role: Windows font folders and registry, fontconfig, then extra_dirs and
+    resources/fonts; `choices` puts a family the clerk chose first for its role.
 
-    Cheap: no font file is parsed until a chain is used. Cached per process for the default arguments.
+    Cheap: of each file only the family names are read (and cached); no outline is parsed until a chain is used.
+    Cached per process for the default arguments.
     """
-    if not extra_dirs and windows_dirs is None and use_fontconfig:
+    if not extra_dirs and windows_dirs is None and use_fontconfig and not choices and name_cache is None:
         return _default_fonts()
-    return _font_set(discover([*extra_dirs, resource_path("fonts")], windows_dirs, use_fontconfig))
+    return _font_set(discover([*extra_dirs, resource_path("fonts")], windows_dirs, use_fontconfig, choices,
+                              name_cache))
 
 
 @cache

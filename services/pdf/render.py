@@ -106,6 +106,7 @@ def render_report(report: Report, options: PdfOptions = PdfOptions(), fonts: Fon
     """The report as PDF bytes: A4, fonts embedded as subsets; raises MissingGlyphError for an uncovered
     character, naming it and where it stands."""
     fonts = fonts or resolve_fonts()
+    fonts.require()  # no Chinese face at all: say that, not that "—" of the page number has no glyph
     decoration = PageDecoration(fonts, options.page_numbers, watermark_text(report, options))
     decoration.validate()
     flowables = story(report, fonts)
