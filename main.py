@@ -208,10 +208,18 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     from services.files import write_atomically
     from services.pdf.render import PdfOptions, render_check_report, render_report
 
+    from services.pdf.fonts import resolve_fonts
+    from services.pdf.render import FAILED_MARK, watermark_text
+
     report = read_report_file(args.file)
     options = PdfOptions(page_numbers="centred" if args.centred else "outer")
-    write_atomically(args.output, render_report(report, options))
+    fonts = resolve_fonts()
+    write_atomically(args.output, render_report(report, options, fonts))
     out.write(f"已生成 {args.output}\n")
+    for line in fonts.substitutions():
+        out.write(f"字体替代 {line}\n")
+    if watermark_text(report, options) == FAILED_MARK:
+        out.write(f"注意：文件标为已定稿，但表格未通过审核，每页加了“{FAILED_MARK}”水印。请用 check 命令查看错误。\n")
     if args.check_report:
         findings = check_report(report, finalising=report.status == "final")
         write_atomically(args.check_report, render_check_report(report, findings))

@@ -38,6 +38,38 @@ def test_preview_shows_the_same_pages(qtbot: QtBot) -> None:
     dialog = PreviewDialog(pdf, "示例", None)
     qtbot.addWidget(dialog)
     assert dialog.document.pageCount() == len(PdfReader(io.BytesIO(pdf)).pages)
+    assert not dialog.font_note.isVisibleTo(dialog)
+
+
+def test_preview_zooms_fits_and_goes_to_a_page_and_names_font_stand_ins(qtbot: QtBot) -> None:
+    from PySide6.QtPdfWidgets import QPdfView
+
+    pdf = render_report(sample_report())
+    notes = ["标题：未安装方正小标宋简体、方正小标宋_GBK，改用SimHei"]
+    dialog = PreviewDialog(pdf, "示例", None, notes)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.font_note.isVisibleTo(dialog) and "改用SimHei" in dialog.font_note.text()
+    dialog.go_to(3)
+    qtbot.waitUntil(lambda: dialog.current_page() == 3)
+    assert dialog.page_box.value() == 4 and dialog.page_box.suffix() == f" / {dialog.document.pageCount()}"
+    dialog.page_box.setValue(2)
+    qtbot.waitUntil(lambda: dialog.current_page() == 1)
+    dialog.go_to(99)  # past the end: the last page
+    qtbot.waitUntil(lambda: dialog.current_page() == dialog.document.pageCount() - 1)
+    dialog.zoom_by(PreviewDialog.ZOOM_STEP)
+    zoomed = dialog.view.zoomFactor()
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.Custom
+    dialog.zoom_by(PreviewDialog.ZOOM_STEP)
+    assert dialog.view.zoomFactor() > zoomed
+    dialog.go_to(2)
+    qtbot.waitUntil(lambda: dialog.current_page() == 2)
+    dialog.fit_page()
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitInView
+    qtbot.wait(50)
+    assert dialog.current_page() == 2, "a new zoom keeps the page in view"
+    dialog.fit_width()
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
 
 
 def test_the_window_exports_the_pdf_and_the_check_report(qtbot: QtBot, db: Database, tmp_path: Path,

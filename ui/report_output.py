@@ -49,9 +49,11 @@ def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool) -> str | No
 
 
 def preview(parent: QWidget, editor: ReportEditor, centred: bool) -> None:
+    from services.pdf.fonts import resolve_fonts
+
     pdf = report_pdf(parent, editor, centred)
     if pdf is not None:
-        PreviewDialog.ask(pdf, editor.report.display_title(), parent)
+        PreviewDialog.ask(pdf, editor.report.display_title(), parent, resolve_fonts().substitutions())
 
 
 def print_report(parent: QWidget, editor: ReportEditor, centred: bool) -> str | None:
