@@ -206,10 +206,8 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     from services.checks import check_report
     from services.documents import read_report_file
     from services.files import write_atomically
-    from services.pdf.render import PdfOptions, render_check_report, render_report
-
     from services.pdf.fonts import resolve_fonts
-    from services.pdf.render import FAILED_MARK, watermark_text
+    from services.pdf.render import FAILED_MARK, PdfOptions, render_check_report, render_report, watermark_text
 
     report = read_report_file(args.file)
     options = PdfOptions(page_numbers="centred" if args.centred else "outer")
