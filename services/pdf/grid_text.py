@@ -91,32 +91,36 @@ class GridText(Flowable):  # type: ignore[misc]
                 self._draw_line(canvas, line, self.height - k * self.pitch - baseline)
 
     def _draw_line(self, canvas: Any, line: Line, y: float) -> None:
-        """One text object per line. Each run of one face and one ReportLab subset (256 glyphs each) starts at
-        its own computed x: readers disagree whether the character spacing (Tc) follows a string's last glyph,
-        so it is only relied on between the glyphs of one string."""
-        text = canvas.beginText(line.indent, y)
-        text.setCharSpace(line.spacing)
-        x = line.indent
-        start = line.start
-        for i in range(line.start + 1, line.end + 1):
-            if i < line.end and self.faces[i] is self.faces[start]:
-                continue
-            face = self.faces[start]
-            font = getFont(face.name)
-            chunk = self.text[start:i]
-            pieces = font.splitString(chunk, canvas._doc) if getattr(font, "_dynamicFont", 0) else [(0, chunk)]
-            done = start
-            for _subset, data in pieces:
-                count = len(data) if isinstance(data, bytes | str) else 1
-                piece = self.text[done:done + count]
-                text.setTextOrigin(x, y)
-                text.setFont(face.name, self.size)
-                text.textOut(piece)
-                x += sum(char_width(face, ch, self.size) for ch in piece) + self.spacing_of(line) * len(piece)
-                done += count
-            start = i
-        canvas.drawText(text)
+        draw_line(canvas, self.text, self.faces, line, y, self.size)
 
-    @staticmethod
-    def spacing_of(line: Line) -> float:
-        return line.spacing
+
+
+def draw_line(canvas: Any, text: str, faces: Sequence[Face], line: Line, y: float, size: float,
+              x0: float = 0.0) -> None:
+    """One text object for text[line.start:line.end] from x0 + line.indent at baseline y.
+
+    Each run of one face and one ReportLab subset (256 glyphs each) starts at its own computed x: readers
+    disagree whether the character spacing (Tc) follows a string's last glyph, so it is only relied on between
+    the glyphs of one string.
+    """
+    out = canvas.beginText(x0 + line.indent, y)
+    out.setCharSpace(line.spacing)
+    x = x0 + line.indent
+    start = line.start
+    for i in range(line.start + 1, line.end + 1):
+        if i < line.end and faces[i] is faces[start]:
+            continue
+        face = faces[start]
+        font = getFont(face.name)
+        chunk = text[start:i]
+        pieces = font.splitString(chunk, canvas._doc) if getattr(font, "_dynamicFont", 0) else [(0, chunk)]
+        done = start
+        for _subset, data in pieces:
+            piece = text[done:done + len(data)]
+            out.setTextOrigin(x, y)
+            out.setFont(face.name, size)
+            out.textOut(piece)
+            x += sum(char_width(face, ch, size) for ch in piece) + line.spacing * len(piece)
+            done += len(data)
+        start = i
+    canvas.drawText(out)

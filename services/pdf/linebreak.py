@@ -28,6 +28,10 @@ MAX_SPREAD = 2.5
 """Points per gap a justified line may open up; a wider gap would read (and extract) as a space."""
 
 
+MAX_SQUEEZE = 0.5
+"""Points per gap a line may be compressed to take in a closing mark (so never in a line of a few characters)."""
+
+
 @dataclass(frozen=True)
 class Line:
     start: int
@@ -64,11 +68,12 @@ def grid_tracking(width: float, size: float) -> float:
 
 
 def break_lines(text: str, widths: Sequence[float], width: float, track: float = 0.0, indent: float = 0.0,
-                max_spread: float = MAX_SPREAD) -> list[Line]:
+                max_spread: float = MAX_SPREAD, justify: bool = True) -> list[Line]:
     """Break one paragraph into lines of `width`; `widths` are its characters' natural advances, each of which
     takes `track` more on the grid (grid_tracking).
 
-    The first line starts `indent` in. Every line but the last is justified to `width` exactly.
+    The first line starts `indent` in. Every line but the last is justified to `width` exactly (unless not
+    `justify`: table cells).
     """
     if not text:
         return []
@@ -98,7 +103,7 @@ def break_lines(text: str, widths: Sequence[float], width: float, track: float =
         fill = (room - sum(widths[a:b])) / (b - a - 1) if b - a > 1 else track
         # justified, except a paragraph's last line, which keeps the grid's tracking unless a squeezed-in
         # closing mark needs it compressed
-        spacing = min(track, fill) if last or b - a < 2 else fill
+        spacing = min(track, fill) if last or b - a < 2 or not justify else fill
         out.append(Line(a, b, indent if k == 0 else 0.0, spacing, last))
     return out
 
@@ -114,8 +119,9 @@ def _back_off(text: str, widths: Sequence[float], start: int, end: int, room: fl
     """
     # a closing mark that would start the next line stays on this one when compressing the line by at most
     # half the mark's width makes room (its glyph fills only half its em)
+    overflow = sum(widths[start:end + 1]) + track * (end - start) - room
     if (text[end] in NO_LINE_START and (end + 1 == len(text) or not joined(text, end + 1))
-            and sum(widths[start:end + 1]) + track * (end - start) <= room + widths[end] / 2):
+            and overflow <= min(widths[end] / 2, MAX_SQUEEZE * (end - start))):
         return end + 1
     cut = end
     while cut > start + 1 and joined(text, cut):
