@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
 from services.errors import StorageError, describe_os_error
@@ -11,6 +12,7 @@ APP_NAME = "Nianbao"
 APP_AUTHOR = "Nianbao"
 
 
+@cache
 def resource_root() -> Path:
     """The folder holding `resources/`: the source tree, or the unpacked bundle when frozen."""
     bundle = getattr(sys, "_MEIPASS", None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable
 
@@ -101,10 +102,14 @@ def draw_line(canvas: Any, text: str, faces: Sequence[Face], line: Line, y: floa
 
     Each run of one face and one ReportLab subset (256 glyphs each) starts at its own computed x: readers
     disagree whether the character spacing (Tc) follows a string's last glyph, so it is only relied on between
-    the glyphs of one string.
+    the glyphs of one string. The operators are written here (ReportLab's text object would split each string
+    into subsets a second time, and this is the hot path of a report).
     """
-    out = canvas.beginText(x0 + line.indent, y)
-    out.setCharSpace(line.spacing)
+    doc = canvas._doc
+    escape = canvas._escape
+    size_str = fp_str(size)
+    ops = ["BT", f"{fp_str(line.spacing)} Tc"]
+    current = None
     x = x0 + line.indent
     start = line.start
     for i in range(line.start + 1, line.end + 1):
@@ -112,15 +117,15 @@ def draw_line(canvas: Any, text: str, faces: Sequence[Face], line: Line, y: floa
             continue
         face = faces[start]
         font = getFont(face.name)
-        chunk = text[start:i]
-        pieces = font.splitString(chunk, canvas._doc) if getattr(font, "_dynamicFont", 0) else [(0, chunk)]
         done = start
-        for _subset, data in pieces:
-            piece = text[done:done + len(data)]
-            out.setTextOrigin(x, y)
-            out.setFont(face.name, size)
-            out.textOut(piece)
-            x += sum(char_width(face, ch, size) for ch in piece) + line.spacing * len(piece)
+        for subset, data in font.splitString(text[start:i], doc):
+            name = font.getSubsetInternalName(subset, doc)
+            if name != current:
+                ops.append(f"{name} {size_str} Tf")
+                current = name
+            ops.append(f"1 0 0 1 {fp_str(x, y)} Tm ({escape(data)}) Tj")
+            x += sum(char_width(face, ch, size) for ch in text[done:done + len(data)]) + line.spacing * len(data)
             done += len(data)
         start = i
-    canvas.drawText(out)
+    ops.append("0 Tc ET")  # the character spacing is part of the page's state: leave none behind
+    canvas._code.append(" ".join(ops))

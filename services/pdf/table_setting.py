@@ -132,7 +132,18 @@ def choose_setting(layout: GridLayout, texts: Mapping[tuple[int, int], str], kin
                              "请核对这个数字。")
 
 
+_TIERS: dict[int, tuple[GridLayout, dict[int, int]]] = {}
+
+
 def break_tiers(layout: GridLayout) -> dict[int, int]:
+    """break_tiers_of, once per layout (a table is split and measured many times)."""
+    known = _TIERS.get(id(layout))
+    if known is None or known[0] is not layout:
+        known = _TIERS[id(layout)] = (layout, break_tiers_of(layout))
+    return known[1]
+
+
+def break_tiers_of(layout: GridLayout) -> dict[int, int]:
     """Rows before which the table may break across pages: tier 0 between whole row groups, tier 1 inside an
     outermost spanning label (which the next piece continues with （续）), tier 2 inside an inner one (only a
     group taller than a page). t2 breaks only before a block."""

@@ -16,7 +16,7 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from services.grid_layout import GridCell, GridLayout, grid_layout
-from services.pdf.fonts import Face, FontSet
+from services.pdf.fonts import Face, FontSet, MissingGlyphError
 from services.pdf.grid_text import ASCENT, char_faces, char_width, draw_line
 from services.pdf.linebreak import Line, break_lines
 from services.pdf.page import LINE_PITCH, TYPE_HEIGHT, TYPE_WIDTH
@@ -95,8 +95,11 @@ class TableSet:
 
     def _set(self, cell: GridCell, text: str) -> SetCell:
         size, pad = self.setting.size, self.setting.pad
-        place = f"{self.where}·{cell_name(self.layout, cell.row, cell.col) or cell.text}"
-        faces = tuple(char_faces(self.fonts, text, "table", place))
+        try:
+            faces = tuple(char_faces(self.fonts, text, "table", self.where))
+        except MissingGlyphError as exc:  # named by its row and column only now: naming costs a walk of the grid
+            place = f"{self.where}·{cell_name(self.layout, cell.row, cell.col) or cell.text}"
+            raise MissingGlyphError(exc.char, place) from None
         widths = [char_width(face, ch, size) for face, ch in zip(faces, text, strict=True)]
         room = sum(self.setting.widths[cell.col:cell.col + cell.colspan]) - 2 * pad
         centred = not (cell.role == "label" and cell.rowspan == 1)  # row labels read left-aligned
