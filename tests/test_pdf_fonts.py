@@ -372,3 +372,45 @@ def test_without_any_face_primary_says_so() -> None:
 def test_resolving_twice_returns_the_cached_set() -> None:
     assert resolve_fonts() is resolve_fonts()
     assert resolve_fonts(use_fontconfig=False) is not resolve_fonts(use_fontconfig=False)
+
+
+def test_a_face_is_parsed_once_and_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.pdfbase import ttfonts
+
+    import services.pdf.font_cache as font_cache
+
+    monkeypatch.setenv("NIANBAO_CACHE_DIR", str(tmp_path / "cache"))
+    font = shutil.copy(KAITI, tmp_path / "kai.ttf")
+    parses: list[str] = []
+    real_init = ttfonts.TTFontFile.__init__
+
+    def counting(self: object, filename: str, *args: object, **kwargs: object) -> None:
+        parses.append(filename)
+        real_init(self, filename, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ttfonts.TTFontFile, "__init__", counting)
+    first = font_cache.parsed_face.__wrapped__(Path(font), 0)
+    assert parses == [str(font)]
+    again = font_cache.parsed_face.__wrapped__(Path(font), 0)  # a new process: from the cache, no parse
+    assert parses == [str(font)]
+    assert again.charToGlyph == first.charToGlyph and again.glyphPos == first.glyphPos
+    assert again._pdfScale(2048) == first._pdfScale(2048)
+    # the cached face embeds like a parsed one
+    face = Face.at(Path(font), 0, "KaiTi")
+    from reportlab.pdfbase import pdfmetrics
+
+    pdfmetrics.registerFont(font_cache.registered_font(face.name + "-cached", Path(font), 0))
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    canvas.setFont(face.name + "-cached", 16)
+    canvas.drawString(72, 700, "政府信息公开")
+    canvas.save()
+    assert b"/FontFile2" in out.getvalue()
+    from pypdf import PdfReader
+
+    assert "政府信息公开" in PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text()
+    import os
+
+    os.utime(font, ns=(1, 1))  # the file changed: parsed again
+    font_cache.parsed_face.__wrapped__(Path(font), 0)
+    assert len(parses) == 2

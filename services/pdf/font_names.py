@@ -107,11 +107,9 @@ class NameCache:
 
 
 def default_cache_file() -> Path | None:
-    if os.environ.get("NIANBAO_NO_FONT_CACHE"):
-        return None
-    from platformdirs import user_cache_dir
+    from services.pdf.font_cache import user_cache_folder
 
-    return Path(user_cache_dir("Nianbao", appauthor=False)) / "font-names.json"
+    return None if os.environ.get("NIANBAO_NO_FONT_CACHE") else user_cache_folder() / "font-names.json"
 
 
 def names_of(files: Iterable[Path], cache: NameCache) -> list[FaceNames]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from services.errors import NianbaoError, describe_os_error
 from services.paths import resource_path
+from services.pdf.font_cache import parsed_face, registered_font
 from services.pdf.font_names import NameCache
 from services.pdf.font_sources import ROLE_NAMES, ROLE_WISHES, ROLES, STANDARD_COUNT, Discovery, Role, discover
 
@@ -53,10 +54,10 @@ class _Loaded:
 @cache
 def _load(path: Path, index: int) -> _Loaded:
     """Read a face's cmap once per process; a face ReportLab cannot embed covers nothing and says why."""
-    from reportlab.pdfbase.ttfonts import TTFError, TTFontFile
+    from reportlab.pdfbase.ttfonts import TTFError
 
     try:
-        ttf = TTFontFile(str(path), charInfo=1, subfontIndex=index)
+        ttf = parsed_face(path, index)
     except TTFError as exc:
         return _Loaded(frozenset(), _explain(str(exc)))
     except OSError as exc:
@@ -137,10 +138,9 @@ class Face:
     def register(self) -> str:
         """Register with ReportLab if not yet done (idempotent); returns the name."""
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
 
         if self.name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(self.name, str(self.path), subfontIndex=self.index))
+            pdfmetrics.registerFont(registered_font(self.name, self.path, self.index))
         return self.name
 
 
@@ -172,9 +172,20 @@ class FontSet:
                 faces[0].register()
         return faces
 
+    def first_usable(self, role: Role) -> Face | None:
+        """The role's best usable face, reading only as many font files as it takes to find it (the whole
+        chain, fallbacks and all, is read only when a character needs it)."""
+        known = self._chains.get(role)
+        if known is not None:
+            return known[0] if known else None
+        face = next((f for f in self._candidates[role] if f.problem is None), None)
+        if face is not None:
+            face.register()
+        return face
+
     def require(self) -> None:
         """Raise NoFontError, saying exactly that, when not one Chinese TrueType face is usable at all."""
-        if not any(self.chain(role) for role in ROLES):
+        if not any(self.first_usable(role) for role in ROLES):
             raise NoFontError("本机没有安装可用于打印的中文 TrueType 字体（如仿宋、宋体、黑体、楷体），无法生成PDF。"
                               "请安装字体后重试。", list(self.skipped()))
 
@@ -183,12 +194,12 @@ class FontSet:
         out: list[str] = []
         for role in ROLES:
             wanted = self._standards[role]
-            faces = self.chain(role)
-            if not wanted or (faces and faces[0].family in wanted):
+            first = self.first_usable(role)
+            if not wanted or (first is not None and first.family in wanted):
                 continue
-            if role == "table" and faces and faces[0] == self.chain("body")[:1][0]:
+            if role == "table" and first is not None and first == self.first_usable("body"):
                 continue  # the table's stand-in is the body's, said once
-            used = faces[0].family if faces else "（无可用字体）"
+            used = first.family if first is not None else "（无可用字体）"
             unusable = [f for f in self._candidates[role] if f.family in wanted and f.problem is not None]
             if unusable:
                 face = unusable[0]
@@ -199,11 +210,11 @@ class FontSet:
         return out
 
     def primary(self, role: Role) -> Face:
-        faces = self.chain(role)
-        if not faces:
+        face = self.first_usable(role)
+        if face is None:
             raise NoFontError("本机没有可用于打印的中文 TrueType 字体（例如仿宋、宋体、黑体）。请安装字体后重试。",
                               list(self.skipped()))
-        return faces[0]
+        return face
 
     def runs(self, text: str, role: Role, where: str) -> list[tuple[Face, str]]:
         """Split text into maximal runs, each drawn by the first face of the chain that covers it.
@@ -246,7 +257,7 @@ class FontSet:
 
     def describe(self) -> dict[Role, str]:
         """The family that serves each role (for the app's font information and the log)."""
-        return {role: faces[0].family if (faces := self.chain(role)) else "（无可用字体）" for role in ROLES}
+        return {role: face.family if (face := self.first_usable(role)) else "（无可用字体）" for role in ROLES}
 
     def skipped(self) -> tuple[str, ...]:
         """Why faces were left out (not TrueType, embedding forbidden, unreadable), for the log."""
@@ -256,7 +267,8 @@ class FontSet:
     def _first(self, char: str, role: Role) -> Face | None:
         key = (role, char)
         if key not in self._picks:
-            self._picks[key] = next((f for f in self.chain(role) if f.covers(char)), None)
+            # candidates in order, each file read only when the ones before it lack the character
+            self._picks[key] = next((f for f in self._candidates[role] if f.problem is None and f.covers(char)), None)
         return self._picks[key]
 
 
