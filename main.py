@@ -203,7 +203,6 @@ def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
-    from services.checks import check_report
     from services.documents import read_report_file
     from services.files import write_atomically
     from services.pdf.fonts import resolve_fonts
@@ -219,6 +218,8 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     if watermark_text(report, options) == FAILED_MARK:
         out.write(f"注意：文件标为已定稿，但表格未通过审核，每页加了“{FAILED_MARK}”水印。请用 check 命令查看错误。\n")
     if args.check_report:
+        from services.checks import check_report
+
         findings = check_report(report, finalising=report.status == "final")
         write_atomically(args.check_report, render_check_report(report, findings))
         out.write(f"已生成审核报告 {args.check_report}\n")

@@ -45,34 +45,42 @@ _BLANK = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 """Unicode categories whose characters rightly have no outline."""
 
 
-@dataclass(frozen=True)
 class _Loaded:
-    covered: frozenset[int]
-    problem: str | None
+    """A face's coverage, asked character by character (building the set of a 40,000-glyph font up front costs
+    more than a report asks)."""
+
+    def __init__(self, ttf: Any, problem: str | None) -> None:
+        self.problem = problem
+        self._cmap: dict[int, int] = ttf.charToGlyph if ttf is not None and problem is None else {}
+        self._pos: list[int] = ttf.glyphPos if ttf is not None and problem is None else []
+        self._known: dict[int, bool] = {}
+
+    def covers(self, code: int) -> bool:
+        known = self._known.get(code)
+        if known is None:
+            # A cmap entry may point at an empty outline (AR PL SungtiL GB has blank ⅰ–ⅹ and vertical forms):
+            # such a character prints as a blank, so only whitespace and control/format characters may have one.
+            glyph = self._cmap.get(code, 0)
+            pos = self._pos
+            known = self._known[code] = 0 < glyph < len(pos) - 1 and (
+                pos[glyph + 1] > pos[glyph] or unicodedata.category(chr(code)) in _BLANK)
+        return known
 
 
 @cache
 def _load(path: Path, index: int) -> _Loaded:
-    """Read a face's cmap once per process; a face ReportLab cannot embed covers nothing and says why."""
+    """Read a face once per process; a face ReportLab cannot embed covers nothing and says why."""
     from reportlab.pdfbase.ttfonts import TTFError
 
     try:
         ttf = parsed_face(path, index)
     except TTFError as exc:
-        return _Loaded(frozenset(), _explain(str(exc)))
+        return _Loaded(None, _explain(str(exc)))
     except OSError as exc:
-        return _Loaded(frozenset(), f"无法读取：{describe_os_error(exc)}")
+        return _Loaded(None, f"无法读取：{describe_os_error(exc)}")
     except (ValueError, IndexError, KeyError, struct.error):
-        return _Loaded(frozenset(), "文件已损坏，不是有效的 TrueType 字体")
-    if (problem := _embedding_problem(ttf)) is not None:
-        return _Loaded(frozenset(), problem)
-    # A cmap entry may point at an empty outline (AR PL SungtiL GB has blank ⅰ–ⅹ and vertical forms):
-    # such a character prints as a blank, so only whitespace and control/format characters may have one.
-    pos: list[int] = ttf.glyphPos
-    covered = frozenset(
-        code for code, glyph in ttf.charToGlyph.items()
-        if 0 < glyph < len(pos) - 1 and (pos[glyph + 1] > pos[glyph] or unicodedata.category(chr(code)) in _BLANK))
-    return _Loaded(covered, None)
+        return _Loaded(None, "文件已损坏，不是有效的 TrueType 字体")
+    return _Loaded(ttf, _embedding_problem(ttf))
 
 
 def _embedding_problem(ttf: Any) -> str | None:
@@ -128,7 +136,7 @@ class Face:
         return cls(f"NB-{slug}-{index}-{digest}", family or path.stem, path, index)
 
     def covers(self, char: str) -> bool:
-        return ord(char) in _load(self.path, self.index).covered
+        return _load(self.path, self.index).covers(ord(char))
 
     @property
     def problem(self) -> str | None:
