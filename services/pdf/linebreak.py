@@ -23,6 +23,7 @@ NO_LINE_END = frozenset("（《「『〔【［｛“‘([{")
 _WORD = re.compile(r"[0-9A-Za-z０-９]")
 _SEPARATOR = frozenset(",，.．:：/")
 _SIGN = frozenset("+-−－")
+_THOUSANDS = frozenset(",，")
 _FUZZ = 0.01
 MAX_SPREAD = 2.5
 """Points per gap a justified line may open up; a wider gap would read (and extract) as a space."""
@@ -55,11 +56,22 @@ def joined(text: str, i: int) -> bool:
     if _word(before) and _word(after):
         return True
     # a separator inside a number (1,250 / 4.34 / 10:30) and a sign before one (-3)
-    if after in _SEPARATOR and _word(before) and i + 1 < len(text) and _word(text[i + 1]):
+    if after in _SEPARATOR and _word(before) and _separates(text, i):
         return True
-    if before in _SEPARATOR and _word(after) and i >= 2 and _word(text[i - 2]):
+    if before in _SEPARATOR and _word(after) and i >= 2 and _word(text[i - 2]) and _separates(text, i - 1):
         return True
     return before in _SIGN and _word(after) and (i < 2 or not _word(text[i - 2]))
+
+
+def _separates(text: str, i: int) -> bool:
+    """Whether text[i], a separator between two digits or letters, belongs to one number: a comma only as a
+    thousands separator (exactly three digits follow: 1,250 / 1，250, but not the list 678，4)."""
+    if i + 1 >= len(text) or not _word(text[i + 1]):
+        return False
+    if text[i] not in _THOUSANDS:
+        return True
+    group = text[i + 1:i + 5]
+    return len(group) >= 3 and group[:3].isdigit() and (len(group) == 3 or not group[3].isdigit())
 
 
 def grid_tracking(width: float, size: float) -> float:
