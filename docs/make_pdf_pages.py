@@ -62,7 +62,6 @@ def main() -> None:
     from services.files import write_atomically
     from services.pdf.render import PdfOptions, render_report
     from tests.factories import sample_report
-    from tests.test_pdf_geometry import sweep_text
 
     out = ROOT / "docs" / "pages"
     out.mkdir(parents=True, exist_ok=True)
@@ -73,7 +72,8 @@ def main() -> None:
         write_atomically(pdf, render_report(demo_2021(), PdfOptions(watermark=False)))
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(out / "report-2021")], check=True)
         long = sample_report()
-        long.texts["s1_active"] = sweep_text(1400, 11)
+        # the sample's narratives run together into one paragraph of about 2,000 characters
+        long.texts["s1_active"] = "".join(text.replace("\n", "") for text in long.texts.values())
         pdf = Path(tmp) / "long.pdf"
         write_atomically(pdf, render_report(long))
         subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "2", "-l", "2", "-singlefile", str(pdf),
