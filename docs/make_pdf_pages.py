@@ -46,8 +46,8 @@ def demo_2021() -> Report:
     values = {("t2", "normative", "issued"): 3, ("t2", "normative", "repealed"): 1, ("t2", "normative", "in_force"): 17,
               ("t2", "rules", "in_force"): 2, ("t2", "licensing", "decisions"): 34, ("t2", "penalty", "decisions"): 4,
               ("t3", "new", "natural"): 9, ("t3", "new", "business"): 2, ("t3", "granted", "natural"): 5,
-              ("t3", "granted", "business"): 2, ("t3", "unable_none", "natural"): 3, ("t3", "carried_out", "natural"): 1,
-              ("t4", "review", "upheld"): 1}
+              ("t3", "granted", "business"): 2, ("t3", "unable_none", "natural"): 3,
+              ("t3", "carried_out", "natural"): 1, ("t4", "review", "upheld"): 1}
     for key, value in values.items():
         assert key in report.cells, key
         report.cells[key] = value

@@ -386,7 +386,7 @@ def test_a_face_is_parsed_once_and_then_read_from_the_cache(tmp_path: Path, monk
 
     def counting(self: object, filename: str, *args: object, **kwargs: object) -> None:
         parses.append(filename)
-        real_init(self, filename, *args, **kwargs)  # type: ignore[arg-type]
+        real_init(self, filename, *args, **kwargs)
 
     monkeypatch.setattr(ttfonts.TTFontFile, "__init__", counting)
     first = font_cache.parsed_face.__wrapped__(Path(font), 0)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import random
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -314,3 +313,62 @@ def test_titles_break_between_words_into_a_trapezoid_or_diamond(agency: str, fon
     assert all(a <= b + 0.1 for a, b in pairwise(widths[: top + 1])), widths
     assert all(a + 0.1 >= b for a, b in pairwise(widths[top:])), widths
     assert len(lines) == 1 or widths[0] < max(widths) or len(set(map(round, widths))) == 1
+
+
+# ---------------------------------------------------------------- tables across pages
+
+
+def _piece_labels(piece: Any) -> list[str]:
+    """The label texts a table piece prints, in row order, with its continuation marks."""
+    setter = piece.setter
+    rows = piece.rows()
+    index = {r: i for i, r in enumerate(rows)}
+    return [setter.cell(cell, cut).text for cell, _, cut in setter.placed(rows, index) if cell.role == "label"]
+
+
+def test_a_table_breaks_between_row_groups_repeats_its_header_and_continues_a_label(fonts: FontSet) -> None:
+    from services.pdf.table_setting import TableSetting
+    from services.pdf.tables import ReportTable, TableSet, table
+
+    report = filled_report("2021")
+    grid = table(fonts, report, "t3", "三、收到和处理政府信息公开申请情况")
+    layout = grid.setter.layout
+    # not at a page top, and too little room for the whole table: it may break only between whole groups, and
+    # 表三's groups (一, 二, the 三 block, 四) leave no piece of three rows or more: it moves on whole
+    assert grid.split(156 * MM, grid.height - 30) == []
+    # set in large type it is taller than a page: at a page top it breaks inside the 三 block, with （续）
+    setter = grid.setter
+    big = TableSet(fonts, layout, setter.texts, TableSetting(14.0, 4.0, setter.setting.widths), "表三")
+    tall = ReportTable(big)
+    page = 225 * MM
+    assert tall.height > page
+    pieces = tall.split(156 * MM, page)
+    assert len(pieces) == 2
+    first, second = pieces
+    assert first.height <= page
+    header = big.height(range(layout.header_rows))
+    for piece in pieces:
+        assert piece.rows()[: layout.header_rows] == list(range(layout.header_rows)), "header repeated"
+        assert len(piece.rows()) - layout.header_rows >= 3, "no piece under three rows"
+        assert piece.height > header
+    labels = _piece_labels(second)
+    assert "三、本年度办理结果（续）" in labels, labels
+    assert not any(label.endswith("（续）") for label in _piece_labels(first))
+    # every body row printed exactly once over the two pieces
+    body = [r for piece in pieces for r in piece.rows() if r >= layout.header_rows]
+    assert body == list(range(layout.header_rows, layout.rows))
+
+
+def test_t2_breaks_only_before_a_block(fonts: FontSet) -> None:
+    from services.pdf.tables import table
+
+    report = filled_report("2021")
+    grid = table(fonts, report, "t2", "二、主动公开政府信息情况")
+    layout = grid.setter.layout
+    captions = {c.row for c in layout.cells if c.role == "caption"}
+    for room in (80.0, 120.0, 160.0, 200.0):
+        pieces = grid.split(156 * MM, room)
+        if pieces:
+            assert pieces[1].start in captions, (room, pieces[1].start)
+            assert pieces[0].height <= room
+    assert grid.first_piece_height() < grid.height, "the heading needs only the first block below it"
