@@ -61,7 +61,7 @@ class PrintedLine:
 
     def cells(self) -> float:
         """Grid cells the line fills: its indent plus its glyphs' natural widths in ems."""
-        return (self.x0 - LEFT) / PITCH + sum(c["x1"] - c["x0"] for c in self.chars) / BODY
+        return float((self.x0 - LEFT) / PITCH + sum(c["x1"] - c["x0"] for c in self.chars) / BODY)
 
 
 @dataclass
