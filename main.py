@@ -210,7 +210,9 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
 
     report = read_report_file(args.file)
     options = PdfOptions(page_numbers="centred" if args.centred else "outer")
-    fonts = resolve_fonts()
+    from services.app_state import load_state
+
+    fonts = resolve_fonts(choices=load_state(args.data_dir).font_choices())  # type: ignore[arg-type]
     write_atomically(args.output, render_report(report, options, fonts))
     out.write(f"已生成 {args.output}\n")
     for line in fonts.substitutions():

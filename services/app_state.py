@@ -1,4 +1,5 @@
-"""What the app remembers per user between runs (the report last worked on), in a small JSON file.
+"""What the app remembers per user between runs (the report last worked on, the print faces the clerk chose), in a
+small JSON file.
 
 It lives in the user data folder, not in the database: two clerks sharing one database each come back to their
 own report. A missing, unreadable or corrupt file means a fresh start, never an error at start-up.
@@ -25,6 +26,11 @@ class AppState:
     """(agency, year) of the report last worked on."""
     db: str | None = None
     """The database (as shown: path or URL) that report belongs to."""
+    fonts: tuple[tuple[str, str], ...] = ()
+    """(role, family) the clerk chose for the printout (services.pdf.font_sources.ROLES); others are automatic."""
+
+    def font_choices(self) -> dict[str, str]:
+        return dict(self.fonts)
 
     def last_report_in(self, db: str) -> tuple[str, int] | None:
         """The last report, if it was in this database (another database may not have it)."""
@@ -46,7 +52,8 @@ def load_state(data_dir: str | Path | None = None) -> AppState:
 
 def save_state(data_dir: str | Path | None, state: AppState) -> None:
     """Write the state atomically: a crash mid-write leaves the old file, never half a file."""
-    data: dict[str, Any] = {"version": _FILE_VERSION, "db": state.db, "last_report": None}
+    data: dict[str, Any] = {"version": _FILE_VERSION, "db": state.db, "last_report": None,
+                            "fonts": dict(state.fonts)}
     if state.last_report_key is not None:
         agency, year = state.last_report_key
         data["last_report"] = {"agency": agency, "year": year}
@@ -65,4 +72,7 @@ def _parse(raw: object) -> AppState:
         agency, year = last.get("agency"), last.get("year")
         if isinstance(agency, str) and agency.strip() and type(year) is int:
             key = (agency, year)
-    return AppState(key, db)
+    fonts = raw.get("fonts")
+    chosen = tuple((role, family) for role, family in fonts.items()
+                   if isinstance(role, str) and isinstance(family, str) and family) if isinstance(fonts, dict) else ()
+    return AppState(key, db, chosen)

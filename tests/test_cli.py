@@ -390,3 +390,33 @@ def test_a_report_file_given_to_the_app_is_imported_and_opened(tmp_path: Path, s
     con = sqlite3.connect(db)
     assert con.execute("SELECT count(*) FROM report").fetchone() == (1,)
     con.close()
+
+
+def test_pdf_uses_the_faces_the_clerk_chose_and_names_the_stand_ins(tmp_path: Path, sample_json_path: Path) -> None:
+    import pdfplumber
+
+    from services.app_state import AppState, save_state
+
+    def heading_faces(pdf: Path) -> tuple[str, str]:
+        with pdfplumber.open(pdf) as doc:
+            chars = doc.pages[0].chars
+        text = "".join(c["text"] for c in chars)
+        level1 = chars[text.index("一、总体情况")]["fontname"]
+        level2 = chars[text.index("（一）主动公开")]["fontname"]
+        return level1, level2
+
+    data = tmp_path / "data"
+    code, text = cli("--data-dir", data, "pdf", sample_json_path, "-o", tmp_path / "auto.pdf")
+    assert code == 0
+    if "字体替代 一级标题" not in text:
+        pytest.skip("this machine has a standard 黑体: no stand-in to name (CI's Debian faces are stand-ins)")
+    assert "字体替代 一级标题：未安装方正黑体_GBK、SimHei、方正黑体简体，改用" in text
+    level1, level2 = heading_faces(tmp_path / "auto.pdf")
+    assert level1 != level2
+    # the clerk prints level-1 headings in the 楷体 face of level 2 (打印字体…, remembered per user)
+    kai = next(line for line in text.splitlines() if line.startswith("字体替代 二级标题")).rsplit("改用", 1)[1]
+    save_state(data, AppState(fonts=(("heading1", kai),)))
+    code, text = cli("--data-dir", data, "pdf", sample_json_path, "-o", tmp_path / "chosen.pdf")
+    assert code == 0 and "一级标题" not in text
+    level1, level2 = heading_faces(tmp_path / "chosen.pdf")
+    assert level1 == level2

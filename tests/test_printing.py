@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from models.database import Database
@@ -148,3 +148,34 @@ def test_printing_at_1200_dpi_stays_within_the_memory_budget(tmp_path: Path) -> 
     assert pages == len(PdfReader(out).pages) >= 5
     assert peak_mb <= 250, f"peak {peak_mb} MB (before printing {before_mb} MB)"
     assert peak_mb - before_mb < 60, "printing itself holds no more than a few bands"
+
+
+def test_the_clerk_chooses_a_print_face_and_the_window_keeps_it(qtbot: QtBot, db: Database, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.app_state import load_state
+    from services.pdf.fonts import available_families
+    from ui.font_dialog import AUTOMATIC, FontDialog
+
+    families = available_families()
+    assert families, "fontconfig lists this machine's faces"
+    chosen = families[-1]
+
+    def pick(dialog: FontDialog) -> QDialog.DialogCode:
+        assert dialog.boxes["body"].currentText() == AUTOMATIC
+        dialog.boxes["body"].setCurrentIndex(dialog.boxes["body"].findData(chosen))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(FontDialog, "exec", pick)
+    with db.transaction() as session:
+        report_id = storage.save_report(session, sample_report())
+    window = MainWindow(db, str(tmp_path))
+    qtbot.addWidget(window)
+    window.open_report(report_id)
+    window.choose_fonts()
+    assert load_state(str(tmp_path)).font_choices() == {"body": chosen}
+    assert "打印字体已保存" in window.message.text()
+    window.open_report(report_id)  # remembering the report keeps the faces
+    assert load_state(str(tmp_path)).font_choices() == {"body": chosen}
+    from ui import report_output
+
+    assert report_output.print_fonts(str(tmp_path)).primary("body").family == chosen

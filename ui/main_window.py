@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from models.database import Database
 from services import report_admin, storage
 from services.aggregate import AggregateResult
-from services.app_state import AppState, load_state, save_state
+from services.app_state import load_state, save_state
 from services.catalogue import report_lines
 from services.checks import errors
 from services.deadline import deadline_text
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.print_action = file.addAction("打印(&P)…", QKeySequence.StandardKey.Print, self.print_report)
         self.check_report_action = file.addAction("导出审核报告…", self.export_check_report)
         self.export_action = file.addAction("导出为（Excel、Word、网页、报送数据包）…", self.export_as)
+        file.addAction("打印字体…", self.choose_fonts)
         self.centred_action = file.addAction("页码居中（默认单页居右、双页居左）")
         self.centred_action.setCheckable(True)
         file.addSeparator()
@@ -313,7 +315,8 @@ class MainWindow(QMainWindow):
 
     def _remember(self, agency: str, year: int) -> None:
         try:
-            save_state(self._data_dir, AppState((agency, year), self._db.url_for_display))
+            state = load_state(self._data_dir)  # keeps what else is remembered (the print faces)
+            save_state(self._data_dir, replace(state, last_report_key=(agency, year), db=self._db.url_for_display))
         except NianbaoError as exc:
             self._say(EditOutcome(False, str(exc)))
 
@@ -399,16 +402,33 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return None
         self._flush()
-        return report_output.report_pdf(self, self.session.editor, self.centred_action.isChecked())
+        return report_output.report_pdf(self, self.session.editor, self.centred_action.isChecked(), self._data_dir)
 
     def export_pdf(self) -> None:
-        self._output(lambda e: report_output.export_pdf(self, e, self.centred_action.isChecked()))
+        self._output(lambda e: report_output.export_pdf(self, e, self.centred_action.isChecked(), self._data_dir))
 
     def preview(self) -> None:
-        self._output(lambda e: report_output.preview(self, e, self.centred_action.isChecked()))
+        self._output(lambda e: report_output.preview(self, e, self.centred_action.isChecked(), self._data_dir))
 
     def print_report(self) -> None:
-        self._output(lambda e: report_output.print_report(self, e, self.centred_action.isChecked()))
+        self._output(lambda e: report_output.print_report(self, e, self.centred_action.isChecked(), self._data_dir))
+
+    def choose_fonts(self) -> None:
+        """打印字体: which installed face prints each role (automatic by GB/T 9704 unless the clerk chooses)."""
+        from services.pdf.fonts import available_families
+        from ui.font_dialog import FontDialog
+
+        state = load_state(self._data_dir)
+        dialog = FontDialog(self, available_families(), state.font_choices(),
+                            report_output.print_fonts(self._data_dir))
+        if dialog.exec() != FontDialog.DialogCode.Accepted:
+            return
+        try:
+            save_state(self._data_dir, replace(state, fonts=tuple(sorted(dialog.choices().items()))))
+        except NianbaoError as exc:
+            show_problems(self, "未保存", str(exc), ())
+            return
+        self._say(EditOutcome(True, "打印字体已保存，下次生成PDF时使用。"))
 
     def export_check_report(self) -> None:
         self._output(lambda e: report_output.export_check_report(self, e))

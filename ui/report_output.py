@@ -4,9 +4,11 @@ Each returns the status-bar message, or None when the clerk cancelled or an erro
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from services.app_state import load_state
 from services.checks import check_report
 from services.documents import write_report_file
 from services.editing import ReportEditor
@@ -15,16 +17,26 @@ from services.files import write_atomically
 from ui.dialogs import show_problems
 from ui.printing import PreviewDialog, ask_and_print
 
+if TYPE_CHECKING:
+    from services.pdf.fonts import FontSet
+
 EXPORT_KINDS = "Excel 模板 (*.xlsx);;Word 文档 (*.docx);;网页 (*.html);;报送数据包 (*.json);;PDF (*.pdf)"
 
 
-def report_pdf(parent: QWidget, editor: ReportEditor, centred: bool) -> bytes | None:
+def print_fonts(data_dir: str | None) -> FontSet:
+    """The faces for the printout: automatic per role, but for the ones the clerk chose (打印字体…)."""
+    from services.pdf.fonts import resolve_fonts
+
+    return resolve_fonts(choices=load_state(data_dir).font_choices())  # type: ignore[arg-type]
+
+
+def report_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> bytes | None:
     """The official PDF (草稿 watermark unless final); None when it cannot be made (the reason is shown)."""
     from services.pdf.render import PdfOptions, render_report  # ReportLab loads only when printing
 
     options = PdfOptions(page_numbers="centred") if centred else PdfOptions()
     try:
-        return render_report(editor.report, options)
+        return render_report(editor.report, options, print_fonts(data_dir))
     except NianbaoError as exc:
         show_problems(parent, "无法生成PDF", str(exc), ())
         return None
@@ -43,21 +55,19 @@ def _save_pdf(parent: QWidget, content: bytes, caption: str, name: str) -> str |
     return f"已保存 {path}"
 
 
-def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool) -> str | None:
-    pdf = report_pdf(parent, editor, centred)
+def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> str | None:
+    pdf = report_pdf(parent, editor, centred, data_dir)
     return None if pdf is None else _save_pdf(parent, pdf, "导出PDF", f"{editor.report.display_title()}.pdf")
 
 
-def preview(parent: QWidget, editor: ReportEditor, centred: bool) -> None:
-    from services.pdf.fonts import resolve_fonts
-
-    pdf = report_pdf(parent, editor, centred)
+def preview(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> None:
+    pdf = report_pdf(parent, editor, centred, data_dir)
     if pdf is not None:
-        PreviewDialog.ask(pdf, editor.report.display_title(), parent, resolve_fonts().substitutions())
+        PreviewDialog.ask(pdf, editor.report.display_title(), parent, print_fonts(data_dir).substitutions())
 
 
-def print_report(parent: QWidget, editor: ReportEditor, centred: bool) -> str | None:
-    pdf = report_pdf(parent, editor, centred)
+def print_report(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> str | None:
+    pdf = report_pdf(parent, editor, centred, data_dir)
     if pdf is None:
         return None
     try:

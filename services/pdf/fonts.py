@@ -302,10 +302,20 @@ def resolve_fonts(extra_dirs: Sequence[Path] = (), *, windows_dirs: Sequence[Pat
     Cheap: of each file only the family names are read (and cached); no outline is parsed until a chain is used.
     Cached per process for the default arguments.
     """
-    if not extra_dirs and windows_dirs is None and use_fontconfig and not choices and name_cache is None:
-        return _default_fonts()
+    if not extra_dirs and windows_dirs is None and use_fontconfig and name_cache is None:
+        return _chosen_fonts(tuple(sorted((choices or {}).items()))) if choices else _default_fonts()
     return _font_set(discover([*extra_dirs, resource_path("fonts")], windows_dirs, use_fontconfig, choices,
                               name_cache))
+
+
+@cache
+def _chosen_fonts(choices: tuple[tuple[Role, str], ...]) -> FontSet:
+    return _font_set(discover([resource_path("fonts")], None, True, dict(choices)))
+
+
+def available_families() -> list[str]:
+    """Every TrueType family this machine has that the clerk may choose for a role."""
+    return discover([resource_path("fonts")], None, True).families()
 
 
 @cache
