@@ -20,7 +20,7 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from services.pdf.fonts import FontSet, resolve_fonts
+from services.pdf.fonts import FontSet, MissingGlyphError, resolve_fonts
 from services.pdf.linebreak import NO_LINE_START, joined
 from services.pdf.render import EMPTY_MARK, fee_text, render_report
 from services.pdf.table_setting import TableOverflowError
@@ -372,3 +372,30 @@ def test_t2_breaks_only_before_a_block(fonts: FontSet) -> None:
             assert pieces[1].start in captions, (room, pieces[1].start)
             assert pieces[0].height <= room
     assert grid.first_piece_height() < grid.height, "the heading needs only the first block below it"
+
+
+# ---------------------------------------------------------------- rare characters in the text layer
+
+
+def test_the_to_unicode_map_writes_characters_beyond_the_bmp_as_utf16() -> None:
+    from services.pdf.reportlab_fixes import make_to_unicode_cmap
+
+    cmap = make_to_unicode_cmap("AAAAAA+Face", [0, 0x4E2D, 0x20000, 0x2A6D6])
+    assert "<00> <0000>" in cmap and "<01> <4E2D>" in cmap
+    assert "<02> <D840DC00>" in cmap and "<03> <D869DED6>" in cmap
+    assert "<20000>" not in cmap
+
+
+def test_a_rare_character_reads_back_as_itself(fonts: FontSet) -> None:
+    rare = "\U00020000"  # 𠀀, CJK Ext-B: SimSun-ExtB on Windows, Hanazono where .ci/run installs it
+    try:
+        fonts.check(rare, "body", "测试")
+    except MissingGlyphError:
+        pytest.skip("no installed face draws U+20000 (.ci/run installs fonts-hanazono)")
+    report = filled_report("2021")
+    report.texts["s1_request"] = f"申请人张{rare}华提出申请，已按期答复。"
+    data = render_report(report, fonts=fonts)
+    assert_page_geometry(report, data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = "".join(page.extract_text() for page in pdf.pages)
+    assert f"申请人张{rare}华提出申请" in text

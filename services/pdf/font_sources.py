@@ -194,7 +194,7 @@ def fontconfig_faces(notes: list[str]) -> list[tuple[tuple[str, ...], Found]]:
         return []
     try:
         result = subprocess.run(
-            [exe, ":lang=zh-cn", "--format", "%{family}|%{fontformat}|%{index}|%{file}\n"],
+            [exe, ":charset=4e2d", "--format", "%{family}|%{fontformat}|%{index}|%{file}\n"],
             capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=FC_LIST_TIMEOUT,
             check=False)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -217,7 +217,15 @@ def fontconfig_faces(notes: list[str]) -> list[tuple[tuple[str, ...], Found]]:
             continue
         faces.append((names, Found(Path(file), int(index), names[0])))
     faces.sort(key=lambda item: (str(item[1].path), item[1].index))
-    return faces
+    # Debian links some faces under a second name (fonts-japanese-mincho.ttf → HanaMinA.ttf): one face once
+    unique: dict[tuple[Path, int], tuple[tuple[str, ...], Found]] = {}
+    for names, face in faces:
+        try:
+            real = face.path.resolve()
+        except OSError:
+            real = face.path
+        unique.setdefault((real, face.index), (names, Found(real, face.index, face.family)))
+    return list(unique.values())
 
 
 def discover(extra_dirs: Sequence[Path], windows_dirs: Sequence[Path] | None, use_fontconfig: bool,

@@ -19,11 +19,15 @@ from typing import Any
 
 from services.errors import NianbaoError, describe_os_error
 from services.paths import resource_path
+from services.pdf import reportlab_fixes
 from services.pdf.font_cache import parsed_face, registered_font
 from services.pdf.font_names import NameCache
 from services.pdf.font_sources import ROLE_NAMES, ROLE_WISHES, ROLES, STANDARD_COUNT, Discovery, Role, discover
 
 __all__ = ["ROLES", "Face", "FontSet", "MissingGlyphError", "NoFontError", "Role", "resolve_fonts"]
+
+
+reportlab_fixes.apply()
 
 
 class MissingGlyphError(NianbaoError):
