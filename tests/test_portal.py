@@ -291,6 +291,13 @@ def test_docx_faces_sizes_and_indents(sample_docx: DocxDocument) -> None:
     assert grid is not None and grid.get(qn("w:type")) == "linesAndChars"
     assert int(grid.get(qn("w:linePitch"))) == 579, "22 lines fill the type area"
     assert -900 < int(grid.get(qn("w:charSpace"))) < -800, "28 characters of 16 pt fill 156 mm"
+    # the grid's cells are sized from the default run (3号): python-docx's 11 pt would give 16 pt text two cells
+    defaults = sample_docx.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:sz")).get(qn("w:val")) == "32"
+    # the 2号 title and the small table type keep their own pitch
+    for name in ("报告标题", "报告表格文字"):
+        snap = sample_docx.styles[name].element.pPr.find(qn("w:snapToGrid"))
+        assert snap is not None and snap.get(qn("w:val")) == "0", name
     body = next(p for p in sample_docx.paragraphs if p.text.startswith("2020年，市人防办"))
     assert _style(body).name == "Normal"
     sizes = {run.font.size for t in sample_docx.tables for row in t.rows for c in row.cells

@@ -81,7 +81,35 @@ def _set_lines(style: ParagraphStyle, pitch: float, indent: float) -> None:
             ind.set(qn("w:firstLineChars"), str(round(indent / GRID_PITCH * 100)))
 
 
+def _grid_defaults(doc: DocxDocument) -> None:
+    """The document's default run: 3号 Chinese text. Word and LibreOffice size the document grid's cells from it,
+    so with python-docx's 11 pt default a 16 pt character would take two cells (16 characters a line)."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
+    if r_pr is None:
+        return
+    for tag in ("w:sz", "w:szCs"):
+        size = r_pr.find(qn(tag))
+        if size is None:
+            size = OxmlElement(tag)
+            r_pr.append(size)
+        size.set(qn("w:val"), str(round(BODY_SIZE * 2)))
+    lang = r_pr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")  # Word applies the Chinese line-breaking rules (禁则) to zh-CN text
+
+
+def _off_grid(style: ParagraphStyle) -> None:
+    """Text other than 3号 (the 2号 title, table cells) keeps its own pitch: on the grid a larger character would
+    take two cells, a smaller one a whole cell."""
+    p_pr = style.element.get_or_add_pPr()
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    p_pr.insert(0, snap)
+
+
 def _styles(doc: DocxDocument) -> None:
+    _grid_defaults(doc)
     styles = doc.styles
     normal = styles["Normal"]
     assert isinstance(normal, ParagraphStyle)
@@ -105,6 +133,7 @@ def _styles(doc: DocxDocument) -> None:
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = Pt(LINE_PITCH)
     title.paragraph_format.keep_with_next = True
+    _off_grid(title)
 
     cell = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     cell.style_id = TABLE_STYLE_ID
@@ -113,6 +142,7 @@ def _styles(doc: DocxDocument) -> None:
     cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     cell.paragraph_format.first_line_indent = Pt(0)
     cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _off_grid(cell)
 
 
 def _page(doc: DocxDocument) -> None:
