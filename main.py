@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--centred", action="store_true", help="页码居中（默认单页码居右、双页码居左）")
     pdf.add_argument("--check-report", type=Path, help="同时生成审核报告PDF到此路径")
 
+    fonts = sub.add_parser("fonts", help="列出打印各部分所用的字体，以及未安装标准字体时的替代")
+    fonts.add_argument("--folder", type=Path, action="append", default=[],
+                       help="另外查找此文件夹中的字体（可多次使用）")
+
     agg = sub.add_parser("aggregate", help="汇总多个单位同一年度、同一格式的报告")
     agg.add_argument("files", type=Path, nargs="+")
     agg.add_argument("-o", "--output", type=Path, required=True,
@@ -228,6 +232,22 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_fonts(args: argparse.Namespace, out: TextIO) -> int:
+    """The face that prints each role, where it is, and the stand-ins; exit 2 with no Chinese face at all."""
+    from services.app_state import load_state
+    from services.pdf.font_sources import ROLE_NAMES, ROLES
+    from services.pdf.fonts import resolve_fonts
+
+    fonts = resolve_fonts(args.folder, choices=load_state(args.data_dir).font_choices())  # type: ignore[arg-type]
+    fonts.require()
+    for role in ROLES:
+        face = fonts.primary(role)
+        out.write(f"{ROLE_NAMES[role]}：{face.family}（{face.path}）\n")
+    for line in fonts.substitutions():
+        out.write(f"字体替代 {line}\n")
+    return EXIT_OK
+
+
 def cmd_aggregate(args: argparse.Namespace, out: TextIO) -> int:
     from services.aggregate import aggregate_reports
     from services.checks import errors
@@ -263,7 +283,7 @@ def run(argv: Sequence[str], out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = _parser().parse_args(argv)
     commands = {"check": cmd_check, "import": cmd_import, "export": cmd_export, "pdf": cmd_pdf,
-                "aggregate": cmd_aggregate, "backups": cmd_backups, "restore": cmd_restore}
+                "aggregate": cmd_aggregate, "backups": cmd_backups, "restore": cmd_restore, "fonts": cmd_fonts}
     try:
         return commands[args.command](args, out)
     except NianbaoError as exc:

@@ -6,7 +6,8 @@ Checks, each against the frozen executables (never the source tree):
   1. the bundle's layout: resources/, models/migrations/ (env.py, script.py.mako, versions/*.py), ReportLab's
      data, Qt's qtbase_zh_CN.qm; and that the excluded modules (QtWebEngine, QtQuick, tkinter …) stayed out;
   2. `nianbao-cli check SAMPLE --json`: exit 0 and exactly one finding, SIGN_DATE;
-  3. `nianbao-cli pdf SAMPLE -o X.pdf`: a PDF of at least 5 pages (read with pypdf);
+  3. `nianbao-cli pdf SAMPLE -o X.pdf`: a PDF of at least 5 pages (read with pypdf); `fonts --folder F`: the
+     family of a font under a meaningless file name read from its name table;
   4. `nianbao-cli import SAMPLE --db D` (a fresh database: the Alembic migrations run from the bundle), then
      `export AGENCY 2020 -o X.xlsx / X.docx / X.json` (openpyxl, python-docx templates, the exchange writer),
      and `backups`;
@@ -128,6 +129,23 @@ def check_cli(cli: Path, tmp: Path) -> str:
     if pages < 5:
         fail(done, f"the PDF has {pages} pages, expected at least 5")
     say(f"  pdf: {pages} pages, {pdf.stat().st_size // 1024} KiB")
+
+    # fonts are known by the names inside them: fontTools reads each file's name table (its table modules load
+    # by tag, which analysis cannot see); a face under a meaningless file name must come out by its family
+    import shutil
+
+    import reportlab
+
+    folder = tmp / "fonts"
+    folder.mkdir()
+    shutil.copy(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf", folder / "x1.ttf")
+    cache = tmp / "cache"
+    done = run(cli, ["fonts", "--folder", str(folder)], env={"NIANBAO_CACHE_DIR": str(cache)})
+    names = json.loads((cache / "font-names.json").read_text(encoding="utf-8"))["fonts"]
+    read = [entry["faces"] for path, entry in names.items() if path.endswith("x1.ttf")]
+    if not read or not any("Bitstream Vera Sans" in face[1] for face in read[0]):
+        fail(done, f"the font's name table was not read: {read}")
+    say("  fonts: faces listed, a font's family read from its name table")
 
     db = tmp / "cli.sqlite3"
     done = run(cli, ["import", str(SAMPLE), "--db", str(db)])
