@@ -24,10 +24,22 @@ def test_the_state_round_trips(tmp_path: Path) -> None:
     save_state(tmp_path, state)
     assert load_state(tmp_path) == state
     assert json.loads((tmp_path / STATE_FILE).read_text(encoding="utf-8")) == {
-        "version": 1, "db": DB, "last_report": {"agency": "贵阳市人民防空办公室", "year": 2020},
+        "version": 1, "db": DB, "last_report": {"agency": "贵阳市人民防空办公室", "year": 2020}, "fonts": {},
     }
     save_state(tmp_path, AppState())
     assert load_state(tmp_path) == AppState()
+    chosen = AppState(None, DB, (("body", "方正仿宋_GBK"), ("title", "方正小标宋简体")))
+    save_state(tmp_path, chosen)
+    assert load_state(tmp_path).font_choices() == {"body": "方正仿宋_GBK", "title": "方正小标宋简体"}
+
+
+def test_a_state_file_of_the_earlier_version_or_with_bad_font_entries_still_reads(tmp_path: Path) -> None:
+    (tmp_path / STATE_FILE).write_text(json.dumps({"version": 1, "db": DB, "last_report": None}), encoding="utf-8")
+    assert load_state(tmp_path) == AppState(None, DB)
+    (tmp_path / STATE_FILE).write_text(json.dumps({"version": 1, "db": DB, "fonts": {"body": 3, "title": "",
+                                                                                      "table": "SimSun"}}),
+                                       encoding="utf-8")
+    assert load_state(tmp_path).font_choices() == {"table": "SimSun"}
 
 
 def test_the_last_report_belongs_to_its_database(tmp_path: Path) -> None:
