@@ -420,3 +420,17 @@ def test_pdf_uses_the_faces_the_clerk_chose_and_names_the_stand_ins(tmp_path: Pa
     assert code == 0 and "一级标题" not in text
     level1, level2 = heading_faces(tmp_path / "chosen.pdf")
     assert level1 == level2
+
+
+def test_fonts_lists_each_role_by_the_family_inside_the_files(tmp_path: Path) -> None:
+    from tests.test_pdf_fonts import SUNGTI, _renamed
+
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    _renamed(SUNGTI, folder / "no-meaningful-name.ttf", ["仿宋_GB2312", "FangSong_GB2312"])
+    code, text = cli("--data-dir", tmp_path / "data", "fonts", "--folder", folder)
+    assert code == 0
+    lines = dict(line.split("：", 1) for line in text.splitlines() if not line.startswith("字体替代"))
+    assert set(lines) == {"标题", "正文", "表格", "一级标题", "二级标题", "页码"}
+    assert lines["正文"] == f"仿宋_GB2312（{folder / 'no-meaningful-name.ttf'}）"
+    assert "字体替代 正文" not in text
