@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QRectF, QSize
-from PySide6.QtGui import QAction, QKeySequence, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -92,7 +92,10 @@ class PreviewDialog(QDialog):
     def __init__(self, pdf: bytes, title: str, parent: QWidget | None = None, notes: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"打印预览 — {title}")
-        self.resize(820, 960)
+        # a page's height where the screen allows, never taller than the screen (1366 × 768 office laptops)
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        self.resize(min(820, room.width() if room else 820), min(960, room.height() - 40 if room else 960))
         self.pdf = pdf
         self.document = load_pdf(pdf, self)
         self.view = QPdfView(self)
