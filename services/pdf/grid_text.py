@@ -89,11 +89,7 @@ class GridText(Flowable):  # type: ignore[misc]
         baseline = (self.pitch - self.size) / 2 + ASCENT * self.size
         for k, line in enumerate(self.lines):
             if line.end > line.start:
-                self._draw_line(canvas, line, self.height - k * self.pitch - baseline)
-
-    def _draw_line(self, canvas: Any, line: Line, y: float) -> None:
-        draw_line(canvas, self.text, self.faces, line, y, self.size)
-
+                draw_line(canvas, self.text, self.faces, line, self.height - k * self.pitch - baseline, self.size)
 
 
 def draw_line(canvas: Any, text: str, faces: Sequence[Face], line: Line, y: float, size: float,

@@ -1,7 +1,8 @@
 """The report's words on paper: title, headings, body paragraphs and the signature block (GB/T 9704).
 
-Every string becomes Paragraph markup through FontSet.runs, one <font> per fallback run, so each character is
-drawn by a face that has it, and a character no face has raises MissingGlyphError naming it and where it is.
+Text is set on the grid by services.pdf.grid_text, each character drawn by a face that has it (FontSet.runs); a
+character no face has raises MissingGlyphError naming it and where it is. CJKParagraph (ReportLab's Paragraph with
+the Chinese line-breaking rules) remains for the 审核报告, a working document that needs no grid.
 """
 
 from __future__ import annotations
@@ -40,8 +41,6 @@ _NATURAL_BEFORE = ("关于", "政府信息公开", "信息公开")
 _AGENCY_WORD_ENDS = ("自治区", "自治州", "自治县", "人民政府", "办公厅", "办公室", "委员会", "管理委员会", "省", "市",
                      "县", "区", "旗", "盟", "镇", "乡", "街道", "局", "厅", "署", "中心")
 """Where an agency name may break between words when it is too long for a line of its own."""
-_NO_LINE_START = NO_LINE_START
-_NO_LINE_END = NO_LINE_END
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z.%]")
 _MAX_PUSH_BACK = 6
 """Characters a line may give up to the next one to keep a digit run or a punctuation rule intact."""
@@ -49,12 +48,12 @@ _FUZZ = 1e-6
 
 
 def _keeps_together(before: str, after: str) -> bool:
-    return (after in _NO_LINE_START or before in _NO_LINE_END
+    return (after in NO_LINE_START or before in NO_LINE_END
             or bool(_UNBREAKABLE.match(before) and _UNBREAKABLE.match(after)))
 
 
 class CJKParagraph(Paragraph):  # type: ignore[misc]
-    """A Paragraph whose CJK lines never start with closing punctuation or end with an opening one, and never
+    """(审核报告) A Paragraph whose CJK lines never start with closing punctuation or end with an opening one, and never
     split a number.
 
     ReportLab's own CJK wrap knows only the Japanese rules (so '，' may start a line) and lets a forbidden
