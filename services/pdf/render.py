@@ -6,20 +6,33 @@ MissingGlyphError leaves no half-written PDF behind.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
-from services.pdf.check_report import render_check_report
 from services.pdf.fonts import FontSet, resolve_fonts
 from services.pdf.page import LINE_PITCH, TYPE_HEIGHT, TYPE_WIDTH, WATERMARK_TEXT, PageDecoration, report_document
 from services.pdf.tables import table
 from services.pdf.text import body, fee_sentence, heading, signature, title
 from services.report import Report
 
+if TYPE_CHECKING:
+    from services.checks import Finding
+
 __all__ = ["PdfOptions", "render_check_report", "render_report"]
+
+
+def render_check_report(report: Report, findings: Sequence[Finding], fonts: FontSet | None = None, *,
+                        checked_on: date | None = None) -> bytes:
+    """services.pdf.check_report.render_check_report, loaded when asked for: it brings the whole check
+    catalogue, which printing a report does not need (a quarter of the `pdf` command's imports)."""
+    from services.pdf.check_report import render_check_report as render
+
+    return render(report, findings, fonts, checked_on=checked_on)
 
 TABLE_GAP = LINE_PITCH / 3
 HEADING_ROOM = 2
