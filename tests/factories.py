@@ -11,11 +11,13 @@ from services.checks import recompute_totals
 from services.exchange import read_exchange
 from services.report import Report, empty_report
 
-SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "guiyang-rfb-2020.json"
+SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "guiyang-rfb-2020.json"
+SAMPLE_TEXT = Path(__file__).resolve().parent / "data" / "guiyang-rfb-2020.txt"
+"""The sample as published text (a copy of ../shared/samples/guiyang-rfb-2020.txt, so a bare clone has it)."""
 
 
 def sample_report() -> Report:
-    """The real published report of ../shared/samples (2019 format, year 2020), as read by the app."""
+    """The real published report of resources/samples (2019 format, year 2020), as read by the app."""
     return read_exchange(SAMPLE)
 
 

@@ -13,7 +13,7 @@ import pytest
 from main import run
 from services.exchange import dump_exchange
 from services.formats import get_format
-from tests.factories import filled_report
+from tests.factories import SAMPLE, filled_report
 
 
 def cli(*argv: str | Path) -> tuple[int, str]:
@@ -38,8 +38,7 @@ def test_check_prints_findings_in_chinese(sample_json_path: Path) -> None:
 
 
 def _exchange_files(tmp_path: Path) -> dict[str, dict[str, Any]]:
-    sample = json.loads((Path(__file__).parent.parent.parent / "shared" / "samples" /
-                         "guiyang-rfb-2020.json").read_text(encoding="utf-8"))
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
     return {"2019": sample, "2021": json.loads(dump_exchange(filled_report("2021")))}
 
 
@@ -351,8 +350,8 @@ def test_export_for_the_portal(tmp_path: Path, sample_json_path: Path, suffix: s
 
 
 def test_import_of_the_published_text_needs_an_agency_then_matches_the_sample(
-        tmp_path: Path, shared_dir: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = shared_dir / "samples" / "guiyang-rfb-2020.txt"
+        tmp_path: Path, sample_text_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = sample_text_path
     db = tmp_path / "n.sqlite3"
     assert cli("--db", db, "import", text)[0] == 2
     assert "--agency" in capsys.readouterr().err

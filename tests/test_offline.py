@@ -168,7 +168,7 @@ def test_the_in_process_guard_records_and_refuses(no_network: list[str]) -> None
     assert len(no_network) == 2
 
 
-def test_the_cli_commands_open_no_connection(child: GuardedChild, tmp_path: Path, shared_dir: Path,
+def test_the_cli_commands_open_no_connection(child: GuardedChild, tmp_path: Path, sample_text_path: Path,
                                              no_network: list[str]) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -180,7 +180,7 @@ def test_the_cli_commands_open_no_connection(child: GuardedChild, tmp_path: Path
     assert (out / "r.pdf").read_bytes().startswith(b"%PDF") and (out / "check.pdf").stat().st_size > 0
 
     child.cli("--db", db, "import", SAMPLE)
-    child.cli("--db", db, "import", shared_dir / "samples" / "guiyang-rfb-2020.txt", "--agency", AGENCY,
+    child.cli("--db", db, "import", sample_text_path, "--agency", AGENCY,
               "--replace")
     for suffix in (".json", ".xlsx", ".docx", ".html", ".pdf"):
         child.cli("--db", db, "export", AGENCY, YEAR, "-o", out / f"export{suffix}")

@@ -22,7 +22,7 @@ from services.pdf.font_names import NameCache
 from services.pdf.font_sources import ROLE_WISHES
 from services.pdf.fonts import ROLES, Face, FontSet, MissingGlyphError, NoFontError, Role, resolve_fonts
 
-SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "samples" / "guiyang-rfb-2020.txt"
+SAMPLE = Path(__file__).resolve().parent / "data" / "guiyang-rfb-2020.txt"
 DEBIAN = Path("/usr/share/fonts/truetype")
 SUNGTI = DEBIAN / "arphic-gbsn00lp" / "gbsn00lp.ttf"
 KAITI = DEBIAN / "arphic-gkai00mp" / "gkai00mp.ttf"

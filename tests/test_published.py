@@ -29,18 +29,18 @@ AGENCY = "贵阳市人民防空办公室"
 
 
 @pytest.fixture(scope="module")
-def sample_text(shared_dir: Path) -> str:
-    return (shared_dir / "samples" / "guiyang-rfb-2020.txt").read_text(encoding="utf-8")
+def sample_text(sample_text_path: Path) -> str:
+    return sample_text_path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def expected(shared_dir: Path) -> Report:
-    return read_exchange(shared_dir / "samples" / "guiyang-rfb-2020.json")
+def expected(sample_json_path: Path) -> Report:
+    return read_exchange(sample_json_path)
 
 
 @pytest.fixture(scope="module")
-def imported(shared_dir: Path) -> PublishedImport:
-    return import_published(shared_dir / "samples" / "guiyang-rfb-2020.txt", agency=AGENCY)
+def imported(sample_text_path: Path) -> PublishedImport:
+    return import_published(sample_text_path, agency=AGENCY)
 
 
 # ------------------------------------------------------------------------------------------------ renderings
