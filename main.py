@@ -261,8 +261,7 @@ def cmd_aggregate(args: argparse.Namespace, out: TextIO) -> int:
     if args.output.suffix.lower() == ".xlsx":
         from services.excel import write_units_xlsx
 
-        first = {r.agency: r for r in reversed(reports)}  # a unit's second report was refused: keep its first
-        write_units_xlsx(result.report, [first[name] for name in result.included], args.output)
+        write_units_xlsx(result.report, result.units, args.output)
     else:
         write_report_file(result.report, args.output)
     out.write(f"{year} 年（{format_id} 格式）汇总 {len(result.included)} 个单位，已写入 {args.output}\n")

@@ -51,6 +51,8 @@ class AggregateResult:
     """(agency, reason) of each report not summed: another year or format, a second copy, a value not a number."""
     findings: tuple[Finding, ...]
     """check_report of the sum."""
+    units: tuple[Report, ...] = ()
+    """The very reports summed, in the order of `included` (for the workbook of one sheet per unit)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def aggregate_reports(
             erroneous.append(UnitStatus(report.agency, report.year, found))
     missing = tuple(dict.fromkeys(a for a in (x.strip() for x in asked) if a and a not in present))
     return AggregateResult(total, tuple(r.agency for r in included), missing, tuple(erroneous),
-                           tuple(refused), tuple(check_report(total)))
+                           tuple(refused), tuple(check_report(total)), tuple(included))
 
 
 def _refusal(report: Report, year: int, plan: _Plan, repeated: bool) -> str | None:

@@ -433,3 +433,21 @@ def test_fonts_lists_each_role_by_the_family_inside_the_files(tmp_path: Path) ->
     assert set(lines) == {"标题", "正文", "表格", "一级标题", "二级标题", "页码"}
     assert lines["正文"] == f"仿宋_GB2312（{folder / 'no-meaningful-name.ttf'}）"
     assert "字体替代 正文" not in text
+
+
+def test_the_units_workbook_shows_the_report_that_was_summed(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    last_year = filled_report("2021", year=2021, agency="某县教育局", seed=3)
+    this_year = filled_report("2021", year=2022, agency="某县教育局", seed=4)
+    other = filled_report("2021", year=2022, agency="某县民政局", seed=5)
+    paths = []
+    for unit in (last_year, this_year, other):  # last year's report first: refused for its year
+        paths.append(tmp_path / f"{unit.agency}-{unit.year}.json")
+        paths[-1].write_text(dump_exchange(unit), encoding="utf-8")
+    out = tmp_path / "units.xlsx"
+    code, text = cli("aggregate", *paths, "-o", out, "--year", "2022")
+    assert code == 0, text
+    sheets = load_workbook(out, read_only=True)
+    titles = {ws.title: ws["A1"].value for ws in sheets.worksheets}
+    assert titles["某县教育局"] == "某县教育局 2022年", titles
