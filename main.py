@@ -61,9 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", type=Path, required=True)
     exp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
-    sub.add_parser("backups", help="列出数据库的备份（时间、原因、报告数）")
+    backups = sub.add_parser("backups", help="列出数据库的备份（时间、原因、报告数）")
+    backups.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
     restore = sub.add_parser("restore", help="用一个备份恢复数据库（原文件先移到一旁保存）")
     restore.add_argument("backup", type=Path)
+    restore.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     pdf = sub.add_parser("pdf", help="生成报告的正式PDF（GB/T 9704 公文格式）")
     pdf.add_argument("file", type=Path)

@@ -88,6 +88,18 @@ def test_backups_and_restore_from_the_command_line(tmp_path: Path, capsys: pytes
     db.dispose()
 
 
+def test_backups_and_restore_take_the_database_after_the_command_as_the_readme_writes_it(tmp_path: Path) -> None:
+    path = database_with_a_backup(tmp_path)
+    out = io.StringIO()
+    assert run(["backups", "--db", str(path)], out) == 0
+    assert "1 份报告" in out.getvalue()
+    backup = list_backups(path)[0].path
+    damage(path)
+    out = io.StringIO()
+    assert run(["restore", str(backup), "--db", str(path)], out) == 0
+    assert "已用" in out.getvalue()
+
+
 def test_backup_commands_refuse_a_shared_database(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["--db", "postgresql+psycopg://u:p@localhost/x", "backups"]) == 2
     assert "PostgreSQL" in capsys.readouterr().err
