@@ -18,7 +18,7 @@ from typing import Any, NoReturn, cast
 from services.errors import ExchangeError, ValueParseError, describe_os_error
 from services.exchange_write import EXCHANGE_KIND, EXCHANGE_VERSION, HASH_KEY, report_hash
 from services.formats import CellKey, CellKind, ReportFormat, Table, all_formats
-from services.report import YEAR_RANGE, Fees, Report, Status
+from services.report import EXPLANATION_KEY_MAX, YEAR_RANGE, Fees, Report, Status
 from services.values import CellValue, check_value, check_yuan, normalise_amount
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -292,6 +292,8 @@ def _read_explanations(r: _Reader, raw: Any) -> dict[str, str]:
         if not RULE_ID.fullmatch(key):
             shown = json.dumps(key, ensure_ascii=False)
             r.add(path, f"说明的键应为检查规则编号（如 SIGN_DATE 或 T3_SUM:natural），实际为 {shown}")
+        elif len(key) > EXPLANATION_KEY_MAX:
+            r.add(path, f"说明的键过长（{len(key)} 个字符，最多 {EXPLANATION_KEY_MAX} 个）")
         elif not isinstance(value, str):
             r.add(path, f"应为字符串，实际为{_describe(value)}")
         else:

@@ -14,6 +14,8 @@ from services.values import CellValue
 
 Status = Literal["draft", "final"]
 YEAR_RANGE = (1990, 2100)
+EXPLANATION_KEY_MAX = 64
+"""Characters of an explanation's key (a rule id, or rule:cell): the stored column's width on every database."""
 """Report years the app accepts anywhere (files, command line, forms)."""
 AgencyKind = Literal["department", "government"]
 

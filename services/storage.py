@@ -24,7 +24,7 @@ from models.tables import Agency, Cell, Explanation, ReportRecord, ReportText, R
 from services.checks import Finding, check_report, errors, unexplained_warnings
 from services.errors import StorageError, ValueParseError
 from services.formats import CellKey, CellKind, ReportFormat, get_format
-from services.report import AgencyKind, Fees, Report, Status
+from services.report import EXPLANATION_KEY_MAX, AgencyKind, Fees, Report, Status
 from services.values import CellValue, check_value, check_yuan, to_text
 
 STATUSES: tuple[Status, ...] = ("draft", "final")
@@ -299,6 +299,7 @@ def set_explanation(
     reason: str | None = None,
 ) -> int:
     """Set (or with None, remove) the explanation of a warning; returns the new version."""
+    _check_explanation(key, text)
     record = _locked(session, report_id, expected_version)
     row = session.get(Explanation, (report_id, key))
     old = row.text if row is not None else None
@@ -420,8 +421,18 @@ def _check_texts(report: Report) -> None:
                         ("机关代码", report.agency_code)):
         _check_length(what, value)
         _check_nul(what, value)
-    for key, text in (*report.texts.items(), *report.explanations.items()):
+    for key, text in report.texts.items():
         _check_nul(f"“{key}”", text)
+    for key, text in report.explanations.items():
+        _check_explanation(key, text)
+
+
+def _check_explanation(key: str, text: str | None) -> None:
+    """The same limits on SQLite (which would store anything) and PostgreSQL (whose column refuses a long key)."""
+    if len(key) > EXPLANATION_KEY_MAX:
+        raise StorageError(f"审核说明的键过长（{len(key)} 个字符，最多 {EXPLANATION_KEY_MAX} 个），未保存。")
+    _check_nul("审核说明的键", key)
+    _check_nul(f"“{key}”的审核说明", text)
 
 
 def _check_keys(report: Report, fmt: ReportFormat) -> None:

@@ -419,3 +419,30 @@ def test_delete_with_a_reason_is_logged_and_the_log_kept(any_db: Database) -> No
     ]
     with pytest.raises(StorageError, match="不存在"):
         load(any_db, report_id)
+
+
+def test_explanation_keys_and_texts_have_the_same_limits_on_both_databases(any_db: Database) -> None:
+    from models.tables import Explanation
+    from services.report import EXPLANATION_KEY_MAX
+
+    assert Explanation.__table__.c.key.type.length == EXPLANATION_KEY_MAX
+    report = filled_report("2021")
+    report.explanations["X_SWING:" + "t3/new/" + "x" * 200] = "与上年相比变化大，原因是……"
+    with pytest.raises(StorageError, match="审核说明的键过长"), any_db.transaction() as session:
+        storage.save_report(session, report)  # PostgreSQL's column would refuse it with a database error
+    report.explanations = {}
+    with any_db.transaction() as session:
+        report_id = storage.save_report(session, report)
+        current = storage.report_version(session, report_id)
+    for key, text_ in (("SIGN_DATE", "含\x00空字符"), ("SIGN_\x00DATE", "说明"), ("X" * 65, "说明")):
+        with pytest.raises(StorageError), any_db.transaction() as session:
+            storage.set_explanation(session, report_id, key, text_, current)
+    # the exchange file says so before anything is stored
+    from services.errors import ExchangeError
+    from services.exchange import dump_exchange, parse_exchange
+
+    long = filled_report("2021")
+    long.explanations = {"X_SWING:" + "y" * 80: "说明"}
+    with pytest.raises(ExchangeError) as caught:
+        parse_exchange(dump_exchange(long))
+    assert "说明的键过长" in "".join(caught.value.problems) + str(caught.value)
