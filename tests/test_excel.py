@@ -478,3 +478,14 @@ def test_units_workbook_has_the_sum_and_one_sheet_per_unit(tmp_path: Path) -> No
 def test_units_of_another_format_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ExcelError, match="报告格式不一致"):
         write_units_xlsx(filled_report("2021"), [filled_report("2019")], tmp_path / "u.xlsx")
+
+
+def test_a_long_text_is_cut_for_excel_without_splitting_an_escape() -> None:
+    from services.excel.sheet_map import EXCEL_MAX_CHARS, split_text, unescape_text
+
+    for offset in range(EXCEL_MAX_CHARS - 16, EXCEL_MAX_CHARS + 2):
+        for tail in ("_x0041_\x01甲", "\x01\x02_x005F_乙", "_" + "x0041_"):
+            text = "年" * offset + tail + "报" * 5
+            pieces = split_text(text)
+            assert all(len(piece) <= EXCEL_MAX_CHARS for piece in pieces)
+            assert "".join(unescape_text(piece) for piece in pieces) == text, (offset, tail)

@@ -80,17 +80,25 @@ def put_escaped(cell: Cell, escaped: str) -> None:
 
 
 def split_text(text: str) -> list[str]:
-    """An escaped text cut into pieces Excel can hold, never splitting an _xHHHH_ escape."""
+    """An escaped text cut into pieces Excel can hold, never splitting an _xHHHH_ escape.
+
+    The escapes are found by one left-to-right scan, as the reader decodes them: in `_x005F_x0041_` (a literal
+    "_x0041_") the second `_x0041_` is not an escape, so only the first may not be cut.
+    """
     escaped = escape_text(text)
+    spans = [m.span() for m in _ESCAPED.finditer(escaped)]
     pieces: list[str] = []
-    while len(escaped) > EXCEL_MAX_CHARS:
-        cut = EXCEL_MAX_CHARS
-        start = escaped.rfind("_x", cut - 7, cut)
-        if start != -1 and _ESCAPED.match(escaped, start) and start + 7 > cut:
-            cut = start
-        pieces.append(escaped[:cut])
-        escaped = escaped[cut:]
-    pieces.append(escaped)
+    start = 0
+    k = 0
+    while len(escaped) - start > EXCEL_MAX_CHARS:
+        cut = start + EXCEL_MAX_CHARS
+        while k < len(spans) and spans[k][1] <= cut:
+            k += 1
+        if k < len(spans) and spans[k][0] < cut:  # an escape straddles the cut: it goes whole to the next piece
+            cut = spans[k][0]
+        pieces.append(escaped[start:cut])
+        start = cut
+    pieces.append(escaped[start:])
     return pieces
 
 
