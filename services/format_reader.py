@@ -245,14 +245,17 @@ def _cross_year(r: _Reader, raw: Any, path: str, tables: Mapping[str, Table]) ->
     carry = in_force = swing = None
     if "carry_over" in item:
         c = r.obj(item["carry_over"], f"{path}.carry_over")
-        carry = CarryOver(r.req_str(c, "table", path), r.req_str(c, "from_row", path), r.req_str(c, "to_row", path))
+        where = f"{path}.carry_over"
+        carry = CarryOver(r.req_str(c, "table", where), r.req_str(c, "from_row", where),
+                          r.req_str(c, "to_row", where))
         t = tables.get(carry.table)
         if t is None or not {carry.from_row, carry.to_row} <= {row.key for row in t.rows()}:
             raise r.fail(f"{path}.carry_over", "引用了不存在的表或行")
     if "in_force" in item:
         f = r.obj(item["in_force"], f"{path}.in_force")
-        in_force = InForce(r.req_str(f, "table", path), tuple(r.array(f.get("rows"), f"{path}.in_force.rows")),
-                           r.req_str(f, "stock", path), r.req_str(f, "added", path), r.req_str(f, "removed", path))
+        where = f"{path}.in_force"
+        in_force = InForce(r.req_str(f, "table", where), tuple(r.array(f.get("rows"), f"{where}.rows")),
+                           r.req_str(f, "stock", where), r.req_str(f, "added", where), r.req_str(f, "removed", where))
         t = tables.get(in_force.table)
         if t is None or any(t.cell(row, col) is None for row in in_force.rows
                             for col in (in_force.stock, in_force.added, in_force.removed)):
@@ -332,7 +335,10 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
                                            _cell_keys(r, tn.get("cells"), f"{tp}.cells", tables)))
 
     fees = r.obj(root.get("fees") or {}, "$.fees")
-    keywords = tuple(fees.get("keywords") or ())
+    raw_keywords = fees.get("keywords") or []
+    if not isinstance(raw_keywords, list):  # a bare string would otherwise become its single characters
+        raise r.fail("$.fees.keywords", "应为非空字符串数组")
+    keywords = tuple(raw_keywords)
     if not all(isinstance(k, str) and k for k in keywords):
         raise r.fail("$.fees.keywords", "应为非空字符串数组")
 
