@@ -310,7 +310,8 @@ def _check_hash(r: _Reader, root: dict[str, Any], status: Any) -> None:
     if not isinstance(given, str) or not _HEX64.fullmatch(given):
         r.add(f"$.{HASH_KEY}", f"校验码应为 64 位小写十六进制字符串，实际为{_describe(given)}")
     elif given != report_hash(root):
-        r.add(f"$.{HASH_KEY}", "文件内容与校验码不符，可能被修改过")
+        # an unkeyed checksum: it finds damage and edits made without recomputing it, and proves nothing more
+        r.add(f"$.{HASH_KEY}", "内容与校验码不符：文件在定稿后被改动或已损坏")
 
 
 def _read_date(r: _Reader, value: Any) -> date | None:

@@ -2,7 +2,9 @@
 
 Keys come out in the format's order so a clerk can read and diff the file; every cell of the format is
 written (empty as null), counts as JSON integers and amounts as decimal strings, so nothing goes through
-float. A final report carries `sha256`, the hash of the canonical JSON of everything else (`report_hash`).
+float. A final report carries `sha256`, the hash of the canonical JSON of everything else (`report_hash`): an
+integrity check against damage and careless edits, not a seal — anyone can recompute it, so the PDF re-checks a
+"final" file's tables rather than trusting its status.
 """
 
 from __future__ import annotations

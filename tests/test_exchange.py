@@ -244,7 +244,7 @@ def test_draft_has_no_hash_and_a_present_draft_hash_is_verified(sample_data: Dat
     data["sha256"] = report_hash(data)
     assert parse_exchange(json.dumps(data)).status == "draft"
     data["tables"]["t3"]["new"]["natural"] = 7
-    assert _problems(json.dumps(data)) == ["$.sha256：文件内容与校验码不符，可能被修改过"]
+    assert _problems(json.dumps(data)) == ["$.sha256：内容与校验码不符：文件在定稿后被改动或已损坏"]
 
 
 TAMPERINGS: list[tuple[str, Callable[[Data], None]]] = [
@@ -263,7 +263,7 @@ def test_tampered_final_file_is_refused(what: str, tamper: Callable[[Data], None
     data = json.loads(dump_exchange(_report_2021()))
     tamper(data)
     problems = _problems(json.dumps(data, ensure_ascii=False))
-    assert problems == ["$.sha256：文件内容与校验码不符，可能被修改过"]
+    assert problems == ["$.sha256：内容与校验码不符：文件在定稿后被改动或已损坏"]
 
 
 @pytest.mark.parametrize(("sha", "expected"), [
