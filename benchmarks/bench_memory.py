@@ -29,8 +29,10 @@ TARGET_MB = 250.0
 
 def peak_mb(mode: str, *args: str) -> float:
     """Run one child and return the peak RSS it reported, in MB (10^6 bytes)."""
-    out = subprocess.run([sys.executable, str(CHILD), mode, *args], capture_output=True, text=True, check=True,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    out = subprocess.run([sys.executable, str(CHILD), mode, *args], capture_output=True, text=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=300)
+    if out.returncode != 0:
+        raise SystemExit(f"the {mode} child failed (exit {out.returncode}):\n{out.stdout}\n{out.stderr}")
     for line in out.stdout.splitlines():
         if line.startswith("peak_rss_kb "):
             return int(line.split()[1]) * 1024 / 1e6

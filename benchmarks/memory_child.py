@@ -10,11 +10,16 @@ ru_maxrss from getrusage where it exists.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+WATCHDOG_SECONDS = 120.0
 
 
 def peak_rss_kb() -> int:
@@ -46,6 +51,11 @@ def ours(db_path: str, data_dir: str) -> int:
     from ui.main_window import MainWindow
 
     app = QApplication([])
+    # a benchmark never waits on a dialog: whatever blocks, the child ends with a message
+    watchdog = threading.Timer(WATCHDOG_SECONDS, lambda: (print("timeout: the window did not finish", flush=True),
+                                                         os._exit(3)))
+    watchdog.daemon = True
+    watchdog.start()
     db = open_database(db_path)
     window = MainWindow(db, data_dir)
     window.show()
@@ -55,8 +65,18 @@ def ours(db_path: str, data_dir: str) -> int:
     window.open_sample()
     window.repaint()
     app.processEvents()
-    pdf = window.report_pdf()
-    assert pdf is not None and pdf.startswith(b"%PDF"), "the PDF was not rendered"
+    # the window's own PDF path shows a modal message when the PDF cannot be made (no Chinese font, say), which
+    # nobody would close here: render through the service and fail with the reason instead
+    from services.errors import NianbaoError
+    from services.pdf.render import render_report
+    from ui.report_output import print_fonts
+
+    try:
+        pdf = render_report(window.session.editor.report, fonts=print_fonts(data_dir))
+    except NianbaoError as exc:
+        print(f"pdf_error {exc}", flush=True)
+        return 2
+    assert pdf.startswith(b"%PDF"), "the PDF was not rendered"
     window.repaint()
     app.processEvents()
     print(f"peak_rss_kb {peak_rss_kb()}", flush=True)
