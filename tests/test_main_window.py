@@ -314,3 +314,51 @@ def test_a_value_the_database_refused_stays_in_the_cell_to_retry(
     monkeypatch.setattr(storage, "set_cells", real)
     press(tab.view, Qt.Key.Key_Return)
     assert fresh(db, "某区司法局", 2022).get(*NEW) == 7
+
+
+def test_deleting_refuses_a_report_changed_since_the_question_and_disposes_its_session(
+        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from ui.report_session import ReportSession
+
+    with db.transaction() as session:
+        report_id = storage.save_report(session, filled_report("2021", agency="某县财政局"))
+    window = window_on(qtbot, db, tmp_path)
+    window.open_report(report_id)
+
+    def someone_edits_meanwhile(parent: QWidget, title: str, text: str) -> bool:
+        with db.transaction() as session:  # another clerk saves while the question is on screen
+            version = storage.report_version(session, report_id)
+            storage.set_text(session, report_id, "s6_other", "另一位同事刚补充的内容。", version)
+        return True
+
+    problems: list[str] = []
+    monkeypatch.setattr(main_window_module, "confirm", someone_edits_meanwhile)
+    monkeypatch.setattr(main_window_module, "show_problems", lambda parent, title, text, items: problems.append(text))
+    window.delete_report()
+    with db.transaction() as session:
+        assert storage.find_report(session, "某县财政局", 2022) == report_id, "not deleted: it changed meanwhile"
+    assert problems and "修改" in problems[0]
+
+    monkeypatch.setattr(main_window_module, "confirm", lambda parent, title, text: True)
+    window.open_report(report_id)
+    window.delete_report()
+    with db.transaction() as session:
+        assert storage.find_report(session, "某县财政局", 2022) is None
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert window.findChildren(ReportSession) == [], "the deleted report's session is disposed"
+
+
+def test_the_navigator_tooltip_follows_the_counts(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    with db.transaction() as session:
+        report_id = storage.save_report(session, filled_report("2021", agency="某县财政局"))
+    window = window_on(qtbot, db, tmp_path)
+    window.open_report(report_id)
+    item = window.navigator._item(report_id)
+    assert item is not None and "错误 0 个" in item.toolTip(0)
+    tab = t3(window)
+    tab.view.setCurrentIndex(tab.model.index_of(NEW))
+    keys(tab, "9999")
+    press(tab, Qt.Key.Key_Return)
+    assert item.text(2) != "" and f"错误 {item.text(2)} 个" in item.toolTip(0)

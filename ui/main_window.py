@@ -275,7 +275,8 @@ class MainWindow(QMainWindow):
         if editor.saved_at is not None:
             self.saved_label.setText(f"最后保存：{editor.saved_at:%H:%M:%S}")
         self._update_titles()
-        self.navigator.update_report(editor.report_id, editor.report.status, len(errors(editor.findings)))
+        self.navigator.update_report(editor.report_id, editor.report.status, len(errors(editor.findings)),
+                                     sum(1 for f in editor.findings if f.severity == "warning"))
         self._enable_report_actions()
 
     def _after_reload(self) -> None:
@@ -504,6 +505,7 @@ class MainWindow(QMainWindow):
             return
         with self._db.transaction() as session:
             report = storage.load_report(session, report_id)
+            seen = storage.report_version(session, report_id)  # what the clerk is shown is what gets deleted
         name = f"{report.agency} {report.year} 年报告"
         reason: str | None = None
         if report.status == "final":
@@ -514,13 +516,14 @@ class MainWindow(QMainWindow):
             return
         try:
             with self._db.transaction() as session:
-                report_admin.delete_report_checked(session, report_id, reason, None)
+                report_admin.delete_report_checked(session, report_id, reason, seen)
         except NianbaoError as exc:
             show_problems(self, "未删除", str(exc), ())
             return
         if self.session is not None and self.session.editor.report_id == report_id:
-            self.session = None
+            gone, self.session = self.session, None
             self._drop_tabs()
+            gone.deleteLater()
             self.stack.setCurrentWidget(self.welcome)
             self._enable_report_actions()
         self.refresh_navigator()

@@ -64,8 +64,7 @@ class Navigator(QTreeWidget):
             status = "已定稿" if line.status == "final" else "草稿"
             item = QTreeWidgetItem(agency_item, [f"{line.year} 年", status, str(line.errors) if line.errors else ""])
             item.setData(0, REPORT_ID, line.report_id)
-            item.setToolTip(0, f"{line.agency} {line.year} 年（{line.format_id} 格式）：错误 {line.errors} 个，"
-                               f"提示 {line.warnings} 个")
+            item.setToolTip(0, _tooltip(line.agency, line.year, line.format_id, line.errors, line.warnings))
             if line.errors:
                 item.setForeground(2, QBrush(ERROR_COLOUR))
             self._items[line.report_id] = item
@@ -87,13 +86,18 @@ class Navigator(QTreeWidget):
         self.blockSignals(False)
         return True
 
-    def update_report(self, report_id: int, status: str, errors: int) -> None:
-        """Refresh one report's line after an edit, without rebuilding the tree."""
+    def update_report(self, report_id: int, status: str, errors: int, warnings: int) -> None:
+        """Refresh one report's line after an edit, without rebuilding the tree: status, counts and tooltip."""
         item = self._items.get(report_id)
-        if item is not None:
-            item.setText(1, "已定稿" if status == "final" else "草稿")
-            item.setText(2, str(errors) if errors else "")
-            item.setForeground(2, QBrush(ERROR_COLOUR))
+        if item is None:
+            return
+        item.setText(1, "已定稿" if status == "final" else "草稿")
+        item.setText(2, str(errors) if errors else "")
+        item.setForeground(2, QBrush(ERROR_COLOUR))
+        line = next((x for x in self._lines.get(self._agency_of.get(report_id, ""), []) if x.report_id == report_id),
+                    None)
+        if line is not None:
+            item.setToolTip(0, _tooltip(line.agency, line.year, line.format_id, errors, warnings))
 
     def current_report_id(self) -> int | None:
         item = self.currentItem()
@@ -111,3 +115,7 @@ class Navigator(QTreeWidget):
         value = item.data(0, REPORT_ID)
         if value is not None:
             self.report_chosen.emit(int(value))
+
+
+def _tooltip(agency: str, year: int, format_id: str, errors: int, warnings: int) -> str:
+    return f"{agency} {year} 年（{format_id} 格式）：错误 {errors} 个，提示 {warnings} 个"
