@@ -32,9 +32,10 @@ def test_large_lists_make_lines_on_demand_and_still_find_any_report(qtbot: QtBot
     opened = [i for i in range(250) if nav.topLevelItem(i).childCount()]  # type: ignore[union-attr]
     assert opened == [249] and nav.current_report_id() == 999
     assert nav.select_report(5) and nav.current_agency() == "单位001"
-    nav.update_report(5, "final", 3)
+    nav.update_report(5, "final", 3, 2)
     item = nav.currentItem()
     assert item is not None and (item.text(1), item.text(2)) == ("已定稿", "3")
+    assert "错误 3 个，提示 2 个" in item.toolTip(0)
     chosen: list[int] = []
     nav.report_chosen.connect(chosen.append)
     nav.topLevelItem(7).setExpanded(True)  # type: ignore[union-attr]
