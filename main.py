@@ -159,7 +159,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from models.database import open_database
+    from models.database import open_database, sqlite_file
     from services.documents import write_report_file
     from services.errors import StorageError
     from services.storage import find_report, load_report
@@ -170,8 +170,9 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         if report_id is None:
             raise StorageError(f"数据库中没有“{args.agency}”{args.year} 年的报告。")
         report = load_report(session, report_id)
+    database_file = sqlite_file(db.url)
     db.dispose()
-    write_report_file(report, args.output)
+    write_report_file(report, args.output, database_file)
     out.write(f"已导出到 {args.output}\n")
     return EXIT_OK
 

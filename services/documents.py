@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.errors import NotAvailableError
-from services.files import write_atomically
+from services.files import refuse_database_target, require_regular_file, write_atomically
 from services.report import Report
 
 READABLE = (".json", ".xlsx", ".html", ".htm", ".txt")
@@ -30,6 +30,7 @@ def _unknown(path: Path, kinds: tuple[str, ...], verb: str) -> NotAvailableError
 def read_document(path: Path, agency: str | None = None) -> ReadReport:
     """Read a report from an exchange file, the project's Excel template, or a published report (.html, .txt)
     as a draft (`agency` names it when the page does not); raises a NianbaoError the clerk can read."""
+    require_regular_file(path)
     suffix = path.suffix.lower()
     if suffix == ".json":
         from services.exchange import read_exchange
@@ -56,8 +57,10 @@ def read_report_file(path: Path) -> Report:
     return read_document(path).report
 
 
-def write_report_file(report: Report, path: Path) -> None:
-    """Write a report in the kind its file name asks for; nothing is left half-written on failure."""
+def write_report_file(report: Report, path: Path, database_file: Path | None = None) -> None:
+    """Write a report in the kind its file name asks for; nothing is left half-written on failure. The open
+    database (`database_file`) is never written over."""
+    refuse_database_target(path, database_file)
     suffix = path.suffix.lower()
     if suffix == ".json":
         from services.exchange import write_exchange

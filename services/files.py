@@ -1,4 +1,5 @@
-"""Writing a file so that a crash, a full disk or a locked target never leaves half a file behind."""
+"""Files in and out: writing so that a crash, a full disk or a locked target never leaves half a file behind;
+reading only regular files; never writing over the database in use."""
 
 from __future__ import annotations
 
@@ -38,3 +39,32 @@ def write_atomically(path: Path, content: bytes, error: type[NianbaoError] = Nia
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+"""A SQLite database is its file and these beside it: writing over any of them destroys it."""
+
+
+def refuse_database_target(path: Path, database_file: Path | None, error: type[NianbaoError] = NianbaoError) -> None:
+    """Refuse an output path that is the open SQLite database or one of its companion files."""
+    if database_file is None:
+        return
+    try:
+        target = Path(path).resolve()
+        protected = {Path(f"{Path(database_file).resolve()}{suffix}") for suffix in SQLITE_COMPANIONS}
+    except OSError:
+        return
+    if target in protected:
+        raise error(f"不能写入 {path}：这是正在使用的数据库文件，写入会毁掉其中所有报告。请换一个文件名。")
+
+
+def require_regular_file(path: Path, error: type[NianbaoError] = NianbaoError) -> None:
+    """Refuse a folder, a named pipe, a device or a socket before opening it: reading a pipe or a device would
+    wait for ever."""
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError as exc:
+        raise error(f"无法读取文件 {path}：{describe_os_error(exc)}") from None
+    if not stat.S_ISREG(mode):
+        what = "文件夹" if stat.S_ISDIR(mode) else "管道、设备或其他特殊文件"
+        raise error(f"无法读取 {path}：这是{what}，不是普通文件。")

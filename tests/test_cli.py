@@ -451,3 +451,33 @@ def test_the_units_workbook_shows_the_report_that_was_summed(tmp_path: Path) -> 
     sheets = load_workbook(out, read_only=True)
     titles = {ws.title: ws["A1"].value for ws in sheets.worksheets}
     assert titles["某县教育局"] == "某县教育局 2022年", titles
+
+
+@pytest.mark.parametrize("companion", ["", "-wal", "-shm"])
+def test_export_never_writes_over_the_database_in_use(tmp_path: Path, sample_json_path: Path,
+                                                      companion: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "n.sqlite3"
+    assert cli("--db", db, "import", sample_json_path)[0] == 0
+    before = _db_dump(db)
+    target = tmp_path / f"n.sqlite3{companion}"
+    code, _ = cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", target)
+    assert code == 2 and "正在使用的数据库文件" in capsys.readouterr().err
+    assert _db_dump(db) == before
+
+
+def test_a_pipe_or_a_folder_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes are a POSIX thing")
+    pipe = tmp_path / "report.json"
+    os.mkfifo(pipe)
+    root = Path(__file__).resolve().parent.parent
+    for target in (pipe, tmp_path):
+        # in a child with a timeout: opening a pipe to read it would wait for ever
+        done = subprocess.run([sys.executable, str(root / "main.py"), "check", str(target)], capture_output=True,
+                              text=True, timeout=60, cwd=root)
+        assert done.returncode == 2, done.stderr
+        assert "不是普通文件" in done.stderr

@@ -391,3 +391,13 @@ def test_a_huge_file_is_refused(tmp_path: Path) -> None:
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(PublishedReportError, match="文件不存在"):
         import_published(tmp_path / "none.txt")
+
+
+def test_sample_text_saved_by_notepad_as_unicode(tmp_path: Path, sample_text: str, expected: Report) -> None:
+    for encoding in ("utf-16", "utf-16-be"):  # Notepad's "Unicode" (LE with BOM), and big-endian with BOM
+        path = tmp_path / f"report-{encoding}.txt"
+        data = sample_text.replace("\n", "\r\n").encode(encoding)
+        path.write_bytes(data if data.startswith((b"\xff\xfe", b"\xfe\xff")) else b"\xfe\xff" + data)
+        result = import_published(path, agency=AGENCY)
+        assert result.report.cells == expected.cells
+        assert result.report.texts == expected.texts

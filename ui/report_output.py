@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from models.database import sqlite_file
 from services.app_state import load_state
 from services.checks import check_report
 from services.documents import write_report_file
 from services.editing import ReportEditor
 from services.errors import NianbaoError
-from services.files import write_atomically
+from services.files import refuse_database_target, write_atomically
 from ui.dialogs import show_problems
 from ui.printing import PreviewDialog, ask_and_print
 
@@ -42,12 +43,13 @@ def report_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: s
         return None
 
 
-def _save_pdf(parent: QWidget, content: bytes, caption: str, name: str) -> str | None:
+def _save_pdf(parent: QWidget, content: bytes, caption: str, name: str, database_file: Path | None) -> str | None:
     chosen, _ = QFileDialog.getSaveFileName(parent, caption, name, "PDF 文件 (*.pdf)")
     if not chosen:
         return None
     path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
     try:
+        refuse_database_target(path, database_file)
         write_atomically(path, content)
     except NianbaoError as exc:
         show_problems(parent, "未保存", str(exc), ())
@@ -57,7 +59,8 @@ def _save_pdf(parent: QWidget, content: bytes, caption: str, name: str) -> str |
 
 def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> str | None:
     pdf = report_pdf(parent, editor, centred, data_dir)
-    return None if pdf is None else _save_pdf(parent, pdf, "导出PDF", f"{editor.report.display_title()}.pdf")
+    return None if pdf is None else _save_pdf(parent, pdf, "导出PDF", f"{editor.report.display_title()}.pdf",
+                                              sqlite_file(editor.db.url))
 
 
 def preview(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> None:
@@ -85,7 +88,8 @@ def export_check_report(parent: QWidget, editor: ReportEditor) -> str | None:
     except NianbaoError as exc:
         show_problems(parent, "无法生成审核报告", str(exc), ())
         return None
-    return _save_pdf(parent, pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf")
+    return _save_pdf(parent, pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf",
+                     sqlite_file(editor.db.url))
 
 
 def export_as(parent: QWidget, editor: ReportEditor) -> str | None:
@@ -98,7 +102,7 @@ def export_as(parent: QWidget, editor: ReportEditor) -> str | None:
     if not path.suffix:
         path = path.with_suffix(kind[kind.index("*") + 1:kind.index(")")])
     try:
-        write_report_file(report, path)
+        write_report_file(report, path, sqlite_file(editor.db.url))
     except NianbaoError as exc:
         show_problems(parent, "未导出", str(exc), ())
         return None

@@ -13,9 +13,17 @@ _CONTROL_SHARE = 0.01
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030; binary data is refused with a PublishedReportError."""
+    """UTF-8 (with or without BOM), UTF-16 with its BOM (Notepad's "Unicode"), or GB18030; binary data is refused
+    with a PublishedReportError."""
     if len(data) > MAX_BYTES:
         raise PublishedReportError(too_large(len(data)))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 is full of NUL bytes: its BOM says what it is
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise PublishedReportError("文件以 UTF-16 标记开头，但内容不是有效的 UTF-16 文本") from None
+        check_text(text)
+        return text
     if b"\x00" in data[:65536]:
         raise PublishedReportError("这不是文本文件（含有二进制数据），无法作为年度报告读取")
     for encoding in ("utf-8-sig", "gb18030"):
