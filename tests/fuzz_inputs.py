@@ -17,12 +17,7 @@ from services.exchange import dump_exchange
 from services.exchange_write import report_hash
 from services.published.matching import Grid
 from services.published.text import text_items
-from tests.factories import SAMPLE, sample_report
-
-SAMPLE_TEXT = SAMPLE.with_suffix(".txt")
-
-
-
+from tests.factories import SAMPLE_TEXT, sample_report
 
 # ------------------------------------------------------------------------------------------------ the samples
 
