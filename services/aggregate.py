@@ -20,6 +20,7 @@ from models.tables import Agency
 from services.checks import Finding, check_report, errors, recompute_totals
 from services.errors import FormatFileError, StorageError
 from services.formats import CellKey, ReportFormat, format_for_year, get_format
+from services.names import clean_name
 from services.report import Fees, Report, empty_report
 from services.storage import find_report, load_report
 from services.values import CellValue, normalise_amount
@@ -106,7 +107,7 @@ def aggregate_reports(
         ctx.prec = _DECIMAL_DIGITS
         ctx.traps[Inexact] = True
         for report in reports:
-            agency = report.agency.strip()
+            agency = clean_name(report.agency)
             reason = _refusal(report, year, plan, agency in summed)
             if report.year == year:
                 present.add(agency)
@@ -134,7 +135,7 @@ def aggregate_reports(
         found = len(errors(check_report(report)))
         if found:
             erroneous.append(UnitStatus(report.agency, report.year, found))
-    missing = tuple(dict.fromkeys(a for a in (x.strip() for x in asked) if a and a not in present))
+    missing = tuple(dict.fromkeys(a for a in (clean_name(x) for x in asked) if a and a not in present))
     return AggregateResult(total, tuple(r.agency for r in included), missing, tuple(erroneous),
                            tuple(refused), tuple(check_report(total)), tuple(included))
 

@@ -18,6 +18,7 @@ from typing import Any, NoReturn, cast
 from services.errors import ExchangeError, ValueParseError, describe_os_error
 from services.exchange_write import EXCHANGE_KIND, EXCHANGE_VERSION, HASH_KEY, report_hash
 from services.formats import CellKey, CellKind, ReportFormat, Table, all_formats
+from services.names import clean_name
 from services.report import EXPLANATION_KEY_MAX, YEAR_RANGE, Fees, Report, Status
 from services.values import CellValue, check_value, check_yuan, normalise_amount
 
@@ -363,10 +364,11 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
     if agency_obj is not None:
         r.unknown_keys(agency_obj, ("name", "code"), "$.agency")
         name = agency_obj.get("name")
-        if isinstance(name, str) and name.strip() and len(name.strip()) <= MAX_NAME:
-            agency = name.strip()
-        elif isinstance(name, str) and name.strip():
-            r.add("$.agency.name", f"机关名称过长（{len(name.strip())} 字，最多 {MAX_NAME} 字）")
+        name = clean_name(name) if isinstance(name, str) else name
+        if isinstance(name, str) and name and len(name) <= MAX_NAME:
+            agency = name
+        elif isinstance(name, str) and name:
+            r.add("$.agency.name", f"机关名称过长（{len(name)} 字，最多 {MAX_NAME} 字）")
         else:
             r.add("$.agency.name", f"应为非空字符串（机关名称），实际为{_describe(name)}")
         code = r.opt_str(agency_obj, "code", "$.agency")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Literal
 
 from services.formats import CellKey, ReportFormat, get_format
+from services.names import clean_name
 from services.values import CellValue
 
 Status = Literal["draft", "final"]
@@ -54,6 +55,12 @@ class Report:
     texts: dict[str, str] = field(default_factory=dict)
     fees: Fees = field(default_factory=Fees)
     explanations: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # whatever file or dialog the report came from, its names are compared and stored clean (services.names)
+        self.agency = clean_name(self.agency)
+        if self.signed_by is not None:
+            self.signed_by = clean_name(self.signed_by) or None
 
     @property
     def format(self) -> ReportFormat:

@@ -17,6 +17,7 @@ from services.catalogue import refresh_counts, refresh_counts_after_save
 from services.checks import recompute_totals
 from services.errors import FormatFileError, StorageError
 from services.formats import CellKey, ReportFormat, format_for_year, get_format
+from services.names import clean_name
 from services.report import YEAR_RANGE, AgencyKind, Report, empty_report
 from services.storage import (
     AGENCY_KINDS,
@@ -199,9 +200,9 @@ def list_agencies(session: Session) -> list[AgencyLine]:
 
 def rename_agency(session: Session, old_name: str, new_name: str) -> None:
     """Rename an agency (机构改革); each of its reports logs the change and takes a version step."""
-    new = new_name.strip()
+    new = clean_name(new_name)
     if not new:
-        raise StorageError("机构名称不能为空。")
+        raise StorageError("机构名称不能为空（看不见的字符不算）。")
     agency = _find_agency(session, old_name)
     old = agency.name
     if new == old:
@@ -235,9 +236,9 @@ def set_agency_kind(session: Session, name: str, kind: AgencyKind | None) -> Non
 
 
 def _find_agency(session: Session, name: str) -> Agency:
-    agency = session.scalar(select(Agency).where(Agency.name == name.strip()))
+    agency = session.scalar(select(Agency).where(Agency.name == clean_name(name)))
     if agency is None:
-        raise StorageError(f"机构“{name.strip()}”不存在（可能已被其他人改名）。")
+        raise StorageError(f"机构“{clean_name(name)}”不存在（可能已被其他人改名）。")
     return agency
 
 

@@ -24,6 +24,7 @@ from models.tables import Agency, Cell, Explanation, ReportRecord, ReportText, R
 from services.checks import Finding, check_report, errors, unexplained_warnings
 from services.errors import StorageError, ValueParseError
 from services.formats import CellKey, CellKind, ReportFormat, get_format
+from services.names import clean_name
 from services.report import EXPLANATION_KEY_MAX, AgencyKind, Fees, Report, Status
 from services.values import CellValue, check_value, check_yuan, to_text
 
@@ -66,8 +67,8 @@ def save_report(session: Session, report: Report, *, replace: bool = False) -> i
     """Store a new report and return its id; an existing agency+year is refused unless `replace`."""
     fmt = get_format(report.format_id)
     _check_keys(report, fmt)
-    if not report.agency.strip():
-        raise StorageError("报告没有机关名称，未保存。")
+    if not clean_name(report.agency):
+        raise StorageError("报告没有机关名称（或只有看不见的字符），未保存。")
     _check_texts(report)
     agency = _agency(session, report.agency, report.agency_code, report.agency_kind)
     record = session.scalar(
@@ -140,7 +141,7 @@ def load_report(session: Session, report_id: int) -> Report:
 
 def find_report(session: Session, agency: str, year: int) -> int | None:
     """The id of an agency's report for a year, if stored."""
-    query = select(ReportRecord.id).join(Agency).where(Agency.name == agency.strip(), ReportRecord.year == year)
+    query = select(ReportRecord.id).join(Agency).where(Agency.name == clean_name(agency), ReportRecord.year == year)
     return session.scalar(query)
 
 
@@ -379,7 +380,7 @@ def _refuse_unless_finalisable(session: Session, report: Report) -> None:
 
 
 def _agency(session: Session, name: str, code: str | None, kind: AgencyKind | None) -> Agency:
-    name = name.strip()
+    name = clean_name(name)
     agency = session.scalar(select(Agency).where(Agency.name == name))
     if agency is None:
         agency = Agency(name=name, code=code, kind=kind)

@@ -43,6 +43,7 @@ from services.excel.sheet_map import (
 )
 from services.exchange_read import MAX_NAME, RULE_ID
 from services.formats import CellKey, CellKind, ReportFormat, all_formats
+from services.names import clean_name
 from services.report import YEAR_RANGE, Fees, Report, Status
 from services.values import AMOUNT_PLACES, MAX_VALUE, CellValue, check_value, check_yuan, parse_value
 
@@ -285,7 +286,7 @@ def _meta(r: _Reader, fmt: ReportFormat, entries: list[MapEntry]) -> dict[str, A
                 r.problems.append(f"{where}：信息处理费{exc.message}")
         else:
             meta[key] = r.text(entry)
-    agency = (meta.get("agency") or "").strip()
+    agency = clean_name(meta.get("agency") or "")
     if not agency or len(agency) > MAX_NAME:
         r.problems.append(f"{r.where(_entry(entries, 'agency'))}：机关名称应填写（不超过 {MAX_NAME} 字）")
     meta["agency"] = agency

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from services.errors import describe_os_error
 from services.formats import ReportFormat, Section, all_formats, format_for_year
+from services.names import clean_name
 from services.published.html import read_html
 from services.published.matching import (
     MAX_BYTES,
@@ -230,7 +231,7 @@ def build_import(items: Sequence[Item], agency: str | None = None, page_title: s
 
     title_match = _TITLE.search(out.title) if out.title else None
     title_agency = title_match.group("agency").strip() if title_match else ""
-    name = (agency or "").strip() or title_agency or (signed_by or "")
+    name = clean_name(agency or "") or clean_name(title_agency) or clean_name(signed_by or "")
     if not name:
         notes.not_understood.append("未找到机关名称（标题和落款中都没有），请填写")
     report = empty_report(name, year, fmt.id)
