@@ -19,7 +19,7 @@ from services.errors import ExchangeError, ValueParseError, describe_os_error
 from services.exchange_write import EXCHANGE_KIND, EXCHANGE_VERSION, HASH_KEY, report_hash
 from services.formats import CellKey, CellKind, ReportFormat, Table, all_formats
 from services.names import clean_name
-from services.report import EXPLANATION_KEY_MAX, YEAR_RANGE, Fees, Report, Status
+from services.report import EXPLANATION_KEY_MAX, YEAR_RANGE, Fees, Report, Status, text_too_long
 from services.values import CellValue, check_value, check_yuan, normalise_amount
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -260,6 +260,8 @@ def _read_texts(r: _Reader, fmt: ReportFormat, raw: Any) -> dict[str, str]:
             r.add(path, f"{fmt.id} 格式没有文字键 {json.dumps(key, ensure_ascii=False)}{hint}")
         elif not isinstance(value, str):
             r.add(path, f"应为字符串，实际为{_describe(value)}")
+        elif (too_long := text_too_long(value)) is not None:
+            r.add(path, too_long)
         else:
             texts[key] = value
     return texts
@@ -297,6 +299,8 @@ def _read_explanations(r: _Reader, raw: Any) -> dict[str, str]:
             r.add(path, f"说明的键过长（{len(key)} 个字符，最多 {EXPLANATION_KEY_MAX} 个）")
         elif not isinstance(value, str):
             r.add(path, f"应为字符串，实际为{_describe(value)}")
+        elif (too_long := text_too_long(value)) is not None:
+            r.add(path, too_long)
         else:
             explanations[key] = value
     return explanations

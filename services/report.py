@@ -15,6 +15,9 @@ from services.values import CellValue
 
 Status = Literal["draft", "final"]
 YEAR_RANGE = (1990, 2100)
+MAX_TEXT_CHARS = 100_000
+"""Characters of one narrative or explanation — some sixty pages of 3号 text, far beyond any report. One limit
+for every reader (exchange, Excel, published pages) and for storage, so what the program writes it reads back."""
 EXPLANATION_KEY_MAX = 64
 """Characters of an explanation's key (a rule id, or rule:cell): the stored column's width on every database."""
 """Report years the app accepts anywhere (files, command line, forms)."""
@@ -108,3 +111,10 @@ def empty_report(agency: str, year: int, format_id: str | None = None) -> Report
         report.cells[spec.key] = Decimal(0) if spec.kind == "amount" else 0
     report.texts = dict.fromkeys(fmt.text_keys(), "")
     return report
+
+
+def text_too_long(text: str) -> str | None:
+    """Why a narrative or explanation is refused for its length, or None."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return None
+    return f"文字过长（{len(text):,} 字，每段文字最多 {MAX_TEXT_CHARS:,} 字）"

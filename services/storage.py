@@ -25,7 +25,7 @@ from services.checks import Finding, check_report, errors, unexplained_warnings
 from services.errors import StorageError, ValueParseError
 from services.formats import CellKey, CellKind, ReportFormat, get_format
 from services.names import clean_name
-from services.report import EXPLANATION_KEY_MAX, AgencyKind, Fees, Report, Status
+from services.report import EXPLANATION_KEY_MAX, AgencyKind, Fees, Report, Status, text_too_long
 from services.values import CellValue, check_value, check_yuan, to_text
 
 STATUSES: tuple[Status, ...] = ("draft", "final")
@@ -280,6 +280,7 @@ def set_text(
     if key not in fmt.text_keys():
         raise StorageError(f"{fmt.id} 格式中没有文字部分 {key}")
     _check_nul("文字", text)
+    _check_text_length("文字", text)
     row = session.get(ReportText, (report_id, key))
     old = row.text if row is not None else None
     if old == text:
@@ -424,6 +425,7 @@ def _check_texts(report: Report) -> None:
         _check_nul(what, value)
     for key, text in report.texts.items():
         _check_nul(f"“{key}”", text)
+        _check_text_length(f"“{key}”", text)
     for key, text in report.explanations.items():
         _check_explanation(key, text)
 
@@ -434,6 +436,12 @@ def _check_explanation(key: str, text: str | None) -> None:
         raise StorageError(f"审核说明的键过长（{len(key)} 个字符，最多 {EXPLANATION_KEY_MAX} 个），未保存。")
     _check_nul("审核说明的键", key)
     _check_nul(f"“{key}”的审核说明", text)
+    _check_text_length(f"“{key}”的审核说明", text)
+
+
+def _check_text_length(what: str, text: str | None) -> None:
+    if text is not None and (why := text_too_long(text)) is not None:
+        raise StorageError(f"{what}{why}，未保存。")
 
 
 def _check_keys(report: Report, fmt: ReportFormat) -> None:

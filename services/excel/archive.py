@@ -17,8 +17,10 @@ from services.excel.sheet_map import ExcelError
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
-RATIO_FLOOR_BYTES = 1024 * 1024
-"""Small parts compress very well without being dangerous; the ratio limit applies from 1 MB."""
+RATIO_FLOOR_BYTES = 8 * 1024 * 1024
+"""Parts up to 8 MB may compress any amount: the program's own workbook of a report whose every text is at the
+limit (services.report.MAX_TEXT_CHARS, repetitive text compresses 1,000-fold) stays below it, so what it writes
+it reads back; above it the ratio limit catches bombs."""
 MAX_MEMBERS = 10_000
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

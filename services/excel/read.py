@@ -44,7 +44,7 @@ from services.excel.sheet_map import (
 from services.exchange_read import MAX_NAME, RULE_ID
 from services.formats import CellKey, CellKind, ReportFormat, all_formats
 from services.names import clean_name
-from services.report import YEAR_RANGE, Fees, Report, Status
+from services.report import YEAR_RANGE, Fees, Report, Status, text_too_long
 from services.values import AMOUNT_PLACES, MAX_VALUE, CellValue, check_value, check_yuan, parse_value
 
 _COORD = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
@@ -327,6 +327,9 @@ def parse_report_workbook(data: bytes, source: str = "<内存>") -> Report:
             cells[spec.key] = value
     meta = _meta(r, fmt, [e for e in entries if e.kind == "meta"])
     texts = {e.key: r.text(e) or "" for e in entries if e.kind == "text" and e.key in fmt.text_keys()}
+    labels = {spec.key: spec.label for spec in fmt.text_specs()}
+    r.problems += [f"{labels.get(key, key)}：{why}" for key, text in texts.items()
+                   if (why := text_too_long(text)) is not None]
     explanations: dict[str, str] = {}
     for entry in (e for e in entries if e.kind == "explanation"):
         if RULE_ID.fullmatch(entry.key):

@@ -40,7 +40,7 @@ from services.published.matching import (
     take_fees,
 )
 from services.published.text import check_text, decode_text, text_items, too_large
-from services.report import YEAR_RANGE, Report, empty_report
+from services.report import YEAR_RANGE, Report, empty_report, text_too_long
 
 __all__ = [
     "MAX_BYTES",
@@ -284,16 +284,25 @@ def _fill_texts(report: Report, out: _Outline, notes: Notes) -> None:
         notes.filled.append(f"{owner}·{spec.label}：{len(text)} 字" if owner else f"{spec.label}：{len(text)} 字")
 
 
+def _refuse_long_texts(result: PublishedImport) -> PublishedImport:
+    fmt = result.report.format
+    long = [f"{spec.label}：{why}" for spec in fmt.text_specs()
+            if (why := text_too_long(result.report.text(spec.key))) is not None]
+    if long:
+        raise PublishedReportError("文中有一段文字过长，不像年度报告的正文，未导入任何内容：", long)
+    return result
+
+
 def parse_published_text(text: str, agency: str | None = None) -> PublishedImport:
     """Read a report published as plain text; PublishedReportError when it is not a report at all."""
     check_text(text)
-    return build_import(text_items(text), agency)
+    return _refuse_long_texts(build_import(text_items(text), agency))
 
 
 def parse_published_html(html: str, agency: str | None = None) -> PublishedImport:
     """Read a report from a saved web page; PublishedReportError when it is not a report at all."""
     items, page_title = read_html(html)
-    return build_import(items, agency, page_title)
+    return _refuse_long_texts(build_import(items, agency, page_title))
 
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
