@@ -401,3 +401,18 @@ def test_sample_text_saved_by_notepad_as_unicode(tmp_path: Path, sample_text: st
         result = import_published(path, agency=AGENCY)
         assert result.report.cells == expected.cells
         assert result.report.texts == expected.texts
+
+
+def test_spans_cannot_make_a_page_cost_more_than_its_size() -> None:
+    import tracemalloc
+
+    from services.published.html import read_html
+
+    # a 390 KB page whose every cell spans 1,000 × 1,000: it once took 33–55 s and 4 GB
+    rows = "".join("<tr>" + '<td rowspan="1000" colspan="1000">1</td>' * 3 + "</tr>" for _ in range(3000))
+    page = f"<html><body><table>{rows}</table></body></html>"
+    tracemalloc.start()
+    read_html(page)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 100 * 1024 * 1024, f"{peak / 1e6:.0f} MB for a {len(page) / 1e3:.0f} kB page"

@@ -23,6 +23,11 @@ _CLOSES = {"p": {"p"}, "li": {"li"}, "tr": {"tr", "td", "th"}, "td": {"td", "th"
            "dt": {"dt", "dd"}, "dd": {"dt", "dd"}}
 _MAX_SPAN = 50
 _MAX_CELL = 300
+_MAX_WIDTH = 64
+"""Grid columns a table may have: a report's widest table has 18; cells placed beyond are not a report's."""
+_MAX_POSITIONS = 100_000
+"""Grid positions a table may fill (a report's largest table fills about 600): spans cannot make work and memory
+grow beyond the page's own size."""
 """A longer cell is prose: its table only lays out the page."""
 
 
@@ -123,8 +128,9 @@ def _rows(table: _Node) -> list[_Node]:
     return rows
 
 
-def _grid(table: _Node) -> Grid:
-    """Cells placed by their spans: the text at the top-left position, '' where a span covers."""
+def _grid(table: _Node) -> Grid | None:
+    """Cells placed by their spans: the text at the top-left position, '' where a span covers. None for a table
+    whose spans would fill more than _MAX_POSITIONS positions: no report's table, and not worth the memory."""
     placed: dict[tuple[int, int], str] = {}
     rows = _rows(table)
     for r, tr in enumerate(rows):
@@ -134,7 +140,13 @@ def _grid(table: _Node) -> Grid:
                 continue
             while (r, c) in placed:
                 c += 1
-            rowspan, colspan = _span(cell.attrs.get("rowspan")), _span(cell.attrs.get("colspan"))
+            if c >= _MAX_WIDTH:
+                break
+            # a rowspan ends with the table (as HTML says), a colspan at the widest grid a report can have
+            rowspan = min(_span(cell.attrs.get("rowspan")), len(rows) - r)
+            colspan = min(_span(cell.attrs.get("colspan")), _MAX_WIDTH - c)
+            if len(placed) + rowspan * colspan > _MAX_POSITIONS:
+                return None
             for dr in range(rowspan):
                 for dc in range(colspan):
                     placed[(r + dr, c + dc)] = ""
@@ -150,6 +162,8 @@ def _data_table(table: _Node) -> Grid | None:
     if table.has_table():
         return None
     grid = _grid(table)
+    if grid is None:
+        return None
     cells = [c for row in grid.rows for c in row if c]
     if len(cells) < 2 or any(len(c) > _MAX_CELL for c in cells):
         return None
