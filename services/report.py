@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -91,11 +90,6 @@ class Report:
 
     def text(self, key: str) -> str:
         return self.texts.get(key, "")
-
-    def missing_cells(self) -> Iterator[CellKey]:
-        for spec in self.format.cell_specs():
-            if spec.key not in self.cells:
-                yield spec.key
 
     def copy(self) -> Report:
         return copy.deepcopy(self)

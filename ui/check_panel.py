@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from services.checks import Finding, IdentityResult, errors, unexplained_warnings
-from services.formats import CellKey, ReportFormat
+from services.formats import ReportFormat
 from services.report_admin import carry_over_sources
 from services.text_checks import difference
 from services.values import CellValue, format_for_display
@@ -205,13 +205,6 @@ class CheckPanel(QWidget):
         """The 审核说明 field of the warning with this key (the first, if one key warns twice)."""
         row = self._warning_rows.get((key, 0))
         return row.edit if row is not None else None
-
-    def item_for_cell(self, cell: CellKey) -> QTreeWidgetItem | None:
-        """The first identity or error line whose click leads to this cell."""
-        for line in (*self._identity_lines, *self._error_lines):
-            if line.item.data(0, TARGET) == ("cell", cell):
-                return line.item
-        return None
 
     # ------------------------------------------------------------ building
 

@@ -174,9 +174,6 @@ class ReportTableView(QTableView):
 
     # ------------------------------------------------------------ public
 
-    def table_model(self) -> ReportTableModel:
-        return self._model
-
     def current_key(self) -> CellKey | None:
         return self._model.key_at(self.currentIndex())
 
