@@ -26,7 +26,6 @@ from typing import TextIO
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
 
-
 def _year(text: str) -> int:
     from services.report import YEAR_RANGE
 
@@ -50,8 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("files", type=Path, nargs="+")
     existing = imp.add_mutually_exclusive_group()
     existing.add_argument("--replace", action="store_true", help="数据库中已有同一单位同一年度的报告时，用文件中的替换")
-    existing.add_argument("--keep", action="store_true",
-                          help="数据库中已有同一单位同一年度的报告时，保留原有的，跳过该文件")
+    existing.add_argument(
+        "--keep", action="store_true", help="数据库中已有同一单位同一年度的报告时，保留原有的，跳过该文件"
+    )
     imp.add_argument("--agency", help="网页或文本中没有写明机关名称时，用此名称")
     imp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
@@ -74,13 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--check-report", type=Path, help="同时生成审核报告PDF到此路径")
 
     fonts = sub.add_parser("fonts", help="列出打印各部分所用的字体，以及未安装标准字体时的替代")
-    fonts.add_argument("--folder", type=Path, action="append", default=[],
-                       help="另外查找此文件夹中的字体（可多次使用）")
+    fonts.add_argument(
+        "--folder", type=Path, action="append", default=[], help="另外查找此文件夹中的字体（可多次使用）"
+    )
 
     agg = sub.add_parser("aggregate", help="汇总多个单位同一年度、同一格式的报告")
     agg.add_argument("files", type=Path, nargs="+")
-    agg.add_argument("-o", "--output", type=Path, required=True,
-                     help="汇总结果：.json 报送数据包或 .xlsx（每单位一表加汇总表）")
+    agg.add_argument(
+        "-o", "--output", type=Path, required=True, help="汇总结果：.json 报送数据包或 .xlsx（每单位一表加汇总表）"
+    )
     agg.add_argument("--name", default="汇总", help="汇总报告的机关名称（默认“汇总”）")
     agg.add_argument("--year", type=_year, help="年度（默认取第一个文件的年度）")
     agg.add_argument("--format", dest="format_id", help="格式 2019 或 2021（默认按年度）")
@@ -113,8 +115,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     report = read.report
     previous = read_report_file(args.previous) if args.previous else None
     if previous is not None and (previous.agency, previous.year) != (report.agency, report.year - 1):
-        raise NianbaoError(f"--previous 应为“{report.agency}”{report.year - 1} 年的报告，"
-                           f"实际为“{previous.agency}”{previous.year} 年的报告。")
+        raise NianbaoError(
+            f"--previous 应为“{report.agency}”{report.year - 1} 年的报告，"
+            f"实际为“{previous.agency}”{previous.year} 年的报告。"
+        )
     findings = check_report(report, previous, finalising=report.status == "final")
     if args.json:
         out.write(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2) + "\n")
@@ -144,8 +148,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             if not report.agency.strip():
                 raise NianbaoError("文件中没有机关名称，请用 --agency 指定后再导入。")
             with db.transaction() as session:
-                result = import_report(session, report,
-                                       on_existing="replace" if args.replace else "keep" if args.keep else "refuse")
+                result = import_report(
+                    session, report, on_existing="replace" if args.replace else "keep" if args.keep else "refuse"
+                )
         except NianbaoError as exc:
             failed += 1
             print(f"{path}：未导入。{exc}", file=sys.stderr)
@@ -284,8 +289,16 @@ def run(argv: Sequence[str], out: TextIO | None = None) -> int:
 
     out = out or sys.stdout
     args = _parser().parse_args(argv)
-    commands = {"check": cmd_check, "import": cmd_import, "export": cmd_export, "pdf": cmd_pdf,
-                "aggregate": cmd_aggregate, "backups": cmd_backups, "restore": cmd_restore, "fonts": cmd_fonts}
+    commands = {
+        "check": cmd_check,
+        "import": cmd_import,
+        "export": cmd_export,
+        "pdf": cmd_pdf,
+        "aggregate": cmd_aggregate,
+        "backups": cmd_backups,
+        "restore": cmd_restore,
+        "fonts": cmd_fonts,
+    }
     try:
         return commands[args.command](args, out)
     except NianbaoError as exc:

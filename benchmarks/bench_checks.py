@@ -47,7 +47,7 @@ def bench_check() -> tuple[float, float, float]:
     sample = read_exchange(SAMPLE) if SAMPLE.exists() else None
     if sample is not None:  # real narrative, ~3,000 characters, so that the text rules do real work
         report.texts = dict(sample.texts)
-        previous.texts = {k: v[len(v) // 3:] + v[: len(v) // 3] for k, v in sample.texts.items()}
+        previous.texts = {k: v[len(v) // 3 :] + v[: len(v) // 3] for k, v in sample.texts.items()}
     variants = []
     for i in range(300):
         variant = report.copy()
@@ -93,8 +93,9 @@ def bench_import(n: int, work: Path) -> tuple[float, float]:
     for i, path in enumerate(files):
         report = read_exchange(path)
         con.execute("BEGIN")
-        con.executemany("INSERT INTO cell VALUES (?,?,?,?,?)",
-                        [(i, *key, to_text(v)) for key, v in report.cells.items()])
+        con.executemany(
+            "INSERT INTO cell VALUES (?,?,?,?,?)", [(i, *key, to_text(v)) for key, v in report.cells.items()]
+        )
         con.executemany("INSERT INTO txt VALUES (?,?,?)", [(i, k, v) for k, v in report.texts.items()])
         con.execute("COMMIT")
     peer = time.perf_counter() - start
@@ -109,15 +110,19 @@ def main() -> None:
 
     warm, cold, floor = bench_check()
     for what, ours in (("after a cell edit", warm), ("every text changed", cold)):
-        print(f"check 2021 report, all rules with last year, {what}: median {ours * 1e3:.3f} ms; "
-              f"floor (sum every cell once) {floor * 1e3:.4f} ms; ratio {ours / floor:.0f}x; "
-              f"target < 1 ms: {'ok' if ours < 1e-3 else 'MISSED'}")
+        print(
+            f"check 2021 report, all rules with last year, {what}: median {ours * 1e3:.3f} ms; "
+            f"floor (sum every cell once) {floor * 1e3:.4f} ms; ratio {ours / floor:.0f}x; "
+            f"target < 1 ms: {'ok' if ours < 1e-3 else 'MISSED'}"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         ours, peer = bench_import(args.reports, Path(tmp))
     target = 20.0 * args.reports / 1000
-    print(f"import {args.reports} exchange files into a fresh SQLite database: {ours:.2f} s "
-          f"({ours / args.reports * 1e3:.1f} ms per report); peer (bare sqlite3 executemany, same durability) "
-          f"{peer:.2f} s; ratio {ours / peer:.1f}x; target < {target:.0f} s: {'ok' if ours < target else 'MISSED'}")
+    print(
+        f"import {args.reports} exchange files into a fresh SQLite database: {ours:.2f} s "
+        f"({ours / args.reports * 1e3:.1f} ms per report); peer (bare sqlite3 executemany, same durability) "
+        f"{peer:.2f} s; ratio {ours / peer:.1f}x; target < {target:.0f} s: {'ok' if ours < target else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

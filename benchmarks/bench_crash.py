@@ -49,14 +49,18 @@ def main() -> int:
     print(f"acknowledged edits: {result.acknowledged} ({result.acknowledged / max(result.cycles, 1):.0f} per cycle)")
     print(f"lost edits: {result.lost}")
     print(f"integrity: {'ok' if result.integrity_ok else 'FAILED'}")
-    print(f"totals and check counts consistent: {'ok' if result.inconsistent == 0 else 'FAILED'}"
-          f"{'' if result.inconsistent == 0 else f' after {result.inconsistent} cycles'}")
+    print(
+        f"totals and check counts consistent: {'ok' if result.inconsistent == 0 else 'FAILED'}"
+        f"{'' if result.inconsistent == 0 else f' after {result.inconsistent} cycles'}"
+    )
     for line in result.details[:20]:
         print(f"  {line}")
     if len(result.details) > 20:
         print(f"  … and {len(result.details) - 20} more")
-    print(f"elapsed: {elapsed:.1f} s ({elapsed / max(result.cycles, 1):.2f} s per cycle); "
-          f"target lost 0, integrity ok: {'ok' if result.ok else 'MISSED'}")
+    print(
+        f"elapsed: {elapsed:.1f} s ({elapsed / max(result.cycles, 1):.2f} s per cycle); "
+        f"target lost 0, integrity ok: {'ok' if result.ok else 'MISSED'}"
+    )
     return 0 if result.ok else 1
 
 

@@ -43,8 +43,10 @@ class Measured:
 
     def line(self) -> str:
         verdict = "ok" if self.median <= self.target else "MISSED"
-        return (f"{self.what}: median {self.median:.4f} s; floor ({self.floor_what}) {self.floor:.4f} s; "
-                f"ratio {self.median / self.floor:.1f}x; target ≤ {self.target:g} s: {verdict}")
+        return (
+            f"{self.what}: median {self.median:.4f} s; floor ({self.floor_what}) {self.floor:.4f} s; "
+            f"ratio {self.median / self.floor:.1f}x; target ≤ {self.target:g} s: {verdict}"
+        )
 
 
 def median_seconds(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -72,8 +74,13 @@ def bench_aggregate(n: int = 1000) -> Measured:
 
     ours = median_seconds(lambda: aggregate_reports("某县人民政府办公室", year, "2021", reports))
     base = median_seconds(floor)
-    return Measured(f"汇总 {n} filled 2021 reports (sum value cells, recompute totals, check units and sum)",
-                    ours, "bare loop adding the same value cells into a dict", base, 1.0)
+    return Measured(
+        f"汇总 {n} filled 2021 reports (sum value cells, recompute totals, check units and sum)",
+        ours,
+        "bare loop adding the same value cells into a dict",
+        base,
+        1.0,
+    )
 
 
 def bench_excel_export() -> Measured:
@@ -99,8 +106,9 @@ def bench_excel_export() -> Measured:
 
     ours = median_seconds(lambda: report_workbook_bytes(report), repeat=9)
     base = median_seconds(floor, repeat=9)
-    return Measured("Excel export of the sample report", ours, "bare openpyxl, same values in one plain sheet",
-                    base, 0.3)
+    return Measured(
+        "Excel export of the sample report", ours, "bare openpyxl, same values in one plain sheet", base, 0.3
+    )
 
 
 def bench_excel_import() -> Measured:
@@ -118,8 +126,9 @@ def bench_excel_import() -> Measured:
 
         ours = median_seconds(lambda: read_report_xlsx(path), repeat=9)
         base = median_seconds(floor, repeat=9)
-    return Measured("Excel import of the sample report", ours, "bare openpyxl opening it and reading every cell",
-                    base, 0.3)
+    return Measured(
+        "Excel import of the sample report", ours, "bare openpyxl opening it and reading every cell", base, 0.3
+    )
 
 
 # ---------------------------------------------------------------- every measurement, in printed order

@@ -99,8 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     for reader in args.only:
         tally, elapsed = fuzz(reader, args.inputs, args.workers)
         c = tally.counts
-        print(f"{reader}: {args.inputs} inputs; crashes {c['crash']}; refused with a message {c['refused']}; "
-              f"accepted {c['accepted']}; {elapsed:.1f} s", flush=True)
+        print(
+            f"{reader}: {args.inputs} inputs; crashes {c['crash']}; refused with a message {c['refused']}; "
+            f"accepted {c['accepted']}; {elapsed:.1f} s",
+            flush=True,
+        )
         kinds = Counter(what.split(":")[0] for _, what in tally.crashes)
         for kind, count in kinds.most_common():
             first = next(n for n, what in tally.crashes if what.split(":")[0] == kind)

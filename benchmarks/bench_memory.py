@@ -29,8 +29,13 @@ TARGET_MB = 250.0
 
 def peak_mb(mode: str, *args: str) -> float:
     """Run one child and return the peak RSS it reported, in MB (10^6 bytes)."""
-    out = subprocess.run([sys.executable, str(CHILD), mode, *args], capture_output=True, text=True,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=300)
+    out = subprocess.run(
+        [sys.executable, str(CHILD), mode, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=300,
+    )
     if out.returncode != 0:
         raise SystemExit(f"the {mode} child failed (exit {out.returncode}):\n{out.stdout}\n{out.stderr}")
     for line in out.stdout.splitlines():
@@ -53,9 +58,11 @@ def main() -> None:
             bare.append(peak_mb("bare"))
             ours.append(peak_mb("ours", str(db_path), str(data_dir)))
     o, b = statistics.median(ours), statistics.median(bare)
-    print(f"GUI peak RSS with {args.reports:,} reports: {o:.0f} MB; bare QMainWindow+QTableView {b:.0f} MB; "
-          f"ratio {o / b:.2f}×; "
-          f"target ≤ {TARGET_MB:.0f} MB: {'ok' if o <= TARGET_MB else 'MISSED'}")
+    print(
+        f"GUI peak RSS with {args.reports:,} reports: {o:.0f} MB; bare QMainWindow+QTableView {b:.0f} MB; "
+        f"ratio {o / b:.2f}×; "
+        f"target ≤ {TARGET_MB:.0f} MB: {'ok' if o <= TARGET_MB else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

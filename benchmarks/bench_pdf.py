@@ -59,7 +59,7 @@ def floor(report: Report) -> bytes:
     for role, text in strings(report):
         canvas.setFont(fonts.primary(role).name, 12)  # type: ignore[arg-type]
         for start in range(0, len(text), 40):
-            canvas.drawString(80, y, text[start:start + 40])
+            canvas.drawString(80, y, text[start : start + 40])
             y -= 16
             if y < 60:
                 canvas.showPage()
@@ -84,8 +84,10 @@ SAMPLE = ROOT / "resources" / "samples" / "guiyang-rfb-2020.json"
 def processes(repeat: int) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        print("whole process against LibreOffice: skipped, soffice is not installed (apt-get install "
-              "libreoffice-writer-nogui)")
+        print(
+            "whole process against LibreOffice: skipped, soffice is not installed (apt-get install "
+            "libreoffice-writer-nogui)"
+        )
         return
     from services.portal.docx import write_report_docx
 
@@ -95,8 +97,7 @@ def processes(repeat: int) -> None:
         write_report_docx(sample_report(), docx)
         profile = f"-env:UserInstallation=file://{folder / 'lo-profile'}"
         ours_cmd = [sys.executable, str(ROOT / "main.py"), "pdf", str(SAMPLE), "-o", str(folder / "ours.pdf")]
-        theirs_cmd = [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder / "lo"),
-                      str(docx)]
+        theirs_cmd = [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder / "lo"), str(docx)]
         subprocess.run(theirs_cmd, check=True, capture_output=True, timeout=300)  # LibreOffice's first-run setup
 
         def run(cmd: list[str]) -> None:
@@ -104,8 +105,10 @@ def processes(repeat: int) -> None:
 
         ours = median_seconds(lambda: run(ours_cmd), repeat)
         theirs = median_seconds(lambda: run(theirs_cmd), repeat)
-    print(f"whole process: python main.py pdf {ours:.2f} s; soffice --convert-to pdf of the .docx {theirs:.2f} s; "
-          f"{theirs / ours:.1f}× faster; target ≥ 5×: {'ok' if theirs / ours >= 5 else 'MISSED'}")
+    print(
+        f"whole process: python main.py pdf {ours:.2f} s; soffice --convert-to pdf of the .docx {theirs:.2f} s; "
+        f"{theirs / ours:.1f}× faster; target ≥ 5×: {'ok' if theirs / ours >= 5 else 'MISSED'}"
+    )
 
 
 def main() -> None:
@@ -119,9 +122,11 @@ def main() -> None:
     ours = median_seconds(lambda: render_report(report), args.repeat)
     base = median_seconds(lambda: floor(report), args.repeat)
     ratio = ours / base
-    print(f"render the sample's official PDF: median {ours * 1e3:.0f} ms; floor (bare ReportLab, same strings and "
-          f"fonts) {base * 1e3:.0f} ms; ratio {ratio:.2f}×; target ≤ 2× and < 1 s: "
-          f"{'ok' if ratio <= 2 and ours < 1 else 'MISSED'}")
+    print(
+        f"render the sample's official PDF: median {ours * 1e3:.0f} ms; floor (bare ReportLab, same strings and "
+        f"fonts) {base * 1e3:.0f} ms; ratio {ratio:.2f}×; target ≤ 2× and < 1 s: "
+        f"{'ok' if ratio <= 2 and ours < 1 else 'MISSED'}"
+    )
     if args.processes:
         processes(args.processes)
 

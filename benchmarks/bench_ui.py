@@ -39,8 +39,7 @@ def build_database(work: Path, n: int) -> tuple[Path, Path]:
     db = open_database(db_path)
     last = None
     for i in range(n):
-        report = filled_report("2021" if i % 2 else "2019", agency=f"第{i // 4:04d}号单位",
-                               year=2019 + i % 4, seed=i)
+        report = filled_report("2021" if i % 2 else "2019", agency=f"第{i // 4:04d}号单位", year=2019 + i % 4, seed=i)
         with db.transaction() as session:
             import_report(session, report)
         last = report
@@ -95,8 +94,13 @@ def bench_edit(work: Path, edits: int) -> tuple[list[float], list[float]]:
 
 def startup(mode: str, *args: str) -> float:
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, str(CHILD), mode, *args], capture_output=True, text=True, check=True,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    out = subprocess.run(
+        [sys.executable, str(CHILD), mode, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert "shown" in out.stdout, out.stdout + out.stderr
     return time.perf_counter() - start
 
@@ -112,9 +116,11 @@ def main() -> None:
         edits, floor = bench_edit(work, args.edits)
         ms = [t * 1e3 for t in edits]
         p95 = percentile(ms, 0.95)
-        print(f"t3 edit → repainted grid and panel: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms; "
-              f"floor (repaint of the edited cell) median {statistics.median(floor) * 1e3:.1f} ms; "
-              f"target p95 ≤ 16 ms: {'ok' if p95 <= 16 else 'MISSED'}")
+        print(
+            f"t3 edit → repainted grid and panel: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms; "
+            f"floor (repaint of the edited cell) median {statistics.median(floor) * 1e3:.1f} ms; "
+            f"target p95 ≤ 16 ms: {'ok' if p95 <= 16 else 'MISSED'}"
+        )
 
         db_path, data_dir = build_database(work, args.reports)
         ours, bare = [], []
@@ -122,9 +128,11 @@ def main() -> None:
             bare.append(startup("bare"))
             ours.append(startup("ours", str(db_path), str(data_dir)))
         o, b = statistics.median(ours), statistics.median(bare)
-        print(f"start-up until the last report of {args.reports} is shown with its checks: median {o:.2f} s; "
-              f"bare QMainWindow + QTableView {b:.2f} s; ratio {o / b:.2f}×; target ≤ 2×: "
-              f"{'ok' if o / b <= 2 else 'MISSED'}")
+        print(
+            f"start-up until the last report of {args.reports} is shown with its checks: median {o:.2f} s; "
+            f"bare QMainWindow + QTableView {b:.2f} s; ratio {o / b:.2f}×; target ≤ 2×: "
+            f"{'ok' if o / b <= 2 else 'MISSED'}"
+        )
 
 
 if __name__ == "__main__":

@@ -98,8 +98,9 @@ def parse_ack(line: str) -> Ack | None:
     return Ack(int(parts[1]), tuple(parts[2:-1]), parts[-1])
 
 
-def lost_edits(expected: Mapping[Key, tuple[int | None, str]], in_flight: Edit | None,
-               stored: Mapping[Key, str]) -> list[str]:
+def lost_edits(
+    expected: Mapping[Key, tuple[int | None, str]], in_flight: Edit | None, stored: Mapping[Key, str]
+) -> list[str]:
     """The acknowledged values the database does not hold, one message each.
 
     `expected` maps each key to (number of its last acknowledged edit, or None for the state the cycle began
@@ -159,8 +160,10 @@ def read_stored(db_path: Path, report_id: int, fmt: ReportFormat) -> _Stored:
     findings = check_report(report, previous)
     n_err = len(errors(findings))
     if (summary.errors, summary.warnings) != (n_err, len(findings) - n_err):
-        problems.append(f"stored check counts {summary.errors}/{summary.warnings} differ from a fresh check "
-                        f"{n_err}/{len(findings) - n_err}")
+        problems.append(
+            f"stored check counts {summary.errors}/{summary.warnings} differ from a fresh check "
+            f"{n_err}/{len(findings) - n_err}"
+        )
     return _Stored(snapshot, version, problems)
 
 
@@ -189,7 +192,7 @@ def highest_edit_number(snapshot: Mapping[Key, str]) -> int:
     for key, value in snapshot.items():
         if key[0] == "text":
             if value.startswith("第") and "次" in value:
-                digits = value[1:value.index("次")]
+                digits = value[1 : value.index("次")]
                 if digits.isdigit():
                     highest = max(highest, int(digits))
         elif value.isdigit():
@@ -204,7 +207,12 @@ def _run_driver(db_path: Path, report_id: int, first: int, rng: random.Random, u
         env[UNSAFE_ENV] = "1"
     proc = subprocess.Popen(
         [sys.executable, str(DRIVER), str(db_path), str(report_id), str(first)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
     )
     acks: list[Ack] = []
     ready = threading.Event()
@@ -308,4 +316,3 @@ def _short(value: str | None) -> str:
     if value is None:
         return "nothing"
     return repr(value if len(value) <= 24 else value[:20] + "…")
-

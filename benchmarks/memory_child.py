@@ -52,8 +52,9 @@ def ours(db_path: str, data_dir: str) -> int:
 
     app = QApplication([])
     # a benchmark never waits on a dialog: whatever blocks, the child ends with a message
-    watchdog = threading.Timer(WATCHDOG_SECONDS, lambda: (print("timeout: the window did not finish", flush=True),
-                                                         os._exit(3)))
+    watchdog = threading.Timer(
+        WATCHDOG_SECONDS, lambda: (print("timeout: the window did not finish", flush=True), os._exit(3))
+    )
     watchdog.daemon = True
     watchdog.start()
     db = open_database(db_path)

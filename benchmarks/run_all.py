@@ -32,8 +32,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 # Small sizes for --quick; each is passed only to the scripts whose --help lists the option.
-QUICK = {"--reports": "100", "--edits": "40", "--starts": "3", "--repeat": "5", "--runs": "1", "--cycles": "10",
-         "--inputs": "200"}
+QUICK = {
+    "--reports": "100",
+    "--edits": "40",
+    "--starts": "3",
+    "--repeat": "5",
+    "--runs": "1",
+    "--cycles": "10",
+    "--inputs": "200",
+}
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,10 @@ def machine() -> str:
     except OSError:
         pass
     cpu = cpu or platform.processor() or platform.machine()
-    return (f"Machine: {platform.platform()}; CPU {cpu}, {os.cpu_count()} logical CPUs; "
-            f"Python {platform.python_version()} ({platform.python_implementation()})")
+    return (
+        f"Machine: {platform.platform()}; CPU {cpu}, {os.cpu_count()} logical CPUs; "
+        f"Python {platform.python_version()} ({platform.python_implementation()})"
+    )
 
 
 def scripts(only: list[str] | None) -> list[Path]:
@@ -67,15 +76,18 @@ def scripts(only: list[str] | None) -> list[Path]:
     wanted = {name.removeprefix("bench_").removesuffix(".py") for name in only}
     unknown = wanted - {p.stem.removeprefix("bench_") for p in found}
     if unknown:
-        raise SystemExit(f"no such benchmark: {', '.join(sorted(unknown))} "
-                         f"(have: {', '.join(p.stem.removeprefix('bench_') for p in found)})")
+        raise SystemExit(
+            f"no such benchmark: {', '.join(sorted(unknown))} "
+            f"(have: {', '.join(p.stem.removeprefix('bench_') for p in found)})"
+        )
     return [p for p in found if p.stem.removeprefix("bench_") in wanted]
 
 
 def quick_options(script: Path) -> list[str]:
     """The --quick sizes this script accepts, read from its own --help."""
-    help_text = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True,
-                               cwd=ROOT, timeout=120).stdout
+    help_text = subprocess.run(
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    ).stdout
     accepted = set(re.findall(r"(--[a-z][a-z-]*)", help_text))
     options: list[str] = []
     for option, value in QUICK.items():
@@ -94,8 +106,14 @@ def parse_measurement(name: str, line: str) -> Row | None:
     ratio = next((p.removeprefix("ratio").strip() for p in parts if p.startswith("ratio")), "")
     rest = [p for p in parts if not p.startswith(("target", "ratio"))]
     first = rest[0] if rest else ""
-    return Row(f"{name}: {match['what']}", first.removeprefix("median").strip(), "; ".join(rest[1:]), ratio,
-               target.removeprefix("target").strip(), match["verdict"])
+    return Row(
+        f"{name}: {match['what']}",
+        first.removeprefix("median").strip(),
+        "; ".join(rest[1:]),
+        ratio,
+        target.removeprefix("target").strip(),
+        match["verdict"],
+    )
 
 
 def parse_crash(lines: list[str]) -> list[Row]:
@@ -113,10 +131,17 @@ def parse_crash(lines: list[str]) -> list[Row]:
     own = re.search(r":\s*(ok|MISSED)$", values.get("elapsed", ""))  # the script's own verdict
     good = lost == "0" and integrity == "ok" and consistent == "ok" and (own is None or own[1] == "ok")
     elapsed = values.get("elapsed", "").split(";")[0]
-    return [Row(f"crash: SIGKILL at random moments, {cycles} cycles "
-                f"({values.get('acknowledged edits', '?').split(' ')[0]} acknowledged edits; {elapsed})",
-                f"lost edits {lost}; integrity {integrity}; totals/checks consistent {consistent}", "", "",
-                "lost 0, integrity ok (over ≥ 100 cycles in a full run)", "ok" if good else "FAILED")]
+    return [
+        Row(
+            f"crash: SIGKILL at random moments, {cycles} cycles "
+            f"({values.get('acknowledged edits', '?').split(' ')[0]} acknowledged edits; {elapsed})",
+            f"lost edits {lost}; integrity {integrity}; totals/checks consistent {consistent}",
+            "",
+            "",
+            "lost 0, integrity ok (over ≥ 100 cycles in a full run)",
+            "ok" if good else "FAILED",
+        )
+    ]
 
 
 def parse_fuzz(lines: list[str]) -> list[Row]:
@@ -124,20 +149,29 @@ def parse_fuzz(lines: list[str]) -> list[Row]:
     for line in lines:
         match = re.match(r"^(?P<reader>[\w-]+): (?P<inputs>\d+) inputs; crashes (?P<crashes>\d+); (?P<rest>.*)$", line)
         if match:
-            rows.append(Row(f"fuzz: {match['reader']} reader, {match['inputs']} inputs",
-                            f"crashes {match['crashes']}", "", "", "0 crashes",
-                            "ok" if match["crashes"] == "0" else "FAILED"))
+            rows.append(
+                Row(
+                    f"fuzz: {match['reader']} reader, {match['inputs']} inputs",
+                    f"crashes {match['crashes']}",
+                    "",
+                    "",
+                    "0 crashes",
+                    "ok" if match["crashes"] == "0" else "FAILED",
+                )
+            )
     return rows
 
 
 def run_script(script: Path, quick: bool) -> list[Row]:
     name = script.stem.removeprefix("bench_")
     argv = [sys.executable, str(script), *(quick_options(script) if quick else [])]
-    print(f"running {' '.join(Path(a).name if a.endswith('.py') else a for a in argv[1:])} …", file=sys.stderr,
-          flush=True)
+    print(
+        f"running {' '.join(Path(a).name if a.endswith('.py') else a for a in argv[1:])} …", file=sys.stderr, flush=True
+    )
     start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    done = subprocess.run(
+        argv, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    )
     elapsed = time.perf_counter() - start
     lines = [line.rstrip() for line in done.stdout.splitlines() if line.strip()]
     if name == "crash":
@@ -150,8 +184,7 @@ def run_script(script: Path, quick: bool) -> list[Row]:
         tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
         rows.append(Row(f"{name}: script exited with status {done.returncode}: {tail}", verdict="FAILED"))
     elif not rows:
-        rows.append(Row(f"{name}: no result line recognised: {lines[-1] if lines else '(no output)'}",
-                        verdict="?"))
+        rows.append(Row(f"{name}: no result line recognised: {lines[-1] if lines else '(no output)'}", verdict="?"))
     print(f"  {name}: {elapsed:.1f} s", file=sys.stderr, flush=True)
     return rows
 
@@ -160,8 +193,11 @@ def libreoffice_row(repeat: int) -> Row:
     """soffice converting our DOCX export to PDF, against our own PDF export of the same report."""
     soffice = shutil.which("soffice")
     if soffice is None:
-        return Row("LibreOffice not installed: comparison not run (soffice --convert-to pdf of the DOCX export "
-                   "vs our PDF export, target ours ≥ 10× faster)", verdict="not run")
+        return Row(
+            "LibreOffice not installed: comparison not run (soffice --convert-to pdf of the DOCX export "
+            "vs our PDF export, target ours ≥ 10× faster)",
+            verdict="not run",
+        )
     from services.pdf.render import render_report
     from services.portal.docx import write_report_docx
     from tests.factories import sample_report
@@ -181,8 +217,21 @@ def libreoffice_row(repeat: int) -> Row:
 
         def convert() -> float:
             start = time.perf_counter()
-            subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                            "--outdir", str(work / "out"), str(docx)], capture_output=True, check=True, timeout=300)
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(work / "out"),
+                    str(docx),
+                ],
+                capture_output=True,
+                check=True,
+                timeout=300,
+            )
             took = time.perf_counter() - start
             if not (work / "out" / "report.pdf").exists():
                 raise RuntimeError("soffice made no PDF")
@@ -191,9 +240,14 @@ def libreoffice_row(repeat: int) -> Row:
         convert()  # the first run creates the profile
         theirs = [convert() for _ in range(max(3, repeat // 3))]
     o, t = statistics.median(ours), statistics.median(theirs)
-    return Row("pdf: our PDF export vs LibreOffice converting the DOCX export (soffice --headless --convert-to pdf)",
-               f"{o * 1e3:.0f} ms", f"soffice {t * 1e3:.0f} ms", f"{t / o:.1f}× faster",
-               "ours ≥ 10× faster", "ok" if t / o >= 10 else "MISSED")
+    return Row(
+        "pdf: our PDF export vs LibreOffice converting the DOCX export (soffice --headless --convert-to pdf)",
+        f"{o * 1e3:.0f} ms",
+        f"soffice {t * 1e3:.0f} ms",
+        f"{t / o:.1f}× faster",
+        "ours ≥ 10× faster",
+        "ok" if t / o >= 10 else "MISSED",
+    )
 
 
 def cell(text: str) -> str:
@@ -201,11 +255,11 @@ def cell(text: str) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| what was measured | median | floor or peer | ratio | target | verdict |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| what was measured | median | floor or peer | ratio | target | verdict |", "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append("| " + " | ".join(cell(x) for x in (r.what, r.median, r.floor, r.ratio, r.target, r.verdict))
-                     + " |")
+        lines.append(
+            "| " + " | ".join(cell(x) for x in (r.what, r.median, r.floor, r.ratio, r.target, r.verdict)) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -216,8 +270,11 @@ def main() -> int:
     args = parser.parse_args()
     chosen = scripts(args.only)
     print(machine())
-    print(f"Run: {'--quick (small sizes; the targets are meant for a full run)' if args.quick else 'full'}; "
-          f"scripts: {', '.join(p.name for p in chosen)}", flush=True)
+    print(
+        f"Run: {'--quick (small sizes; the targets are meant for a full run)' if args.quick else 'full'}; "
+        f"scripts: {', '.join(p.name for p in chosen)}",
+        flush=True,
+    )
     start = time.perf_counter()
     rows: list[Row] = []
     for script in chosen:

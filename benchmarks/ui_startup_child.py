@@ -1,7 +1,7 @@
 """Child process of bench_ui.py: start a window, print "shown" once it has painted with its data, exit.
 
-    ui_startup_child.py bare                 a bare QMainWindow with a QTableView (the floor)
-    ui_startup_child.py ours DB DATA_DIR     Nianbao's window reopening the last report of DB
+ui_startup_child.py bare                 a bare QMainWindow with a QTableView (the floor)
+ui_startup_child.py ours DB DATA_DIR     Nianbao's window reopening the last report of DB
 """
 
 from __future__ import annotations

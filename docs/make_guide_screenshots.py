@@ -54,8 +54,12 @@ def wait_for_page(app: QApplication, preview: QWidget, seconds: float = 10.0) ->
     while time.monotonic() < deadline:
         settle(app)
         image = preview.grab().toImage()
-        dark = sum(1 for x in range(40, image.width() - 40, 7) for y in range(60, image.height() - 60, 7)
-                   if image.pixelColor(x, y).lightness() < 128)
+        dark = sum(
+            1
+            for x in range(40, image.width() - 40, 7)
+            for y in range(60, image.height() - 60, 7)
+            if image.pixelColor(x, y).lightness() < 128
+        )
         if dark > 50:
             return
         time.sleep(0.05)
@@ -70,10 +74,14 @@ def save_png(widget: QWidget, name: str) -> Path:
 
 
 TEXTS = {
-    2022: ("{year}年，本机关坚持以公开为常态、不公开为例外，围绕教育改革发展重点工作主动公开政府信息，"
-           "通过门户网站、政务新媒体发布招生入学、学生资助等信息。（{key}）"),
-    2023: ("{year}年度，我局依申请公开工作进一步规范：完善受理、登记、审核、答复流程，"
-           "答复文书统一格式，并组织全系统开展业务培训{n}次，提高了工作人员依法答复的能力。（{key}）"),
+    2022: (
+        "{year}年，本机关坚持以公开为常态、不公开为例外，围绕教育改革发展重点工作主动公开政府信息，"
+        "通过门户网站、政务新媒体发布招生入学、学生资助等信息。（{key}）"
+    ),
+    2023: (
+        "{year}年度，我局依申请公开工作进一步规范：完善受理、登记、审核、答复流程，"
+        "答复文书统一格式，并组织全系统开展业务培训{n}次，提高了工作人员依法答复的能力。（{key}）"
+    ),
 }
 
 
@@ -84,7 +92,8 @@ def year_texts(report: Report, year: int) -> None:
         report.texts[key] = template.format(year=year, key=key, n=n)
     report.texts[report.format.preamble.key] = (
         f"本报告根据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息与政务公开办公室有关要求编制。"
-        f"报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
+        f"报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+    )
 
 
 def fill_new_year(db: Database, report_id: int, seed: int, *, keep_in_force_warning: bool) -> None:
@@ -284,8 +293,22 @@ def main() -> None:
         pdf_path = Path(tmp) / "sample.pdf"
         pdf_path.write_bytes(pdf)
         if shutil.which("pdftoppm"):
-            subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf_path),
-                            str(OUT / "pdf-page-1")], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-r",
+                    "60",
+                    "-png",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(pdf_path),
+                    str(OUT / "pdf-page-1"),
+                ],
+                check=True,
+            )
             print(OUT / "pdf-page-1.png")
         else:
             print("pdftoppm not found: docs/guide/pdf-page-1.png not remade", file=sys.stderr)
@@ -311,8 +334,9 @@ def main() -> None:
         from ui.file_import import import_files_of_reports
 
         with db.transaction() as session:
-            result = aggregate_stored(session, request.name, request.year, request.format_id,
-                                      agencies=list(request.agencies))
+            result = aggregate_stored(
+                session, request.name, request.year, request.format_id, agencies=list(request.agencies)
+            )
         imported = import_files_of_reports(db, [result.report], window)
         window.refresh_navigator()
         if imported.imported:

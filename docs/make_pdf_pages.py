@@ -35,19 +35,31 @@ def demo_2021() -> Report:
     sample = read_exchange(resource_path("samples", "guiyang-rfb-2020.json"))
     report = empty_report(sample.agency, 2021, "2021")
     report.texts = {key: text.replace("2020", "2021") for key, text in sample.texts.items()}
-    report.texts["preamble"] = ("本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和国务院办公厅政府信息"
-                                "公开办公室关于政府信息公开工作年度报告的有关要求编制。全文包括总体情况、主动公开政府信息"
-                                "情况、收到和处理政府信息公开申请情况、政府信息公开行政复议及行政诉讼情况、存在的主要问题"
-                                "及改进情况、其他需要报告的事项。本报告中所列数据的统计期限自2021年1月1日起至2021年12月31"
-                                "日止。")
+    report.texts["preamble"] = (
+        "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和国务院办公厅政府信息"
+        "公开办公室关于政府信息公开工作年度报告的有关要求编制。全文包括总体情况、主动公开政府信息"
+        "情况、收到和处理政府信息公开申请情况、政府信息公开行政复议及行政诉讼情况、存在的主要问题"
+        "及改进情况、其他需要报告的事项。本报告中所列数据的统计期限自2021年1月1日起至2021年12月31"
+        "日止。"
+    )
     for spec in report.format.cell_specs():
         if not spec.computed:
             report.cells[spec.key] = Decimal("533.41") if spec.kind == "amount" else 0
-    values = {("t2", "normative", "issued"): 3, ("t2", "normative", "repealed"): 1, ("t2", "normative", "in_force"): 17,
-              ("t2", "rules", "in_force"): 2, ("t2", "licensing", "decisions"): 34, ("t2", "penalty", "decisions"): 4,
-              ("t3", "new", "natural"): 9, ("t3", "new", "business"): 2, ("t3", "granted", "natural"): 5,
-              ("t3", "granted", "business"): 2, ("t3", "unable_none", "natural"): 3,
-              ("t3", "carried_out", "natural"): 1, ("t4", "review", "upheld"): 1}
+    values = {
+        ("t2", "normative", "issued"): 3,
+        ("t2", "normative", "repealed"): 1,
+        ("t2", "normative", "in_force"): 17,
+        ("t2", "rules", "in_force"): 2,
+        ("t2", "licensing", "decisions"): 34,
+        ("t2", "penalty", "decisions"): 4,
+        ("t3", "new", "natural"): 9,
+        ("t3", "new", "business"): 2,
+        ("t3", "granted", "natural"): 5,
+        ("t3", "granted", "business"): 2,
+        ("t3", "unable_none", "natural"): 3,
+        ("t3", "carried_out", "natural"): 1,
+        ("t4", "review", "upheld"): 1,
+    }
     for key, value in values.items():
         assert key in report.cells, key
         report.cells[key] = value
@@ -76,8 +88,10 @@ def main() -> None:
         long.texts["s1_active"] = "".join(text.replace("\n", "") for text in long.texts.values())
         pdf = Path(tmp) / "long.pdf"
         write_atomically(pdf, render_report(long))
-        subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "2", "-l", "2", "-singlefile", str(pdf),
-                        str(out / "continued")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "80", "-png", "-f", "2", "-l", "2", "-singlefile", str(pdf), str(out / "continued")],
+            check=True,
+        )
     for page in sorted(out.glob("*.png")):
         print(page)
 

@@ -28,8 +28,7 @@ def draw(size: int, font_path: str) -> Image.Image:
     pen = ImageDraw.Draw(image)
     radius = big // 8
     border = max(scale, big // 64)
-    pen.rounded_rectangle((0, 0, big - 1, big - 1), radius=radius, fill=(255, 255, 255, 255),
-                          outline=RED, width=border)
+    pen.rounded_rectangle((0, 0, big - 1, big - 1), radius=radius, fill=(255, 255, 255, 255), outline=RED, width=border)
     font = ImageFont.truetype(font_path, int(big * 0.78), index=0)
     left, top, right, bottom = pen.textbbox((0, 0), "年", font=font)
     x = (big - (right - left)) / 2 - left
@@ -48,8 +47,7 @@ def main() -> None:
     largest.save(OUT / "nianbao.png", optimize=True)
     # Each size drawn on its own (not scaled from 256 px) for crisp small icons.
     frames = {w: draw(w, args.font) for w, _ in ICO_SIZES}
-    frames[256].save(OUT / "nianbao.ico", sizes=ICO_SIZES,
-                     append_images=[frames[w] for w, _ in ICO_SIZES if w != 256])
+    frames[256].save(OUT / "nianbao.ico", sizes=ICO_SIZES, append_images=[frames[w] for w, _ in ICO_SIZES if w != 256])
     print(f"wrote {OUT / 'nianbao.png'} and {OUT / 'nianbao.ico'}")
 
 

@@ -49,9 +49,20 @@ def say(text: str) -> None:
 def build(dist: Path) -> None:
     say("building the bundle with PyInstaller …")
     started = time.monotonic()
-    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-               "--distpath", str(dist), "--workpath", str(ROOT / "build" / "pyinstaller"),
-               str(ROOT / "packaging" / "nianbao.spec")]
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        str(dist),
+        "--workpath",
+        str(ROOT / "build" / "pyinstaller"),
+        str(ROOT / "packaging" / "nianbao.spec"),
+    ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, encoding="utf-8", errors="replace")
     if done.returncode != 0:
         print(done.stdout[-5000:], done.stderr[-10000:], sep="\n", file=sys.stderr)
@@ -62,30 +73,46 @@ def build(dist: Path) -> None:
     say(f"  built in {time.monotonic() - started:.0f} s")
 
 
-def run(exe: Path, args: Sequence[str], env: dict[str, str] | None = None,
-        expect: int = 0) -> subprocess.CompletedProcess[str]:
+def run(
+    exe: Path, args: Sequence[str], env: dict[str, str] | None = None, expect: int = 0
+) -> subprocess.CompletedProcess[str]:
     command = [str(exe), *args]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              timeout=TIMEOUT, env={**os.environ, **(env or {})}, cwd=tempfile.gettempdir())
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=TIMEOUT,
+            env={**os.environ, **(env or {})},
+            cwd=tempfile.gettempdir(),
+        )
     except subprocess.TimeoutExpired as exc:
-        raise SmokeFailure(f"{' '.join(command)} did not finish in {TIMEOUT} s\n--- stdout:\n{exc.stdout!r}"
-                           f"\n--- stderr:\n{exc.stderr!r}") from None
+        raise SmokeFailure(
+            f"{' '.join(command)} did not finish in {TIMEOUT} s\n--- stdout:\n{exc.stdout!r}"
+            f"\n--- stderr:\n{exc.stderr!r}"
+        ) from None
     if done.returncode != expect:
         fail(done, f"exit code {done.returncode}, expected {expect}")
     return done
 
 
 def fail(done: subprocess.CompletedProcess[str], why: str) -> None:
-    raise SmokeFailure(f"{' '.join(map(str, done.args))}: {why}\n--- stdout:\n{done.stdout}\n"
-                       f"--- stderr:\n{done.stderr}")
+    raise SmokeFailure(
+        f"{' '.join(map(str, done.args))}: {why}\n--- stdout:\n{done.stdout}\n--- stderr:\n{done.stderr}"
+    )
 
 
 def check_layout(bundle: Path) -> None:
     internal = bundle / "_internal"
     must = [
-        "resources/formats/2019.json", "resources/formats/2021.json", "resources/samples/guiyang-rfb-2020.json",
-        "resources/icons/nianbao.png", "models/migrations/env.py", "models/migrations/script.py.mako",
+        "resources/formats/2019.json",
+        "resources/formats/2021.json",
+        "resources/samples/guiyang-rfb-2020.json",
+        "resources/icons/nianbao.png",
+        "models/migrations/env.py",
+        "models/migrations/script.py.mako",
         "models/migrations/versions/0001_initial.py",
     ]
     missing = [m for m in must if not (internal / m).is_file()]
@@ -96,8 +123,14 @@ def check_layout(bundle: Path) -> None:
     if missing:
         raise SmokeFailure("missing from the bundle: " + ", ".join(missing))
     names = [p.name.lower() for p in internal.rglob("*")]
-    unwanted = [n for n in names if any(bad in n for bad in ("webengine", "qt6quick", "qt6qml", "_tkinter",
-                                                             "qt63d", "qt6multimedia", "qt6charts", "numpy"))]
+    unwanted = [
+        n
+        for n in names
+        if any(
+            bad in n
+            for bad in ("webengine", "qt6quick", "qt6qml", "_tkinter", "qt63d", "qt6multimedia", "qt6charts", "numpy")
+        )
+    ]
     if unwanted:
         raise SmokeFailure("excluded modules are in the bundle: " + ", ".join(sorted(set(unwanted))[:20]))
     stray = [p for p in internal.rglob("*.qm") if "zh_CN" not in p.name]
@@ -181,8 +214,7 @@ def check_gui(gui: Path, cli: Path, tmp: Path, agency: str) -> None:
             if line not in done.stdout.splitlines():
                 fail(done, f"no {line!r} line in the output")
     run(cli, ["export", agency, "2020", "-o", str(tmp / "from-gui.json"), "--db", str(db)])
-    say(f"  desktop app offscreen: window shown, sample opened and stored, exit 0 "
-        f"({time.monotonic() - started:.1f} s)")
+    say(f"  desktop app offscreen: window shown, sample opened and stored, exit 0 ({time.monotonic() - started:.1f} s)")
 
 
 def main() -> int:

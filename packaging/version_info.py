@@ -52,8 +52,13 @@ def version_text(version: str, original_filename: str = "nianbao.exe") -> str:
     dotted = ".".join(str(n) for n in v)
 
     def table(lang: str) -> str:
-        fields = {**STRINGS[lang], "FileVersion": dotted, "ProductVersion": version,
-                  "InternalName": original_filename.removesuffix(".exe"), "OriginalFilename": original_filename}
+        fields = {
+            **STRINGS[lang],
+            "FileVersion": dotted,
+            "ProductVersion": version,
+            "InternalName": original_filename.removesuffix(".exe"),
+            "OriginalFilename": original_filename,
+        }
         rows = "".join(f"          StringStruct({k!r}, {v!r}),\n" for k, v in fields.items())
         return f"      StringTable({lang!r}, [\n{rows}      ]),\n"
 

@@ -136,8 +136,15 @@ def aggregate_reports(
         if found:
             erroneous.append(UnitStatus(report.agency, report.year, found))
     missing = tuple(dict.fromkeys(a for a in (clean_name(x) for x in asked) if a and a not in present))
-    return AggregateResult(total, tuple(r.agency for r in included), missing, tuple(erroneous),
-                           tuple(refused), tuple(check_report(total)), tuple(included))
+    return AggregateResult(
+        total,
+        tuple(r.agency for r in included),
+        missing,
+        tuple(erroneous),
+        tuple(refused),
+        tuple(check_report(total)),
+        tuple(included),
+    )
 
 
 def _refusal(report: Report, year: int, plan: _Plan, repeated: bool) -> str | None:

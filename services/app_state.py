@@ -52,8 +52,7 @@ def load_state(data_dir: str | Path | None = None) -> AppState:
 
 def save_state(data_dir: str | Path | None, state: AppState) -> None:
     """Write the state atomically: a crash mid-write leaves the old file, never half a file."""
-    data: dict[str, Any] = {"version": _FILE_VERSION, "db": state.db, "last_report": None,
-                            "fonts": dict(state.fonts)}
+    data: dict[str, Any] = {"version": _FILE_VERSION, "db": state.db, "last_report": None, "fonts": dict(state.fonts)}
     if state.last_report_key is not None:
         agency, year = state.last_report_key
         data["last_report"] = {"agency": agency, "year": year}
@@ -73,6 +72,13 @@ def _parse(raw: object) -> AppState:
         if isinstance(agency, str) and agency.strip() and type(year) is int:
             key = (agency, year)
     fonts = raw.get("fonts")
-    chosen = tuple((role, family) for role, family in fonts.items()
-                   if isinstance(role, str) and isinstance(family, str) and family) if isinstance(fonts, dict) else ()
+    chosen = (
+        tuple(
+            (role, family)
+            for role, family in fonts.items()
+            if isinstance(role, str) and isinstance(family, str) and family
+        )
+        if isinstance(fonts, dict)
+        else ()
+    )
     return AppState(key, db, chosen)

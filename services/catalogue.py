@@ -37,8 +37,7 @@ def report_lines(session: Session) -> list[ReportLine]:
         refresh_counts(session)
         summaries = list_reports(session)
     return [
-        ReportLine(s.id, s.agency, s.year, s.format_id, s.status, s.errors or 0, s.warnings or 0)
-        for s in summaries
+        ReportLine(s.id, s.agency, s.year, s.format_id, s.status, s.errors or 0, s.warnings or 0) for s in summaries
     ]
 
 

@@ -30,7 +30,9 @@ _MISSING_NAMED = 3
 _LOWEST: Mapping[str, int] = {"count": 0, "signed": -MAX_VALUE, "amount": 0}
 _ZEROS = repeat(0)
 _KIND_NAMES: Mapping[str, str] = {
-    "count": "件数（非负整数）", "signed": "增减数（整数）", "amount": "金额（万元）",
+    "count": "件数（非负整数）",
+    "signed": "增减数（整数）",
+    "amount": "金额（万元）",
 }
 
 
@@ -50,8 +52,12 @@ class Finding:
         return self.explanation is not None
 
     def to_json(self) -> dict[str, object]:
-        return {"rule": self.rule, "severity": self.severity, "message": self.message,
-                "cells": [list(cell) for cell in self.cells]}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "cells": [list(cell) for cell in self.cells],
+        }
 
 
 @dataclass(frozen=True)
@@ -142,20 +148,27 @@ def _build_plan(fmt: ReportFormat) -> _Plan:
             sides = []
             for keys in (rule.left, rule.right):
                 if rule.per == "column":
-                    side = [((table.key, k, line), table.row(k).short)
-                            for k in keys if table.cell(k, line)]
+                    side = [((table.key, k, line), table.row(k).short) for k in keys if table.cell(k, line)]
                 else:
-                    side = [((table.key, line, k), table.column(k).label)
-                            for k in keys if table.cell(line, k)]
+                    side = [((table.key, line, k), table.column(k).label) for k in keys if table.cell(line, k)]
                 sides.append(side)
             left, right = sides
             if not left or not right:
                 continue
-            instances.append(_Instance(
-                rule.id, table.key, line, rule.computes, heading,
-                tuple(k for k, _ in left), tuple(k for k, _ in right),
-                tuple(label for _, label in left), tuple(label for _, label in right),
-                tuple(k for k, _ in left + right)))
+            instances.append(
+                _Instance(
+                    rule.id,
+                    table.key,
+                    line,
+                    rule.computes,
+                    heading,
+                    tuple(k for k, _ in left),
+                    tuple(k for k, _ in right),
+                    tuple(label for _, label in left),
+                    tuple(label for _, label in right),
+                    tuple(k for k, _ in left + right),
+                )
+            )
     cell_names: dict[CellKey, str] = {}
     for table in fmt.tables:
         for row in table.rows():
@@ -163,10 +176,14 @@ def _build_plan(fmt: ReportFormat) -> _Plan:
                 name = f"{table.name}“{row_name(table, row)}”行“{col.label}”列"
                 cell_names[(table.key, row.key, col.key)] = name
     return _Plan(
-        fmt=fmt, instances=tuple(instances), computing=tuple(i for i in instances if i.computes),
+        fmt=fmt,
+        instances=tuple(instances),
+        computing=tuple(i for i in instances if i.computes),
         kinds={spec.key: spec.kind for spec in fmt.cell_specs()},
         table_cells=tuple((t.key, t.name, tuple(spec.key for spec in t.cells)) for t in fmt.tables),
-        cell_names=cell_names, text_names=text_checks.text_names(fmt), scanner=TextScanner(fmt.text_numbers),
+        cell_names=cell_names,
+        text_names=text_checks.text_names(fmt),
+        scanner=TextScanner(fmt.text_numbers),
     )
 
 
@@ -206,15 +223,13 @@ def _terms(labels: tuple[str, ...], keys: tuple[CellKey, ...], cells: Mapping[Ce
     return " + ".join(shown)
 
 
-def _identity_message(inst: _Instance, cells: Mapping[CellKey, object],
-                      left: CellValue, right: CellValue) -> str:
+def _identity_message(inst: _Instance, cells: Mapping[CellKey, object], left: CellValue, right: CellValue) -> str:
     lhs = _terms(inst.left_labels, inst.left, cells)
     rhs = _terms(inst.right_labels, inst.right, cells)
     diff = format_for_display(difference(left, right))
     if inst.computes:
         return f"{inst.heading}{lhs} ≠ {rhs} = {format_for_display(right)}，相差 {diff}"
-    return (f"{inst.heading}{lhs} = {format_for_display(left)}，但 {rhs} = {format_for_display(right)}，"
-            f"相差 {diff}")
+    return f"{inst.heading}{lhs} = {format_for_display(left)}，但 {rhs} = {format_for_display(right)}，相差 {diff}"
 
 
 def identity_results(report: Report) -> list[IdentityResult]:
@@ -222,13 +237,20 @@ def identity_results(report: Report) -> list[IdentityResult]:
     cells = report.cells
     results = []
     for inst in _plan(_format_of(report)).instances:
-        left_terms = tuple((label, _number(cells, k))
-                           for label, k in zip(inst.left_labels, inst.left, strict=True))
-        right_terms = tuple((label, _number(cells, k))
-                            for label, k in zip(inst.right_labels, inst.right, strict=True))
-        results.append(IdentityResult(
-            inst.rule, inst.table, inst.line, left_terms, right_terms,
-            _total(v for _, v in left_terms), _total(v for _, v in right_terms), inst.cells))
+        left_terms = tuple((label, _number(cells, k)) for label, k in zip(inst.left_labels, inst.left, strict=True))
+        right_terms = tuple((label, _number(cells, k)) for label, k in zip(inst.right_labels, inst.right, strict=True))
+        results.append(
+            IdentityResult(
+                inst.rule,
+                inst.table,
+                inst.line,
+                left_terms,
+                right_terms,
+                _total(v for _, v in left_terms),
+                _total(v for _, v in right_terms),
+                inst.cells,
+            )
+        )
     return results
 
 
@@ -260,8 +282,11 @@ def recompute_totals(report: Report, changed: Iterable[CellKey] | None = None) -
                     dirty.add(target)
         if not moved:
             break
-    return {key: cells[key] for key, old in before.items()
-            if old is None or old != cells[key] or type(old) is not type(cells[key])}
+    return {
+        key: cells[key]
+        for key, old in before.items()
+        if old is None or old != cells[key] or type(old) is not type(cells[key])
+    }
 
 
 # ---------------------------------------------------------------- errors
@@ -277,9 +302,14 @@ def _format_year(report: Report, fmt: ReportFormat) -> Iterator[Finding]:
     except FormatFileError:
         hint = ""
     explanation = _explanation(report, "FORMAT_YEAR", "FORMAT_YEAR")
-    yield Finding("FORMAT_YEAR", "warning" if explanation else "error",
-                  f"{report.year} 年度的报告使用了“{fmt.name}”（格式 {fmt.id}，适用于 {span} 年度）{hint}",
-                  (), "FORMAT_YEAR", explanation)
+    yield Finding(
+        "FORMAT_YEAR",
+        "warning" if explanation else "error",
+        f"{report.year} 年度的报告使用了“{fmt.name}”（格式 {fmt.id}，适用于 {span} 年度）{hint}",
+        (),
+        "FORMAT_YEAR",
+        explanation,
+    )
 
 
 def _value_type(report: Report, plan: _Plan) -> Iterator[Finding]:
@@ -291,18 +321,26 @@ def _value_type(report: Report, plan: _Plan) -> Iterator[Finding]:
             continue
         if kind is None:
             where = "/".join(map(str, key))
-            yield Finding("VALUE_TYPE", "error",
-                          f"单元格 {where}（值 {value!s}）不属于"
-                          f"“{plan.fmt.name}”（格式 {plan.fmt.id}）的任何表格",
-                          (key,), f"VALUE_TYPE:{where}")
+            yield Finding(
+                "VALUE_TYPE",
+                "error",
+                f"单元格 {where}（值 {value!s}）不属于“{plan.fmt.name}”（格式 {plan.fmt.id}）的任何表格",
+                (key,),
+                f"VALUE_TYPE:{where}",
+            )
         elif not is_valid(value, kind):
             try:
                 check_value(value, kind)
                 reason = f"应为{_KIND_NAMES[kind]}，实际是 {type(value).__name__} 类型"
             except ValueParseError as exc:
                 reason = exc.message
-            yield Finding("VALUE_TYPE", "error", f"{plan.cell_names[key]}的值“{value!s}”无效：{reason}",
-                          (key,), f"VALUE_TYPE:{'/'.join(key)}")
+            yield Finding(
+                "VALUE_TYPE",
+                "error",
+                f"{plan.cell_names[key]}的值“{value!s}”无效：{reason}",
+                (key,),
+                f"VALUE_TYPE:{'/'.join(key)}",
+            )
 
 
 def _value_missing(report: Report, plan: _Plan) -> Iterator[Finding]:
@@ -312,10 +350,13 @@ def _value_missing(report: Report, plan: _Plan) -> Iterator[Finding]:
         if missing:
             named = "、".join(plan.cell_names[k] for k in missing[:_MISSING_NAMED])
             more = f"等 {len(missing)} 个" if len(missing) > _MISSING_NAMED else ""
-            yield Finding("VALUE_MISSING", "error",
-                          f"{name}有 {len(missing)} 个单元格未填写（定稿时不能留空，没有的填 0）："
-                          f"{named}{more}",
-                          missing, f"VALUE_MISSING:{table}")
+            yield Finding(
+                "VALUE_MISSING",
+                "error",
+                f"{name}有 {len(missing)} 个单元格未填写（定稿时不能留空，没有的填 0）：{named}{more}",
+                missing,
+                f"VALUE_MISSING:{table}",
+            )
 
 
 def _identity_errors(report: Report, plan: _Plan, *, clean: bool) -> Iterator[Finding]:
@@ -328,8 +369,9 @@ def _identity_errors(report: Report, plan: _Plan, *, clean: bool) -> Iterator[Fi
         else:
             left, right = _safe_sum(cells, inst.left), _safe_sum(cells, inst.right)
         if left != right:
-            yield Finding(inst.rule, "error", _identity_message(inst, cells, left, right), inst.cells,
-                          f"{inst.rule}:{inst.line}")
+            yield Finding(
+                inst.rule, "error", _identity_message(inst, cells, left, right), inst.cells, f"{inst.rule}:{inst.line}"
+            )
 
 
 # ---------------------------------------------------------------- warnings
@@ -350,12 +392,13 @@ def _sign_date(report: Report, *, finalising: bool) -> Iterator[Issue]:
     end = date(report.year + 1, 1, 31) if department else date(report.year + 1, 3, 31)
     who = "部门" if department else "人民政府"
     if signed < start:
-        yield Issue("SIGN_DATE", "SIGN_DATE",
-                    f"成文日期为 {_cn(signed)}，早于 {report.year} 年度结束："
-                    f"应在{_cn(start)}至{_cn(end)}之间")
+        yield Issue(
+            "SIGN_DATE",
+            "SIGN_DATE",
+            f"成文日期为 {_cn(signed)}，早于 {report.year} 年度结束：应在{_cn(start)}至{_cn(end)}之间",
+        )
     elif signed > end:
-        yield Issue("SIGN_DATE", "SIGN_DATE",
-                    f"成文日期为 {_cn(signed)}，晚于{who}年度报告的公布期限{_cn(end)}")
+        yield Issue("SIGN_DATE", "SIGN_DATE", f"成文日期为 {_cn(signed)}，晚于{who}年度报告的公布期限{_cn(end)}")
 
 
 def _cross_year(report: Report, previous: Report, plan: _Plan) -> Iterator[Issue]:
@@ -377,10 +420,14 @@ def _cross_year(report: Report, previous: Report, plan: _Plan) -> Iterator[Issue
                 continue
             a, b = _number(now, to_key), _number(before, from_key)
             if a != b:
-                yield Issue("X_CARRY_OVER", f"X_CARRY_OVER:{col}",
-                            f"{table.name}“{table.column(col).label}”列：{year} 年报告“{from_label}”为 "
-                            f"{format_for_display(b)}，本年“{to_label}”为 {format_for_display(a)}，"
-                            f"相差 {format_for_display(difference(a, b))}", (to_key,))
+                yield Issue(
+                    "X_CARRY_OVER",
+                    f"X_CARRY_OVER:{col}",
+                    f"{table.name}“{table.column(col).label}”列：{year} 年报告“{from_label}”为 "
+                    f"{format_for_display(b)}，本年“{to_label}”为 {format_for_display(a)}，"
+                    f"相差 {format_for_display(difference(a, b))}",
+                    (to_key,),
+                )
 
     if cross.in_force is not None:
         rule = cross.in_force
@@ -395,14 +442,17 @@ def _cross_year(report: Report, previous: Report, plan: _Plan) -> Iterator[Issue
             expected = was + _number(now, added) - _number(now, removed)
             current = _number(now, stock)
             if current != expected:
-                yield Issue("X_IN_FORCE", f"X_IN_FORCE:{row}",
-                            f"{table.name}“{table.row(row).label}”行：{stock_label}({format_for_display(current)})"
-                            f" ≠ {year} 年{stock_label}({format_for_display(was)})"
-                            f" + {added_label}({format_for_display(_number(now, added))})"
-                            f" − {removed_label}({format_for_display(_number(now, removed))})"
-                            f" = {format_for_display(expected)}，"
-                            f"相差 {format_for_display(difference(current, expected))}",
-                            (stock, added, removed))
+                yield Issue(
+                    "X_IN_FORCE",
+                    f"X_IN_FORCE:{row}",
+                    f"{table.name}“{table.row(row).label}”行：{stock_label}({format_for_display(current)})"
+                    f" ≠ {year} 年{stock_label}({format_for_display(was)})"
+                    f" + {added_label}({format_for_display(_number(now, added))})"
+                    f" − {removed_label}({format_for_display(_number(now, removed))})"
+                    f" = {format_for_display(expected)}，"
+                    f"相差 {format_for_display(difference(current, expected))}",
+                    (stock, added, removed),
+                )
 
     if cross.swing is not None:
         swing = cross.swing
@@ -415,10 +465,14 @@ def _cross_year(report: Report, previous: Report, plan: _Plan) -> Iterator[Issue
                 continue
             ratio = Decimal(a) / Decimal(b)
             if ratio > high or ratio < low:
-                yield Issue("X_SWING", f"X_SWING:{'/'.join(key)}",
-                            f"{plan.cell_names[key]}：本年 {format_for_display(a)}，{year} 年 "
-                            f"{format_for_display(b)}，为上年的 {ratio:.2f} 倍"
-                            f"（通常在 {swing.min_ratio:g} 至 {swing.max_ratio:g} 倍之间）", (key,))
+                yield Issue(
+                    "X_SWING",
+                    f"X_SWING:{'/'.join(key)}",
+                    f"{plan.cell_names[key]}：本年 {format_for_display(a)}，{year} 年 "
+                    f"{format_for_display(b)}，为上年的 {ratio:.2f} 倍"
+                    f"（通常在 {swing.min_ratio:g} 至 {swing.max_ratio:g} 倍之间）",
+                    (key,),
+                )
 
 
 def _explanation(report: Report, key: str, rule: str) -> str | None:
@@ -429,8 +483,7 @@ def _explanation(report: Report, key: str, rule: str) -> str | None:
     return None
 
 
-def check_report(report: Report, previous: Report | None = None, *,
-                 finalising: bool = False) -> list[Finding]:
+def check_report(report: Report, previous: Report | None = None, *, finalising: bool = False) -> list[Finding]:
     """Every finding on the report: errors first (catalogue order), then warnings with their explanations."""
     if previous is not None and previous.year != report.year - 1:
         raise ValueError(f"previous is the {previous.year} report, not the one for {report.year - 1}")
@@ -452,8 +505,9 @@ def check_report(report: Report, previous: Report | None = None, *,
     issues += text_checks.s6_fee_issues(report, fmt)
     issues += _sign_date(report, finalising=finalising)
     issues += text_checks.narrative_empty_issues(report, fmt, plan.text_names)
-    findings += (Finding(i.rule, "warning", i.message, i.cells, i.key, _explanation(report, i.key, i.rule))
-                 for i in issues)
+    findings += (
+        Finding(i.rule, "warning", i.message, i.cells, i.key, _explanation(report, i.key, i.rule)) for i in issues
+    )
     return findings
 
 

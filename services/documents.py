@@ -23,8 +23,9 @@ class ReadReport:
 
 
 def _unknown(path: Path, kinds: tuple[str, ...], verb: str) -> NotAvailableError:
-    return NotAvailableError(f"无法{verb}“{path.name}”：不认识的文件类型“{path.suffix or '无扩展名'}”，"
-                             f"支持 {'、'.join(kinds)}。")
+    return NotAvailableError(
+        f"无法{verb}“{path.name}”：不认识的文件类型“{path.suffix or '无扩展名'}”，支持 {'、'.join(kinds)}。"
+    )
 
 
 def read_document(path: Path, agency: str | None = None) -> ReadReport:
@@ -47,8 +48,9 @@ def read_document(path: Path, agency: str | None = None) -> ReadReport:
         if not imported.report.cells:
             # a page without the report's tables is not a report: importing its texts alone would store a
             # draft whose every table is empty
-            raise PublishedReportError(f"“{path.name}”中没有找到年度报告的表格，未导入任何内容。",
-                                       list(imported.not_understood))
+            raise PublishedReportError(
+                f"“{path.name}”中没有找到年度报告的表格，未导入任何内容。", list(imported.not_understood)
+            )
         return ReadReport(imported.report, imported.filled, imported.not_understood)
     raise _unknown(path, READABLE, "读取")
 

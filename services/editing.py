@@ -172,8 +172,9 @@ class ReportEditor:
             return EditOutcome(False, "没有可粘贴的数值。")
         outcome = self.set_values(changes, "粘贴")
         if outcome.ok and skipped_totals:
-            return EditOutcome(True, outcome.message + f"（{skipped_totals} 个合计单元格由程序计算，未采用粘贴的值）",
-                               outcome.changed)
+            return EditOutcome(
+                True, outcome.message + f"（{skipped_totals} 个合计单元格由程序计算，未采用粘贴的值）", outcome.changed
+            )
         return outcome
 
     def accept_computed_totals(self) -> EditOutcome:
@@ -247,8 +248,11 @@ class ReportEditor:
         retry = self._set_text_once(key, text)
         if not retry.ok:
             return retry
-        note = ("此部分刚被其他人修改过，已用您的文字保存；对方的文字可在“修改历史”中查到" if theirs_changed
-                else "报告刚被其他人修改过，已载入对方的修改并保存了您的文字")
+        note = (
+            "此部分刚被其他人修改过，已用您的文字保存；对方的文字可在“修改历史”中查到"
+            if theirs_changed
+            else "报告刚被其他人修改过，已载入对方的修改并保存了您的文字"
+        )
         return EditOutcome(True, f"{retry.message}（{note}）", retry.changed, reloaded=True)
 
     def _set_text_once(self, key: str, text: str) -> EditOutcome:
@@ -270,7 +274,8 @@ class ReportEditor:
         else:
             trial.fees.amount_yuan = Decimal(value) if isinstance(value, int | Decimal) else None
         failed = self._commit(
-            trial, lambda session: storage.set_field(session, self.report_id, name, value, self.version))
+            trial, lambda session: storage.set_field(session, self.report_id, name, value, self.version)
+        )
         return failed or EditOutcome(True, self._saved_message("基本信息"))
 
     def set_explanation(self, key: str, text: str) -> EditOutcome:
@@ -283,8 +288,9 @@ class ReportEditor:
             trial.explanations.pop(key, None)
         else:
             trial.explanations[key] = text_or_none
-        failed = self._commit(trial, lambda session: storage.set_explanation(
-            session, self.report_id, key, text_or_none, self.version))
+        failed = self._commit(
+            trial, lambda session: storage.set_explanation(session, self.report_id, key, text_or_none, self.version)
+        )
         return failed or EditOutcome(True, self._saved_message("审核说明"))
 
     # ------------------------------------------------------------ status
@@ -298,8 +304,11 @@ class ReportEditor:
         blocking = self.blocking()
         if blocking:
             n_err = sum(1 for f in blocking if f.severity == "error")
-            return EditOutcome(False, f"不能定稿：还有 {n_err} 个错误、{len(blocking) - n_err} 个未说明的提示。",
-                               problems=tuple(f.message for f in blocking))
+            return EditOutcome(
+                False,
+                f"不能定稿：还有 {n_err} 个错误、{len(blocking) - n_err} 个未说明的提示。",
+                problems=tuple(f.message for f in blocking),
+            )
         return self._set_status("final", reason or "定稿")
 
     def reopen(self, reason: str) -> EditOutcome:
@@ -311,8 +320,10 @@ class ReportEditor:
         trial = self.report.copy()
         trial.status = status
         failed = self._commit(
-            trial, lambda session: storage.set_status(session, self.report_id, status, reason, self.version),
-            allow_final=True)
+            trial,
+            lambda session: storage.set_status(session, self.report_id, status, reason, self.version),
+            allow_final=True,
+        )
         if failed:
             return failed
         self._undo.clear()
@@ -325,8 +336,9 @@ class ReportEditor:
 
     # ------------------------------------------------------------ internals
 
-    def _commit(self, trial: Report, write: Callable[[Session], int], *,
-                allow_final: bool = False) -> EditOutcome | None:
+    def _commit(
+        self, trial: Report, write: Callable[[Session], int], *, allow_final: bool = False
+    ) -> EditOutcome | None:
         """Write one change and the report's check counts in one transaction; on success `trial` becomes
         the report. Returns None on success, else the outcome that says why nothing changed."""
         if self.read_only and not allow_final:

@@ -24,8 +24,22 @@ from services.values import CellValue, check_value, check_yuan, normalise_amount
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
-TOP_KEYS = ("kind", "version", "agency", "year", "format", "title", "signed_by", "signed_on", "status",
-            "tables", "texts", "fees", "explanations", HASH_KEY)
+TOP_KEYS = (
+    "kind",
+    "version",
+    "agency",
+    "year",
+    "format",
+    "title",
+    "signed_by",
+    "signed_on",
+    "status",
+    "tables",
+    "texts",
+    "fees",
+    "explanations",
+    HASH_KEY,
+)
 REQUIRED_KEYS = ("kind", "version", "agency", "year", "format", "status", "tables")
 # a rule id, optionally with the finding's detail (X_SWING:t3/new/total, TEXT_NUMBER:s1_request:收到申请)
 RULE_ID = re.compile(r"[A-Z][A-Z0-9_]*(?::[^\x00-\x1f]{1,200})?")
@@ -104,11 +118,13 @@ def _load_json(text: str, source: str) -> Any:
         return json.loads(text, parse_float=Decimal, object_pairs_hook=_object, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         reason = next((cn for en, cn in _JSON_MESSAGES if exc.msg.startswith(en)), exc.msg)
-        if not exc.doc[exc.pos:].strip() and exc.msg != "Extra data":
+        if not exc.doc[exc.pos :].strip() and exc.msg != "Extra data":
             reason = "文件在此处意外结束，内容不完整（可能被截断）"
         where = f"第 {exc.lineno} 行第 {exc.colno} 列"
-        raise ExchangeError(f"文件 {source} 不是有效的 JSON（{where}：{reason}），未导入任何内容",
-                            [f"$：JSON 语法错误，{where}：{reason}"]) from None
+        raise ExchangeError(
+            f"文件 {source} 不是有效的 JSON（{where}：{reason}），未导入任何内容",
+            [f"$：JSON 语法错误，{where}：{reason}"],
+        ) from None
     except _BadConstant as exc:
         _refuse(source, [f"$：JSON 中不允许 {exc.args[0]}，数值应为有限的数字"])
     except RecursionError:
@@ -126,8 +142,9 @@ def _structure_problems(source: str, data: Any) -> list[str]:
         if depth > MAX_DEPTH:
             _refuse(source, [f"{path}：嵌套层数过深（超过 {MAX_DEPTH} 层）"])
         if isinstance(value, _JsonObject):
-            problems += [f"{_key_path(path, k)}：键重复出现，无法确定以哪个为准"
-                         for k in dict.fromkeys(value.duplicates)]
+            problems += [
+                f"{_key_path(path, k)}：键重复出现，无法确定以哪个为准" for k in dict.fromkeys(value.duplicates)
+            ]
             stack += [(v, _key_path(path, k), depth + 1) for k, v in reversed(value.items())]
         elif isinstance(value, list):
             stack += [(v, f"{path}[{i}]", depth + 1) for i, v in reversed(list(enumerate(value)))]
@@ -172,7 +189,7 @@ class _Reader:
         if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
             value = Decimal(value)
         elif isinstance(value, bool) or not isinstance(value, int | Decimal):
-            self.add(path, f"{what}应为数字或十进制数字字符串（如 \"533.41\"），实际为{_describe(value)}")
+            self.add(path, f'{what}应为数字或十进制数字字符串（如 "533.41"），实际为{_describe(value)}')
             return None
         return self.checked(value, "amount", path)  # type: ignore[return-value]
 
@@ -215,13 +232,15 @@ def _read_table(r: _Reader, table: Table, raw: Any, path: str, cells: dict[CellK
             spec = table.cell(row_key, col_key)
             if spec is None:
                 hint = _label_hint(col_key, col_labels, "列")
-                r.add(col_path, f"{row_key} 行没有列键 {json.dumps(col_key, ensure_ascii=False)}{hint}"
-                                f"（本行的列：{'、'.join(block_cols)}）")
+                r.add(
+                    col_path,
+                    f"{row_key} 行没有列键 {json.dumps(col_key, ensure_ascii=False)}{hint}"
+                    f"（本行的列：{'、'.join(block_cols)}）",
+                )
                 continue
             if value is None:
                 continue
-            cell = (r.amount(value, col_path, "金额") if spec.kind == "amount"
-                    else r.count(value, col_path, spec.kind))
+            cell = r.amount(value, col_path, "金额") if spec.kind == "amount" else r.count(value, col_path, spec.kind)
             if cell is not None:
                 cells[spec.key] = cell
 
@@ -238,8 +257,11 @@ def _read_tables(r: _Reader, fmt: ReportFormat, raw: Any) -> dict[CellKey, CellV
             table = fmt.table(key)
         except KeyError:
             known = "、".join(t.key for t in fmt.tables)
-            r.add(path, f"{fmt.id} 格式没有表 {json.dumps(key, ensure_ascii=False)}"
-                        f"{_label_hint(key, by_name, '表')}（表键：{known}）")
+            r.add(
+                path,
+                f"{fmt.id} 格式没有表 {json.dumps(key, ensure_ascii=False)}"
+                f"{_label_hint(key, by_name, '表')}（表键：{known}）",
+            )
             continue
         _read_table(r, table, table_raw, path, cells)
     return cells
@@ -342,7 +364,8 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
             where = f"第 {line} 行，第 {exc.start + 1} 个字节 0x{raw[exc.start]:02X} 无法解码"
             raise ExchangeError(
                 f"文件 {source} 不是 UTF-8 编码（{where}；可能以 GBK 等编码另存过），未导入任何内容",
-                [f"$：不是 UTF-8 编码，{where}"]) from None
+                [f"$：不是 UTF-8 编码，{where}"],
+            ) from None
     root_raw = _load_json(data.removeprefix("\ufeff"), source)
     r = _Reader()
     r.problems += _structure_problems(source, root_raw)
@@ -351,7 +374,7 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
         _refuse(source, r.problems)
     if root.get("kind") != EXCHANGE_KIND:
         shown = _describe(root.get("kind"))
-        _refuse(source, [*r.problems, f"$.kind：不是年报数据包（应为 \"{EXCHANGE_KIND}\"，实际为{shown}）"])
+        _refuse(source, [*r.problems, f'$.kind：不是年报数据包（应为 "{EXCHANGE_KIND}"，实际为{shown}）'])
     version = root.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > EXCHANGE_VERSION:
         message = f"数据包版本为 {version}，本程序只能读取到版本 {EXCHANGE_VERSION}，请升级年报程序"
@@ -378,8 +401,9 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
         code = r.opt_str(agency_obj, "code", "$.agency")
 
     year = root.get("year")
-    if "year" in root and (isinstance(year, bool) or not isinstance(year, int)
-                           or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]):
+    if "year" in root and (
+        isinstance(year, bool) or not isinstance(year, int) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]
+    ):
         r.add("$.year", f"应为 {YEAR_RANGE[0]} 到 {YEAR_RANGE[1]} 之间的整数年份，实际为{_describe(year)}")
 
     formats = all_formats()
@@ -390,7 +414,7 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
 
     status = root.get("status")
     if "status" in root and status not in ("draft", "final"):
-        r.add("$.status", f"应为 \"draft\"（草稿）或 \"final\"（定稿），实际为{_describe(status)}")
+        r.add("$.status", f'应为 "draft"（草稿）或 "final"（定稿），实际为{_describe(status)}')
 
     title = r.opt_str(root, "title", "$")
     signed_by = r.opt_str(root, "signed_by", "$")
@@ -407,9 +431,18 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
     if r.problems or fmt is None:
         _refuse(source, r.problems)
     return Report(
-        agency=agency, year=cast(int, year), format_id=fmt.id, agency_code=code, title=title,
-        signed_by=signed_by, signed_on=signed_on, status=cast(Status, status), cells=cells, texts=texts,
-        fees=fees, explanations=explanations,
+        agency=agency,
+        year=cast(int, year),
+        format_id=fmt.id,
+        agency_code=code,
+        title=title,
+        signed_by=signed_by,
+        signed_on=signed_on,
+        status=cast(Status, status),
+        cells=cells,
+        texts=texts,
+        fees=fees,
+        explanations=explanations,
     )
 
 
@@ -421,7 +454,8 @@ def read_exchange(path: Path) -> Report:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ExchangeError(
-                f"文件 {path} 过大（{size / 1024 / 1024:.1f} MB，年报数据包不超过 {limit}），未导入任何内容")
+                f"文件 {path} 过大（{size / 1024 / 1024:.1f} MB，年报数据包不超过 {limit}），未导入任何内容"
+            )
         with path.open("rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
@@ -429,4 +463,3 @@ def read_exchange(path: Path) -> Report:
     if len(data) > MAX_FILE_BYTES:  # grew since stat, or a device that reports no size
         raise ExchangeError(f"文件 {path} 过大（年报数据包不超过 {limit}），未导入任何内容")
     return parse_exchange(data, str(path))
-

@@ -67,8 +67,7 @@ def to_exchange_dict(report: Report) -> dict[str, Any]:
         raise ExchangeError(f"无法导出报告：{exc.message}") from None
     problems: list[str] = []
     known_cells = {spec.key for spec in fmt.cell_specs()}
-    problems += [f"单元格 {'.'.join(key)} 不属于 {fmt.id} 格式"
-                 for key in report.cells if key not in known_cells]
+    problems += [f"单元格 {'.'.join(key)} 不属于 {fmt.id} 格式" for key in report.cells if key not in known_cells]
     text_keys = fmt.text_keys()
     problems += [f"文字 {key} 不属于 {fmt.id} 格式" for key in report.texts if key not in text_keys]
 

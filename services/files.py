@@ -11,8 +11,9 @@ from pathlib import Path
 from services.errors import NianbaoError, describe_os_error
 
 
-def write_atomically(path: Path, content: bytes, error: type[NianbaoError] = NianbaoError,
-                     failure: str = "无法写入文件") -> None:
+def write_atomically(
+    path: Path, content: bytes, error: type[NianbaoError] = NianbaoError, failure: str = "无法写入文件"
+) -> None:
     """A temporary file in the same folder, flushed to disk, then `os.replace`; raises `error`, whose
     message starts with `failure` and names the file and the reason."""
     path = Path(path)

@@ -116,8 +116,7 @@ def _rows_from_tree(r: _Reader, items: list[Any], path: str, parents: tuple[str,
         item = r.obj(raw, p)
         label = r.req_str(item, "label", p)
         if "children" in item:
-            rows += _rows_from_tree(r, r.array(item["children"], f"{p}.children"), f"{p}.children",
-                                    (*parents, label))
+            rows += _rows_from_tree(r, r.array(item["children"], f"{p}.children"), f"{p}.children", (*parents, label))
         else:
             short = r.opt_str(item, "short", p, optional=True) or label
             rows.append(Row(r.key(item, p), label, short, r.flag(item, "computed", p), parents))
@@ -129,11 +128,16 @@ def _columns(r: _Reader, items: list[Any], path: str, default: CellKind) -> tupl
     for i, raw in enumerate(items):
         p = f"{path}[{i}]"
         item = r.obj(raw, p)
-        cols.append(Column(
-            key=r.key(item, p), label=r.req_str(item, "label", p), kind=r.kind(item, p, default),
-            computed=r.flag(item, "computed", p), span=r.integer(item, "span", p, default=1),
-            unit_in_cell=r.opt_str(item, "unit_in_cell", p, optional=True),
-        ))
+        cols.append(
+            Column(
+                key=r.key(item, p),
+                label=r.req_str(item, "label", p),
+                kind=r.kind(item, p, default),
+                computed=r.flag(item, "computed", p),
+                span=r.integer(item, "span", p, default=1),
+                unit_in_cell=r.opt_str(item, "unit_in_cell", p, optional=True),
+            )
+        )
     return tuple(cols)
 
 
@@ -154,8 +158,15 @@ def _table(r: _Reader, raw: Any, path: str) -> Table:
             if label_span + sum(c.span for c in cols) != grid:
                 raise r.fail(bp, f"标签列与各列所占格数之和应等于 grid_columns（{grid}）")
             rows = _rows_from_tree(r, r.array(b.get("rows"), f"{bp}.rows"), f"{bp}.rows", ())
-            blocks.append(Block(r.opt_str(b, "caption", bp, optional=True), r.opt_str(b, "corner", bp, optional=True),
-                                label_span, cols, tuple(rows)))
+            blocks.append(
+                Block(
+                    r.opt_str(b, "caption", bp, optional=True),
+                    r.opt_str(b, "corner", bp, optional=True),
+                    label_span,
+                    cols,
+                    tuple(rows),
+                )
+            )
         table = _with_cells(r, path, Table(key, name, "blocks", tuple(blocks), grid_columns=grid))
     elif layout in ("grid", "wide"):
         col_items = r.array(item.get("columns"), f"{path}.columns")
@@ -175,10 +186,21 @@ def _table(r: _Reader, raw: Any, path: str) -> Table:
                 raise r.fail(f"{gp}.rows", "引用了表中不存在的行")
             groups.append(RowGroup(r.req_str(g, "label", gp), cast(tuple[str, ...], grows)))
         corner = r.opt_str(item, "corner", path, optional=True)
-        table = _with_cells(r, path, Table(
-            key, name, cast(Literal["grid", "wide"], layout), (Block(None, corner, 1, cols, grid_rows),),
-            column_tree=col_tree, row_tree=row_tree, corner=corner,
-            label_columns=r.integer(item, "label_columns", path, default=1), row_groups=tuple(groups)))
+        table = _with_cells(
+            r,
+            path,
+            Table(
+                key,
+                name,
+                cast(Literal["grid", "wide"], layout),
+                (Block(None, corner, 1, cols, grid_rows),),
+                column_tree=col_tree,
+                row_tree=row_tree,
+                corner=corner,
+                label_columns=r.integer(item, "label_columns", path, default=1),
+                row_groups=tuple(groups),
+            ),
+        )
     else:
         raise r.fail(f"{path}.layout", f"未知的版式 {layout!r}（应为 blocks、grid 或 wide）")
 
@@ -246,27 +268,38 @@ def _cross_year(r: _Reader, raw: Any, path: str, tables: Mapping[str, Table]) ->
     if "carry_over" in item:
         c = r.obj(item["carry_over"], f"{path}.carry_over")
         where = f"{path}.carry_over"
-        carry = CarryOver(r.req_str(c, "table", where), r.req_str(c, "from_row", where),
-                          r.req_str(c, "to_row", where))
+        carry = CarryOver(r.req_str(c, "table", where), r.req_str(c, "from_row", where), r.req_str(c, "to_row", where))
         t = tables.get(carry.table)
         if t is None or not {carry.from_row, carry.to_row} <= {row.key for row in t.rows()}:
             raise r.fail(f"{path}.carry_over", "引用了不存在的表或行")
     if "in_force" in item:
         f = r.obj(item["in_force"], f"{path}.in_force")
         where = f"{path}.in_force"
-        in_force = InForce(r.req_str(f, "table", where), tuple(r.array(f.get("rows"), f"{where}.rows")),
-                           r.req_str(f, "stock", where), r.req_str(f, "added", where), r.req_str(f, "removed", where))
+        in_force = InForce(
+            r.req_str(f, "table", where),
+            tuple(r.array(f.get("rows"), f"{where}.rows")),
+            r.req_str(f, "stock", where),
+            r.req_str(f, "added", where),
+            r.req_str(f, "removed", where),
+        )
         t = tables.get(in_force.table)
-        if t is None or any(t.cell(row, col) is None for row in in_force.rows
-                            for col in (in_force.stock, in_force.added, in_force.removed)):
+        if t is None or any(
+            t.cell(row, col) is None
+            for row in in_force.rows
+            for col in (in_force.stock, in_force.added, in_force.removed)
+        ):
             raise r.fail(f"{path}.in_force", "引用了不存在的单元格")
     if "swing" in item:
         s = r.obj(item["swing"], f"{path}.swing")
         ratios = (s.get("max_ratio"), s.get("min_ratio"))
         if not all(isinstance(x, int | float) and x > 0 for x in ratios):
             raise r.fail(f"{path}.swing", "max_ratio 与 min_ratio 应为正数")
-        swing = Swing(_cell_keys(r, s.get("cells"), f"{path}.swing.cells", tables), float(cast(float, ratios[0])),
-                      float(cast(float, ratios[1])), r.integer(s, "min_value", f"{path}.swing"))
+        swing = Swing(
+            _cell_keys(r, s.get("cells"), f"{path}.swing.cells", tables),
+            float(cast(float, ratios[0])),
+            float(cast(float, ratios[1])),
+            r.integer(s, "min_value", f"{path}.swing"),
+        )
     similarity = None
     if "repeat_text" in item:
         rt = r.obj(item["repeat_text"], f"{path}.repeat_text")
@@ -308,8 +341,10 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
     for i, sraw in enumerate(r.array(root.get("sections"), "$.sections")):
         sp = f"$.sections[{i}]"
         s = r.obj(sraw, sp)
-        texts = tuple(text_spec(t, f"{sp}.texts[{j}]")
-                      for j, t in enumerate(r.array(s.get("texts", []), f"{sp}.texts", nonempty=False)))
+        texts = tuple(
+            text_spec(t, f"{sp}.texts[{j}]")
+            for j, t in enumerate(r.array(s.get("texts", []), f"{sp}.texts", nonempty=False))
+        )
         for spec in texts:
             if spec.key in text_keys:
                 raise r.fail(sp, f"文字键 {spec.key!r} 重复")
@@ -331,8 +366,9 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
             raise r.fail(f"{tp}.pattern", f"正则表达式无效：{exc}") from None
         if pattern.groups != 1:
             raise r.fail(f"{tp}.pattern", "正则表达式应恰有一个捕获组（数字）")
-        text_numbers.append(TextNumberRule(r.req_str(tn, "topic", tp), pattern,
-                                           _cell_keys(r, tn.get("cells"), f"{tp}.cells", tables)))
+        text_numbers.append(
+            TextNumberRule(r.req_str(tn, "topic", tp), pattern, _cell_keys(r, tn.get("cells"), f"{tp}.cells", tables))
+        )
 
     fees = r.obj(root.get("fees") or {}, "$.fees")
     raw_keywords = fees.get("keywords") or []
@@ -343,11 +379,19 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
         raise r.fail("$.fees.keywords", "应为非空字符串数组")
 
     return ReportFormat(
-        id=fid, name=r.req_str(root, "name", "$"), document=r.req_str(root, "document", "$"),
-        year_from=year_from, year_to=year_to, title_template=r.req_str(root, "title_template", "$"),
-        preamble=preamble, sections=tuple(sections), tables=tuple(tables.values()), rules=rules,
+        id=fid,
+        name=r.req_str(root, "name", "$"),
+        document=r.req_str(root, "document", "$"),
+        year_from=year_from,
+        year_to=year_to,
+        title_template=r.req_str(root, "title_template", "$"),
+        preamble=preamble,
+        sections=tuple(sections),
+        tables=tuple(tables.values()),
+        rules=rules,
         cross_year=_cross_year(r, root.get("cross_year"), "$.cross_year", tables),
-        text_numbers=tuple(text_numbers), fees_required=r.flag(fees, "required", "$.fees"),
+        text_numbers=tuple(text_numbers),
+        fees_required=r.flag(fees, "required", "$.fees"),
         fee_keywords=keywords,
     )
 
@@ -365,5 +409,3 @@ def load_format(path: Path) -> ReportFormat:
     if fmt.id != path.stem:
         raise FormatFileError(f"格式文件 {path.name} 的 id 为 {fmt.id!r}，应与文件名一致")
     return fmt
-
-

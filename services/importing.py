@@ -30,8 +30,10 @@ class ImportResult:
             return f"数据库中已有{self.report.agency} {self.report.year} 年的报告，已保留原有的，未导入文件中的。"
         if not self.demoted:
             return None
-        return (f"文件标为“已定稿”，但审核发现 {len(self.demoted)} 个问题（错误或未说明的提示），"
-                "已作为草稿导入，请修改后重新定稿。")
+        return (
+            f"文件标为“已定稿”，但审核发现 {len(self.demoted)} 个问题（错误或未说明的提示），"
+            "已作为草稿导入，请修改后重新定稿。"
+        )
 
 
 def existing_report(session: Session, report: Report) -> int | None:

@@ -159,9 +159,7 @@ def _format(year: int, format_id: str | None) -> ReportFormat:
 # ---------------------------------------------------------------- deleting
 
 
-def delete_report_checked(
-    session: Session, report_id: int, reason: str | None, expected_version: int | None
-) -> None:
+def delete_report_checked(session: Session, report_id: int, reason: str | None, expected_version: int | None) -> None:
     """Delete a report as the navigator does: a final report needs a reason, which goes to the log."""
     row = session.execute(
         select(ReportRecord.status, ReportRecord.version, ReportRecord.year, Agency.name)
@@ -252,4 +250,3 @@ def _kind(value: str | None) -> AgencyKind | None:
         if value == kind:
             return kind
     return None
-

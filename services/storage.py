@@ -75,8 +75,10 @@ def save_report(session: Session, report: Report, *, replace: bool = False) -> i
         select(ReportRecord).where(ReportRecord.agency_id == agency.id, ReportRecord.year == report.year)
     )
     if record is not None and not replace:
-        raise StorageError(f"{report.agency} {report.year} 年的报告已存在。如要用新内容覆盖，请选择“替换”"
-                           "（命令行：--replace）；或保留原有的（--keep）。")
+        raise StorageError(
+            f"{report.agency} {report.year} 年的报告已存在。如要用新内容覆盖，请选择“替换”"
+            "（命令行：--replace）；或保留原有的（--keep）。"
+        )
     if record is None:
         record = ReportRecord(agency=agency, year=report.year)
         _fill(record, report)
@@ -93,9 +95,7 @@ def save_report(session: Session, report: Report, *, replace: bool = False) -> i
     report_id = record.id
     # Bulk inserts: ~200 cells as one executemany, not 200 ORM objects (1,000 reports import in seconds).
     _insert(session, Cell, _cell_rows(report_id, report.cells.items()))
-    _insert(
-        session, ReportText, [{"report_id": report_id, "key": k, "text": t} for k, t in report.texts.items()]
-    )
+    _insert(session, ReportText, [{"report_id": report_id, "key": k, "text": t} for k, t in report.texts.items()])
     _insert(
         session,
         Explanation,
@@ -115,9 +115,7 @@ def load_report(session: Session, report_id: int) -> Report:
         spec = fmt.cell_spec((table, row, col))
         cells[(table, row, col)] = _from_stored(text, spec.kind if spec else None)
     texts = session.execute(select(ReportText.key, ReportText.text).where(ReportText.report_id == report_id))
-    explanations = session.execute(
-        select(Explanation.key, Explanation.text).where(Explanation.report_id == report_id)
-    )
+    explanations = session.execute(select(Explanation.key, Explanation.text).where(Explanation.report_id == report_id))
     agency = record.agency
     return Report(
         agency=agency.name,
@@ -195,9 +193,7 @@ def set_counts(session: Session, report_id: int, errors: int, warnings: int) -> 
         raise StorageError("报告不存在（可能已被其他人删除）。")
 
 
-def delete_report(
-    session: Session, report_id: int, reason: str | None, expected_version: int | None = None
-) -> None:
+def delete_report(session: Session, report_id: int, reason: str | None, expected_version: int | None = None) -> None:
     """Delete a report; its revisions stay in the log (with agency and year) and record the deletion."""
     record = _record(session, report_id)
     if expected_version is not None and record.version != expected_version:
@@ -334,9 +330,7 @@ def set_field(
     return _bump(session, record, name, _shown(old), _shown(stored), reason)
 
 
-def set_status(
-    session: Session, report_id: int, status: Status, reason: str | None, expected_version: int
-) -> int:
+def set_status(session: Session, report_id: int, status: Status, reason: str | None, expected_version: int) -> int:
     """Mark a report draft or final; returns the new version."""
     if status not in STATUSES:
         raise StorageError(f"未知的报告状态 {status!r}")
@@ -373,8 +367,10 @@ def _refuse_unless_finalisable(session: Session, report: Report) -> None:
     blocking = finalising_findings(session, report)
     if blocking:
         n_err = sum(1 for f in blocking if f.severity == "error")
-        raise StorageError(f"报告还有 {n_err} 个错误、{len(blocking) - n_err} 个未说明的提示，不能定稿：",
-                           [f.message for f in blocking])
+        raise StorageError(
+            f"报告还有 {n_err} 个错误、{len(blocking) - n_err} 个未说明的提示，不能定稿：",
+            [f.message for f in blocking],
+        )
 
 
 # ---------------------------------------------------------------- internals
@@ -390,9 +386,7 @@ def _agency(session: Session, name: str, code: str | None, kind: AgencyKind | No
         return agency
     if code is not None:
         if agency.code is not None and agency.code != code:
-            raise StorageError(
-                f"机构“{name}”已登记的代码是 {agency.code}，与本报告的 {code} 不一致，未保存。"
-            )
+            raise StorageError(f"机构“{name}”已登记的代码是 {agency.code}，与本报告的 {code} 不一致，未保存。")
         agency.code = code
     if kind is not None:
         agency.kind = kind
@@ -419,8 +413,12 @@ def _check_nul(what: str, value: str | None) -> None:
 
 
 def _check_texts(report: Report) -> None:
-    for what, value in (("机关名称", report.agency), ("标题", report.title), ("署名机关", report.signed_by),
-                        ("机关代码", report.agency_code)):
+    for what, value in (
+        ("机关名称", report.agency),
+        ("标题", report.title),
+        ("署名机关", report.signed_by),
+        ("机关代码", report.agency_code),
+    ):
         _check_length(what, value)
         _check_nul(what, value)
     for key, text in report.texts.items():
@@ -483,9 +481,7 @@ def _cell_rows(report_id: int, cells: Iterable[tuple[CellKey, CellValue]]) -> li
     return rows
 
 
-def _insert(
-    session: Session, model: type[Cell | ReportText | Explanation], rows: list[dict[str, Any]]
-) -> None:
+def _insert(session: Session, model: type[Cell | ReportText | Explanation], rows: list[dict[str, Any]]) -> None:
     if rows:
         session.execute(insert(model), rows)
 

@@ -106,8 +106,9 @@ def _sum(report: Report, cells: tuple[CellKey, ...]) -> CellValue:
     return total
 
 
-def text_number_issues(report: Report, scanner: TextScanner, names: Mapping[str, str],
-                       cell_names: Mapping[CellKey, str]) -> Iterator[Issue]:
+def text_number_issues(
+    report: Report, scanner: TextScanner, names: Mapping[str, str], cell_names: Mapping[CellKey, str]
+) -> Iterator[Issue]:
     """TEXT_NUMBER: a number found by a format's pattern differs from the sum of the rule's cells."""
     keys = list(names)
     keys += sorted(k for k in report.texts if k not in names)
@@ -124,11 +125,11 @@ def text_number_issues(report: Report, scanner: TextScanner, names: Mapping[str,
             if hit.number == expected:
                 continue
             parts = [f"{cell_names[c]}({format_for_display(report.cells.get(c, 0))})" for c in rule.cells]
-            table_side = (parts[0] if len(parts) == 1
-                          else " + ".join(parts) + f" = {format_for_display(expected)}")
+            table_side = parts[0] if len(parts) == 1 else " + ".join(parts) + f" = {format_for_display(expected)}"
             name = names.get(text_key, text_key)
             yield Issue(
-                "TEXT_NUMBER", f"TEXT_NUMBER:{text_key}:{rule.topic}",
+                "TEXT_NUMBER",
+                f"TEXT_NUMBER:{text_key}:{rule.topic}",
                 f"“{name}”中写“{hit.snippet}”（{rule.topic} {hit.number}），但表中 {table_side}，"
                 f"相差 {format_for_display(difference(hit.number, expected))}",
                 rule.cells,
@@ -184,8 +185,11 @@ def s6_fee_issues(report: Report, fmt: ReportFormat) -> Iterator[Issue]:
         if any(word in text for word in fmt.fee_keywords):
             continue
         words = "、".join(fmt.fee_keywords) or "信息处理费"
-        yield Issue("S6_FEE", "S6_FEE",
-                    f"“{section.title}”未说明{words}：收费通知件数和实际收取金额均未填写，文字中也未提及{words}")
+        yield Issue(
+            "S6_FEE",
+            "S6_FEE",
+            f"“{section.title}”未说明{words}：收费通知件数和实际收取金额均未填写，文字中也未提及{words}",
+        )
 
 
 @lru_cache(maxsize=256)
@@ -204,8 +208,9 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(sa & sb) / (len(sa) + len(sb))
 
 
-def repeat_text_issues(report: Report, previous: Report, fmt: ReportFormat,
-                       names: Mapping[str, str]) -> Iterator[Issue]:
+def repeat_text_issues(
+    report: Report, previous: Report, fmt: ReportFormat, names: Mapping[str, str]
+) -> Iterator[Issue]:
     """X_REPEAT_TEXT: a narrative section much the same as the same section of last year's report."""
     limit = fmt.cross_year.max_text_similarity
     if limit is None:
@@ -218,6 +223,9 @@ def repeat_text_issues(report: Report, previous: Report, fmt: ReportFormat,
             continue
         ratio = similarity(now, before)
         if ratio > limit:
-            yield Issue("X_REPEAT_TEXT", f"X_REPEAT_TEXT:{key}",
-                        f"“{name}”与 {previous.year} 年报告的同一部分约 {ratio:.0%} 相同"
-                        f"（超过 {limit:.0%}）：应写本年度的实际情况")
+            yield Issue(
+                "X_REPEAT_TEXT",
+                f"X_REPEAT_TEXT:{key}",
+                f"“{name}”与 {previous.year} 年报告的同一部分约 {ratio:.0%} 相同"
+                f"（超过 {limit:.0%}）：应写本年度的实际情况",
+            )

@@ -21,8 +21,9 @@ def sample_report() -> Report:
     return read_exchange(SAMPLE)
 
 
-def filled_report(format_id: str = "2021", year: int | None = None, agency: str = "某某市某某局",
-                  seed: int = 1) -> Report:
+def filled_report(
+    format_id: str = "2021", year: int | None = None, agency: str = "某某市某某局", seed: int = 1
+) -> Report:
     """A draft whose every value cell holds a small varied number and whose totals are recomputed."""
     rng = random.Random(seed)
     year = year or (2022 if format_id == "2021" else 2020)
@@ -49,8 +50,9 @@ def filled_report(format_id: str = "2021", year: int | None = None, agency: str 
             report.cells[("t3", "new", col)] = handled + carried_out
     recompute_totals(report)
     report.texts = {key: f"{key}的文字，共收到若干意见。" * 3 for key in report.format.text_keys()}
-    report.texts["preamble"] = (f"根据《中华人民共和国政府信息公开条例》，编制本报告。"
-                                f"统计期限为{year}年1月1日至12月31日。")
+    report.texts["preamble"] = (
+        f"根据《中华人民共和国政府信息公开条例》，编制本报告。统计期限为{year}年1月1日至12月31日。"
+    )
     report.signed_by = agency
     report.signed_on = date(year + 1, 1, 20)
     if report.format.has_fee_fields():

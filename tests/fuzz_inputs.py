@@ -76,11 +76,67 @@ def _escape(text: str) -> str:
 # ------------------------------------------------------------------------------------ random pieces and bytes
 
 
-_ODD_CHARS = ("\x00", "\x1f", "\x7f", "\u200b", "\ufeff", "\ufffd", "\u3000", "\xa0", "\u2028", "\ud800",
-              "\U0001f600", "é", "Ⅳ", "①", "²", "٣", "𝟙", "﹣", "—", "…")
-_NUMBER_PIECES = ("0", "1", "7", "12", "１２", "1,234", "1，234", "-3", "－3", "−3", "+2", "1.5", "533.41", "0.0000001",
-                  "1e3", "1E-7", "NaN", "Infinity", "-Infinity", "1000000000", "1000000001", "9" * 30, "1" + "0" * 400,
-                  "00012", ".5", "5.", "1..2", "1,23", "", " ", "万元", "元", "万", "〇", "一二三", "Ⅻ", "２０２０")
+_ODD_CHARS = (
+    "\x00",
+    "\x1f",
+    "\x7f",
+    "\u200b",
+    "\ufeff",
+    "\ufffd",
+    "\u3000",
+    "\xa0",
+    "\u2028",
+    "\ud800",
+    "\U0001f600",
+    "é",
+    "Ⅳ",
+    "①",
+    "²",
+    "٣",
+    "𝟙",
+    "﹣",
+    "—",
+    "…",
+)
+_NUMBER_PIECES = (
+    "0",
+    "1",
+    "7",
+    "12",
+    "１２",
+    "1,234",
+    "1，234",
+    "-3",
+    "－3",
+    "−3",
+    "+2",
+    "1.5",
+    "533.41",
+    "0.0000001",
+    "1e3",
+    "1E-7",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1000000000",
+    "1000000001",
+    "9" * 30,
+    "1" + "0" * 400,
+    "00012",
+    ".5",
+    "5.",
+    "1..2",
+    "1,23",
+    "",
+    " ",
+    "万元",
+    "元",
+    "万",
+    "〇",
+    "一二三",
+    "Ⅻ",
+    "２０２０",
+)
 
 
 def random_text(rng: random.Random, size: int, alphabet: str = "") -> str:
@@ -122,7 +178,7 @@ def mutate_bytes(rng: random.Random, data: bytes, ops: int) -> bytes:
         elif op == 2:
             buf[at:at] = random_bytes(rng, rng.randrange(1, 16))
         elif op == 3:
-            del buf[at:at + rng.randrange(1, 64)]
+            del buf[at : at + rng.randrange(1, 64)]
         elif op == 4:
             end = min(len(buf), at + rng.randrange(1, 256))
             buf[at:at] = buf[at:end]
@@ -145,13 +201,66 @@ class Pairs(list[tuple[str, Any]]):
     """A JSON object that may give a key more than once."""
 
 
-_RAW_TOKENS = ("NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1E-400", "1.0", "-0", "-0.0", "0.1e1",
-               "12.000000000000000000001", "1" + "0" * 5000, "-" + "9" * 40, "4.2E+7",
-               '"\\ud800"', '"a\\udfffb"', '"\\u0000"', '"\\ud83d\\ude00"')
-_KEYS = ("kind", "version", "agency", "name", "code", "year", "format", "title", "signed_by", "signed_on", "status",
-         "tables", "texts", "fees", "explanations", "sha256", "t2", "t3", "t4", "new", "natural", "total", "rules",
-         "made", "fee_notices", "fee_amount_yuan", "SIGN_DATE", "T3_SUM:natural", "", " ", "$", "a.b", "[0]", '"',
-         "表三", "本年新收政府信息公开申请数量", "\u0000", "__proto__")
+_RAW_TOKENS = (
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e400",
+    "-1e400",
+    "1E-400",
+    "1.0",
+    "-0",
+    "-0.0",
+    "0.1e1",
+    "12.000000000000000000001",
+    "1" + "0" * 5000,
+    "-" + "9" * 40,
+    "4.2E+7",
+    '"\\ud800"',
+    '"a\\udfffb"',
+    '"\\u0000"',
+    '"\\ud83d\\ude00"',
+)
+_KEYS = (
+    "kind",
+    "version",
+    "agency",
+    "name",
+    "code",
+    "year",
+    "format",
+    "title",
+    "signed_by",
+    "signed_on",
+    "status",
+    "tables",
+    "texts",
+    "fees",
+    "explanations",
+    "sha256",
+    "t2",
+    "t3",
+    "t4",
+    "new",
+    "natural",
+    "total",
+    "rules",
+    "made",
+    "fee_notices",
+    "fee_amount_yuan",
+    "SIGN_DATE",
+    "T3_SUM:natural",
+    "",
+    " ",
+    "$",
+    "a.b",
+    "[0]",
+    '"',
+    "表三",
+    "本年新收政府信息公开申请数量",
+    "\u0000",
+    "__proto__",
+)
 
 
 def random_json(rng: random.Random, depth: int = 3) -> Any:
@@ -170,10 +279,13 @@ def random_json(rng: random.Random, depth: int = 3) -> Any:
     if roll == 5:
         return Raw(rng.choice(_RAW_TOKENS))
     if roll in (6, 7):
-        return rng.choice(_NUMBER_PIECES + _KEYS + ("draft", "final", "2019", "2021", "nianbao-report",
-                                                      "2021-01-20", "2021-02-30", "0" * 64))
+        return rng.choice(
+            _NUMBER_PIECES
+            + _KEYS
+            + ("draft", "final", "2019", "2021", "nianbao-report", "2021-01-20", "2021-02-30", "0" * 64)
+        )
     if roll in (8, 9):
-        return random_text(rng, rng.randrange(0, 12), "年报数字abc 0123456789\"\\/")
+        return random_text(rng, rng.randrange(0, 12), '年报数字abc 0123456789"\\/')
     if roll in (10, 11):
         return [random_json(rng, depth - 1) for _ in range(rng.randrange(4))]
     pairs = Pairs((rng.choice(_KEYS), random_json(rng, depth - 1)) for _ in range(rng.randrange(4)))
@@ -297,14 +409,62 @@ def gen_exchange(rng: random.Random) -> bytes | str:
 _XML_INSERTS = (
     '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
     '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
-    "&b;", "&e;", "&#0;", "&#x110000;", "&amp;", "<![CDATA[x]]>", "<!-- c -->", "<?pi x?>", "</row>", "<row>",
-    '<c r="A1" t="s"><v>99</v></c>', '<c r="ZZZZ0"><v>1</v></c>', '<c r="B2" t="e"><v>#REF!</v></c>',
-    '<c r="B2"><f>SUM(A1:A3)</f><v>3</v></c>', "\x00", "\udcff", "<", ">", "'", '"', "t=\"b\"",
+    "&b;",
+    "&e;",
+    "&#0;",
+    "&#x110000;",
+    "&amp;",
+    "<![CDATA[x]]>",
+    "<!-- c -->",
+    "<?pi x?>",
+    "</row>",
+    "<row>",
+    '<c r="A1" t="s"><v>99</v></c>',
+    '<c r="ZZZZ0"><v>1</v></c>',
+    '<c r="B2" t="e"><v>#REF!</v></c>',
+    '<c r="B2"><f>SUM(A1:A3)</f><v>3</v></c>',
+    "\x00",
+    "\udcff",
+    "<",
+    ">",
+    "'",
+    '"',
+    't="b"',
 )
-_CELL_TEXTS = ("12", "１２", "1,234", "-1", "1.5", "abc", "", "nianbao-excel", "2019", "2021", "format", "cell",
-               "label", "meta", "range", "text", "t3/new/natural", "A1", "A1:B2", "XFE1", "A1048577", "草稿", "定稿",
-               "2021年2月30日", "2021-01-20", "=SUM(A1:A2)", "#REF!", "_x0000_", "_x4E00_", "_xD800_", "1E+308",
-               "NaN")
+_CELL_TEXTS = (
+    "12",
+    "１２",
+    "1,234",
+    "-1",
+    "1.5",
+    "abc",
+    "",
+    "nianbao-excel",
+    "2019",
+    "2021",
+    "format",
+    "cell",
+    "label",
+    "meta",
+    "range",
+    "text",
+    "t3/new/natural",
+    "A1",
+    "A1:B2",
+    "XFE1",
+    "A1048577",
+    "草稿",
+    "定稿",
+    "2021年2月30日",
+    "2021-01-20",
+    "=SUM(A1:A2)",
+    "#REF!",
+    "_x0000_",
+    "_x4E00_",
+    "_xD800_",
+    "1E+308",
+    "NaN",
+)
 
 
 def zip_members(members: list[tuple[str, bytes]], rng: random.Random | None = None) -> bytes:
@@ -362,11 +522,29 @@ def gen_excel(rng: random.Random) -> bytes:
         rng.shuffle(members)
         return zip_members(members, rng)
     if roll < 0.45:
-        names = [n for n, _ in members] + ["xl/vbaProject.bin", "xl/sharedStrings.xml", "../evil", "/abs",
-                                           "xl/worksheets/sheet9.xml", "a" * 300, "xl\\workbook.xml", "xl/"]
-        parts = [(rng.choice(names), rng.choice([random_bytes(rng, rng.randrange(64)), rng.choice(members)[1],
-                                                 mutate_bytes(rng, rng.choice(members)[1], 3)]))
-                 for _ in range(rng.randrange(0, 8))]
+        names = [n for n, _ in members] + [
+            "xl/vbaProject.bin",
+            "xl/sharedStrings.xml",
+            "../evil",
+            "/abs",
+            "xl/worksheets/sheet9.xml",
+            "a" * 300,
+            "xl\\workbook.xml",
+            "xl/",
+        ]
+        parts = [
+            (
+                rng.choice(names),
+                rng.choice(
+                    [
+                        random_bytes(rng, rng.randrange(64)),
+                        rng.choice(members)[1],
+                        mutate_bytes(rng, rng.choice(members)[1], 3),
+                    ]
+                ),
+            )
+            for _ in range(rng.randrange(0, 8))
+        ]
         return zip_members(parts, rng)
     index = rng.choice([i for i, (name, _) in enumerate(members) if name.endswith(".xml")] + [4, 4, 4, 10])
     name, data = members[index]
@@ -380,21 +558,31 @@ def gen_excel(rng: random.Random) -> bytes:
 # -------------------------------------------------------------------------------------------------- published
 
 
-_HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
-             "贵阳市人民防空办公室2020年政府信息公开工作年度报告", "2021年1月20日", "二〇二一年一月二十日")
+_HEADINGS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+    "贵阳市人民防空办公室2020年政府信息公开工作年度报告",
+    "2021年1月20日",
+    "二〇二一年一月二十日",
+)
 _NUMBER = re.compile(r"\d+")
 
 
 def _new_number(rng: random.Random) -> str:
-    return rng.choice([*_NUMBER_PIECES, str(rng.randrange(10**rng.randrange(1, 12)))])
+    return rng.choice([*_NUMBER_PIECES, str(rng.randrange(10 ** rng.randrange(1, 12)))])
 
 
 def gen_published_text(rng: random.Random) -> str:
     """Random report-like text, or the sample with lines deleted, repeated, moved and numbers replaced."""
     if rng.random() < 0.2:
-        lines = [rng.choice(_HEADINGS) if rng.random() < 0.2 else random_text(rng, rng.randrange(0, 30))
-                 for _ in range(rng.randrange(0, 40))]
+        lines = [
+            rng.choice(_HEADINGS) if rng.random() < 0.2 else random_text(rng, rng.randrange(0, 30))
+            for _ in range(rng.randrange(0, 40))
+        ]
         return "\n".join(lines)
     lines = sample_text().split("\n")
     for _ in range(rng.randrange(1, 12)):
@@ -428,10 +616,54 @@ def gen_published_text(rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-_TAGS = ("p", "div", "table", "tr", "td", "th", "tbody", "span", "br", "li", "ul", "script", "style", "title",
-         "head", "body", "html", "textarea", "svg", "font", "b", "center", "caption", "iframe", "x-y")
-_SPANS = ("0", "-1", "-100", "1", "2", "3", "50", "51", "1000000000", "9" * 30, "abc", "", "1.5", " 3", "３", "2x",
-          "0x10", "+2", "\u0663")
+_TAGS = (
+    "p",
+    "div",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "tbody",
+    "span",
+    "br",
+    "li",
+    "ul",
+    "script",
+    "style",
+    "title",
+    "head",
+    "body",
+    "html",
+    "textarea",
+    "svg",
+    "font",
+    "b",
+    "center",
+    "caption",
+    "iframe",
+    "x-y",
+)
+_SPANS = (
+    "0",
+    "-1",
+    "-100",
+    "1",
+    "2",
+    "3",
+    "50",
+    "51",
+    "1000000000",
+    "9" * 30,
+    "abc",
+    "",
+    "1.5",
+    " 3",
+    "３",
+    "2x",
+    "0x10",
+    "+2",
+    "\u0663",
+)
 _MARKUP = ("<!--", "-->", "<!DOCTYPE html>", "<![CDATA[", "<", ">", "</", "<br/>", "&nbsp;", "&amp;", "&#0;", "&bogus;")
 _ENTITIES = ("&nbsp;", "&amp;", "&lt;", "&#0;", "&#x0;", "&#99999999;", "&#xD800;", "&bogus;", "&", "&#", "&#12288;")
 
@@ -486,5 +718,3 @@ def gen_published_html(rng: random.Random) -> str:
         else:  # the page laid out inside a table
             html = f"<table><tr><td>{html}</td></tr></table>"
     return html
-
-

@@ -48,8 +48,9 @@ with warnings.catch_warnings():
     with contextlib.suppress(ImportError):  # libcst is optional
         import hypothesis.extra._patching  # noqa: F401
 
-FUZZ_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                                HealthCheck.filter_too_much])
+FUZZ_SETTINGS = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+)
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 KINDS: tuple[CellKind, ...] = ("count", "signed", "amount")
@@ -195,8 +196,12 @@ def file_inputs() -> st.SearchStrategy[tuple[str, bytes]]:
         errors = "surrogatepass" if encoding == "utf-8" else "replace"
         return SUFFIXES[reader], data if isinstance(data, bytes) else data.encode(encoding, errors=errors)
 
-    return st.builds(as_file, st.sampled_from(sorted(SUFFIXES)), st.randoms(use_true_random=False),
-                     st.sampled_from(["utf-8", "gb18030"]))
+    return st.builds(
+        as_file,
+        st.sampled_from(sorted(SUFFIXES)),
+        st.randoms(use_true_random=False),
+        st.sampled_from(["utf-8", "gb18030"]),
+    )
 
 
 def write_input(folder: Path, suffix: str, data: bytes, n: int = 0) -> Path:

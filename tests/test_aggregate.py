@@ -55,7 +55,8 @@ def test_every_value_cell_is_the_sum_of_the_units_cells(format_id: str, year: in
     if format_id == "2019":
         assert result.report.cells[("t2", "licensing", "change")] == -12
         assert result.report.cells[("t2", "licensing", "prev_items")] == sum(
-            r.cells[("t2", "licensing", "prev_items")] for r in reports)
+            r.cells[("t2", "licensing", "prev_items")] for r in reports
+        )
     assert result.report.agency == COUNTY
     assert (result.report.year, result.report.format_id, result.report.status) == (year, format_id, "draft")
     assert set(result.report.texts.values()) == {""}
@@ -88,8 +89,10 @@ def test_lists_included_missing_and_erroneous_units() -> None:
     assert result.erroneous == (UnitStatus(UNITS[1], 2022, unit_errors),)
     assert result.refused == ()
     # The sum's total is the sum of its parts, not of the units' (partly wrong) published totals.
-    parts = sum(result.report.cells[("t3", "new", col)] for col in
-                ("natural", "business", "research", "ngo", "legal", "other_org"))
+    parts = sum(
+        result.report.cells[("t3", "new", col)]
+        for col in ("natural", "business", "research", "ngo", "legal", "other_org")
+    )
     assert result.report.cells[("t3", "new", "total")] == parts
     assert result.report.cells[("t3", "new", "total")] == expected_sum(reports, ("t3", "new", "total")) - 5
     assert [f for f in result.findings if f.rule in IDENTITIES] == []

@@ -24,7 +24,10 @@ def test_the_state_round_trips(tmp_path: Path) -> None:
     save_state(tmp_path, state)
     assert load_state(tmp_path) == state
     assert json.loads((tmp_path / STATE_FILE).read_text(encoding="utf-8")) == {
-        "version": 1, "db": DB, "last_report": {"agency": "贵阳市人民防空办公室", "year": 2020}, "fonts": {},
+        "version": 1,
+        "db": DB,
+        "last_report": {"agency": "贵阳市人民防空办公室", "year": 2020},
+        "fonts": {},
     }
     save_state(tmp_path, AppState())
     assert load_state(tmp_path) == AppState()
@@ -36,9 +39,9 @@ def test_the_state_round_trips(tmp_path: Path) -> None:
 def test_a_state_file_of_the_earlier_version_or_with_bad_font_entries_still_reads(tmp_path: Path) -> None:
     (tmp_path / STATE_FILE).write_text(json.dumps({"version": 1, "db": DB, "last_report": None}), encoding="utf-8")
     assert load_state(tmp_path) == AppState(None, DB)
-    (tmp_path / STATE_FILE).write_text(json.dumps({"version": 1, "db": DB, "fonts": {"body": 3, "title": "",
-                                                                                      "table": "SimSun"}}),
-                                       encoding="utf-8")
+    (tmp_path / STATE_FILE).write_text(
+        json.dumps({"version": 1, "db": DB, "fonts": {"body": 3, "title": "", "table": "SimSun"}}), encoding="utf-8"
+    )
     assert load_state(tmp_path).font_choices() == {"table": "SimSun"}
 
 
@@ -49,17 +52,20 @@ def test_the_last_report_belongs_to_its_database(tmp_path: Path) -> None:
     assert state.last_report_in("/elsewhere/other.sqlite3") is None
 
 
-@pytest.mark.parametrize("content", [
-    b"",
-    b"{not json",
-    b"\xff\xfe\x00garbage",
-    b"[1, 2, 3]",
-    b"null",
-    b'{"last_report": {"agency": "", "year": 2023}, "db": "x"}',
-    '{"last_report": {"agency": "某县教育局", "year": "2023"}}'.encode(),
-    '{"last_report": {"agency": "某县教育局", "year": true}}'.encode(),
-    '{"last_report": ["某县教育局", 2023], "db": 5}'.encode(),
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{not json",
+        b"\xff\xfe\x00garbage",
+        b"[1, 2, 3]",
+        b"null",
+        b'{"last_report": {"agency": "", "year": 2023}, "db": "x"}',
+        '{"last_report": {"agency": "某县教育局", "year": "2023"}}'.encode(),
+        '{"last_report": {"agency": "某县教育局", "year": true}}'.encode(),
+        '{"last_report": ["某县教育局", 2023], "db": 5}'.encode(),
+    ],
+)
 def test_a_corrupt_file_gives_a_default_state_never_an_exception(tmp_path: Path, content: bytes) -> None:
     (tmp_path / STATE_FILE).write_bytes(content)
     state = load_state(tmp_path)
@@ -97,9 +103,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == [STATE_FILE]
 
 
-def test_the_write_goes_through_a_temp_file_in_the_same_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_write_goes_through_a_temp_file_in_the_same_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[Path, Path]] = []
     real_replace = os.replace
 

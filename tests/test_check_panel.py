@@ -32,8 +32,10 @@ def groups(panel: CheckPanel) -> dict[str, QTreeWidgetItem]:
     """Top-level groups by title without the counts: 表三 勾稽关系, 错误, 提示（需填写审核说明）."""
     tree = panel.tree
     items = [item for i in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(i)) is not None]
-    return {next(t for t in (WARNINGS_TITLE, ERRORS_TITLE, item.text(0).split("（")[0])
-                 if item.text(0).startswith(t)): item for item in items}
+    return {
+        next(t for t in (WARNINGS_TITLE, ERRORS_TITLE, item.text(0).split("（")[0]) if item.text(0).startswith(t)): item
+        for item in items
+    }
 
 
 def children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
@@ -42,8 +44,12 @@ def children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
 
 def click(qtbot: QtBot, panel: CheckPanel, item: QTreeWidgetItem) -> None:
     panel.tree.scrollToItem(item)
-    QTest.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                     panel.tree.visualItemRect(item).center())
+    QTest.mouseClick(
+        panel.tree.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        panel.tree.visualItemRect(item).center(),
+    )
 
 
 def balance_line(panel: CheckPanel, column_label: str) -> QTreeWidgetItem:
@@ -68,7 +74,8 @@ def test_lists_every_identity_per_table_with_both_sides(qtbot: QtBot, session: R
     handled, out = report.number("t3", "total_handled", "natural"), report.number("t3", "carried_out", "natural")
     assert balance_line(panel, "自然人").text(0) == (
         f"✓ 自然人列  一({new}) + 二({carried_in}) = {new + carried_in} ＝ "
-        f"三(七)总计({handled}) + 四({out}) = {handled + out}")
+        f"三(七)总计({handled}) + 四({out}) = {handled + out}"
+    )
     rows = [c.text(0) for c in children(top["表四 勾稽关系"])]
     assert rows[0].startswith("✓ 行政复议行  总计(") and "＝ 结果维持(" in rows[0]
     assert panel.summary.text() == "错误 0 个，未说明的提示 0 个"

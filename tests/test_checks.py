@@ -59,12 +59,15 @@ def filled_2021() -> Report:
     report.texts.update(
         preamble="本报告根据《中华人民共和国政府信息公开条例》编制，统计期限为2021年1月1日至12月31日。",
         s1_active=f"全年主动公开政府信息四百余条，办理行政许可{n('t2', 'licensing', 'decisions')}件，均按时公开。",
-        s1_request=(f"本年度共收到政府信息公开申请{n('t3', 'new', 'total')}件，"
-                    f"结转下年度继续办理{n('t3', 'carried_out', 'total')}件。"),
+        s1_request=(
+            f"本年度共收到政府信息公开申请{n('t3', 'new', 'total')}件，"
+            f"结转下年度继续办理{n('t3', 'carried_out', 'total')}件。"
+        ),
         s1_management="健全信息公开属性源头认定机制，公文拟制时同步确定公开属性，定期清理已公开文件。",
         s1_platform="持续优化门户网站政府信息公开专栏，完善检索功能，政务新媒体同步发布重要信息。",
-        s1_oversight=(f"发生政府信息公开行政复议{n('t4', 'review', 'total')}件，将信息公开纳入年度绩效考核，"
-                      "开展业务培训两次。"),
+        s1_oversight=(
+            f"发生政府信息公开行政复议{n('t4', 'review', 'total')}件，将信息公开纳入年度绩效考核，开展业务培训两次。"
+        ),
         s5_problems="主动公开的深度和广度仍需提升，政策解读形式较为单一，部分栏目更新不够及时。",
         s5_improvements="加强业务培训，丰富图解、视频等解读形式，建立栏目更新提醒机制，确保信息及时准确。",
         s6_other="本年度未收取信息处理费。认真落实上级政务公开工作要点，按时办理人大代表建议和政协提案。",
@@ -104,8 +107,7 @@ def test_sample_has_exactly_one_finding_sign_date(sample: Report) -> None:
     assert (finding.rule, finding.severity, finding.key) == ("SIGN_DATE", "warning", "SIGN_DATE")
     assert "2020年1月20日" in finding.message
     assert not finding.explained
-    assert finding.to_json() == {"rule": "SIGN_DATE", "severity": "warning", "message": finding.message,
-                                 "cells": []}
+    assert finding.to_json() == {"rule": "SIGN_DATE", "severity": "warning", "message": finding.message, "cells": []}
     assert not can_finalise(findings)
 
 
@@ -127,8 +129,11 @@ def test_spec_message_for_t3_balance() -> None:
     report = good_sample()
     report.set("t3", "granted", "natural", 5)
     changed = recompute_totals(report)
-    assert changed == {("t3", "total_handled", "natural"): 5, ("t3", "granted", "total"): 5,
-                       ("t3", "total_handled", "total"): 5}
+    assert changed == {
+        ("t3", "total_handled", "natural"): 5,
+        ("t3", "granted", "total"): 5,
+        ("t3", "total_handled", "total"): 5,
+    }
     findings = check_report(report)
     assert rules_of(findings) == ["T3_BALANCE", "T3_BALANCE"]
     natural = findings[0]
@@ -146,7 +151,8 @@ def test_row_total_message_names_the_row_and_both_sides() -> None:
     found = [f for f in check_report(report) if f.rule == "T3_ROW_TOTAL"]
     assert [f.message for f in found] == [
         "表三“一、本年新收政府信息公开申请数量”行：总计(7) ≠ 自然人(6) + 商业企业(0) + 科研机构(0) + "
-        "社会公益组织(0) + 法律服务机构(0) + 其他(0) = 6，相差 1"]
+        "社会公益组织(0) + 法律服务机构(0) + 其他(0) = 6，相差 1"
+    ]
     assert found[0].cells[0] == ("t3", "new", "total")
 
 
@@ -155,8 +161,9 @@ def test_t4_message_uses_row_labels_with_their_group() -> None:
     report.set("t4", "suit_after_review", "corrected", 2)
     (finding,) = errors(check_report(report))
     assert finding.rule == "T4_ROW_TOTAL"
-    assert finding.message == ("表四“行政诉讼 › 复议后起诉”行：总计(0) ≠ 结果维持(0) + 结果纠正(2) + 其他结果(0) + "
-                               "尚未审结(0) = 2，相差 2")
+    assert finding.message == (
+        "表四“行政诉讼 › 复议后起诉”行：总计(0) ≠ 结果维持(0) + 结果纠正(2) + 其他结果(0) + 尚未审结(0) = 2，相差 2"
+    )
     assert finding.cells[0] == ("t4", "suit_after_review", "total")
 
 
@@ -194,8 +201,7 @@ def test_unchanged_bases_have_no_error(bases: dict[str, Report], format_id: str)
 
 
 @pytest.mark.parametrize(("format_id", "cell"), _CASES, ids=[f"{f}-{'.'.join(k)}" for f, k in _CASES])
-def test_one_cell_off_by_one_is_caught_and_located(bases: dict[str, Report], format_id: str,
-                                                   cell: CellKey) -> None:
+def test_one_cell_off_by_one_is_caught_and_located(bases: dict[str, Report], format_id: str, cell: CellKey) -> None:
     report = bases[format_id].copy()
     report.cells[cell] = report.number(*cell) + 1
     findings = check_report(report)
@@ -295,27 +301,30 @@ def test_recompute_totals_leaves_the_balance_rule_to_the_clerk() -> None:
 # ---------------------------------------------------------------- VALUE_TYPE and VALUE_MISSING
 
 
-@pytest.mark.parametrize(("cell", "value", "bad"), [
-    (("t3", "new", "natural"), 6, False),
-    (("t3", "new", "natural"), -1, True),
-    (("t3", "new", "natural"), 1.5, True),
-    (("t3", "new", "natural"), 6.0, True),
-    (("t3", "new", "natural"), Decimal(6), True),
-    (("t3", "new", "natural"), True, True),
-    (("t3", "new", "natural"), "6", True),
-    (("t3", "new", "natural"), 10**10, True),
-    (("t4", "review", "pending"), -2, True),
-    (("t2", "licensing", "change"), -3, False),
-    (("t2", "licensing", "change"), 3, False),
-    (("t2", "licensing", "change"), Decimal("-3"), True),
-    (("t2", "licensing", "change"), -(10**10), True),
-    (("t2", "procurement", "amount"), Decimal("533.41"), False),
-    (("t2", "procurement", "amount"), 533, False),
-    (("t2", "procurement", "amount"), Decimal("-1"), True),
-    (("t2", "procurement", "amount"), Decimal("0.0000001"), True),
-    (("t2", "procurement", "amount"), Decimal("NaN"), True),
-    (("t2", "procurement", "amount"), 533.41, True),
-])
+@pytest.mark.parametrize(
+    ("cell", "value", "bad"),
+    [
+        (("t3", "new", "natural"), 6, False),
+        (("t3", "new", "natural"), -1, True),
+        (("t3", "new", "natural"), 1.5, True),
+        (("t3", "new", "natural"), 6.0, True),
+        (("t3", "new", "natural"), Decimal(6), True),
+        (("t3", "new", "natural"), True, True),
+        (("t3", "new", "natural"), "6", True),
+        (("t3", "new", "natural"), 10**10, True),
+        (("t4", "review", "pending"), -2, True),
+        (("t2", "licensing", "change"), -3, False),
+        (("t2", "licensing", "change"), 3, False),
+        (("t2", "licensing", "change"), Decimal("-3"), True),
+        (("t2", "licensing", "change"), -(10**10), True),
+        (("t2", "procurement", "amount"), Decimal("533.41"), False),
+        (("t2", "procurement", "amount"), 533, False),
+        (("t2", "procurement", "amount"), Decimal("-1"), True),
+        (("t2", "procurement", "amount"), Decimal("0.0000001"), True),
+        (("t2", "procurement", "amount"), Decimal("NaN"), True),
+        (("t2", "procurement", "amount"), 533.41, True),
+    ],
+)
 def test_value_type(cell: CellKey, value: Any, bad: bool) -> None:
     report = good_sample()
     report.cells[cell] = value
@@ -346,17 +355,19 @@ def test_garbage_values_do_not_break_the_identities() -> None:
     report.cells[("t3", "granted", "natural")] = "六"  # type: ignore[assignment]
     findings = check_report(report)
     assert "VALUE_TYPE" in rules_of(findings)
-    assert {f.key for f in findings if f.rule in IDENTITY_RULES} == {"T3_HANDLED_SUM:natural",
-                                                                    "T3_ROW_TOTAL:granted"}
+    assert {f.key for f in findings if f.rule in IDENTITY_RULES} == {"T3_HANDLED_SUM:natural", "T3_ROW_TOTAL:granted"}
     assert any(not r.ok for r in identity_results(report))
 
 
-@pytest.mark.parametrize(("removed", "tables"), [
-    ([], []),
-    ([("t3", "other", "legal")], ["t3"]),
-    ([("t2", "procurement", "amount"), ("t4", "review", "upheld")], ["t2", "t4"]),
-    ([("t3", r, c) for r in ("new", "granted") for c in ("natural", "business", "ngo")], ["t3"]),
-])
+@pytest.mark.parametrize(
+    ("removed", "tables"),
+    [
+        ([], []),
+        ([("t3", "other", "legal")], ["t3"]),
+        ([("t2", "procurement", "amount"), ("t4", "review", "upheld")], ["t2", "t4"]),
+        ([("t3", r, c) for r in ("new", "granted") for c in ("natural", "business", "ngo")], ["t3"]),
+    ],
+)
 def test_value_missing_only_when_finalising(removed: list[CellKey], tables: list[str]) -> None:
     report = good_sample()
     for key in removed:
@@ -377,10 +388,18 @@ def test_value_missing_only_when_finalising(removed: list[CellKey], tables: list
 # ---------------------------------------------------------------- FORMAT_YEAR and explanations
 
 
-@pytest.mark.parametrize(("format_id", "year", "fires"), [
-    ("2019", 2019, False), ("2019", 2020, False), ("2019", 2021, True), ("2019", 2018, True),
-    ("2021", 2020, True), ("2021", 2021, False), ("2021", 2030, False),
-])
+@pytest.mark.parametrize(
+    ("format_id", "year", "fires"),
+    [
+        ("2019", 2019, False),
+        ("2019", 2020, False),
+        ("2019", 2021, True),
+        ("2019", 2018, True),
+        ("2021", 2020, True),
+        ("2021", 2021, False),
+        ("2021", 2030, False),
+    ],
+)
 def test_format_year(format_id: str, year: int, fires: bool) -> None:
     report = empty_report("某某市人民政府", year, format_id)
     report.signed_on = date(year + 1, 3, 1)
@@ -433,23 +452,26 @@ def test_helpers_split_findings() -> None:
 # ---------------------------------------------------------------- SIGN_DATE
 
 
-@pytest.mark.parametrize(("agency", "signed", "finalising", "fires"), [
-    ("某某市某某局", date(2021, 1, 1), False, False),
-    ("某某市某某局", date(2021, 1, 31), False, False),
-    ("某某市某某局", date(2021, 2, 1), False, True),
-    ("某某市某某局", date(2021, 3, 15), False, True),
-    ("某某市某某局", date(2020, 12, 31), False, True),
-    ("某某市人民政府办公室", date(2021, 2, 1), False, True),
-    ("某某市人民政府", date(2021, 1, 1), False, False),
-    ("某某市人民政府", date(2021, 2, 1), False, False),
-    ("某某市人民政府", date(2021, 3, 31), False, False),
-    ("某某市人民政府", date(2021, 4, 1), False, True),
-    ("某某市人民政府", date(2020, 1, 20), False, True),
-    ("某某市人民政府", date(2022, 1, 20), False, True),
-    ("某某市人民政府", None, False, False),
-    ("某某市人民政府", None, True, True),
-    ("某某市某某局", None, True, True),
-])
+@pytest.mark.parametrize(
+    ("agency", "signed", "finalising", "fires"),
+    [
+        ("某某市某某局", date(2021, 1, 1), False, False),
+        ("某某市某某局", date(2021, 1, 31), False, False),
+        ("某某市某某局", date(2021, 2, 1), False, True),
+        ("某某市某某局", date(2021, 3, 15), False, True),
+        ("某某市某某局", date(2020, 12, 31), False, True),
+        ("某某市人民政府办公室", date(2021, 2, 1), False, True),
+        ("某某市人民政府", date(2021, 1, 1), False, False),
+        ("某某市人民政府", date(2021, 2, 1), False, False),
+        ("某某市人民政府", date(2021, 3, 31), False, False),
+        ("某某市人民政府", date(2021, 4, 1), False, True),
+        ("某某市人民政府", date(2020, 1, 20), False, True),
+        ("某某市人民政府", date(2022, 1, 20), False, True),
+        ("某某市人民政府", None, False, False),
+        ("某某市人民政府", None, True, True),
+        ("某某市某某局", None, True, True),
+    ],
+)
 def test_sign_date(agency: str, signed: date | None, finalising: bool, fires: bool) -> None:
     report = good_sample()
     report.agency = agency
@@ -486,8 +508,9 @@ def _previous_of(report: Report) -> Report:
     if report.format_id == "2021":
         for row in ("rules", "normative"):
             n = report.number
-            previous.set("t2", row, "in_force",
-                         n("t2", row, "in_force") - n("t2", row, "issued") + n("t2", row, "repealed"))
+            previous.set(
+                "t2", row, "in_force", n("t2", row, "in_force") - n("t2", row, "issued") + n("t2", row, "repealed")
+            )
     return previous
 
 
@@ -508,8 +531,10 @@ def test_carry_over(full_2021: Report, columns: list[str]) -> None:
     col = columns[0]
     label = full_2021.format.table("t3").column(col).label
     now = full_2021.number("t3", "carried_in", col)
-    assert f.message == (f"表三“{label}”列：2020 年报告“四、结转下年度继续办理”为 {now + 2}，"
-                         f"本年“二、上年结转政府信息公开申请数量”为 {now}，相差 2")
+    assert f.message == (
+        f"表三“{label}”列：2020 年报告“四、结转下年度继续办理”为 {now + 2}，"
+        f"本年“二、上年结转政府信息公开申请数量”为 {now}，相差 2"
+    )
     assert f.cells == (("t3", "carried_in", col),)
     explained = full_2021.copy()
     explained.explanations[f"X_CARRY_OVER:{col}"] = "上年数据有误，已更正"
@@ -541,10 +566,22 @@ def test_in_force(full_2021: Report, row: str, delta: int) -> None:
     assert f.cells[0] == ("t2", row, "in_force")
 
 
-@pytest.mark.parametrize(("before", "now", "fires"), [
-    (10, 50, False), (10, 51, True), (10, 2, False), (50, 9, False), (50, 10, False), (51, 10, True),
-    (9, 100, False), (100, 19, True), (100, 20, False), (0, 40, False), (200, 1001, True),
-])
+@pytest.mark.parametrize(
+    ("before", "now", "fires"),
+    [
+        (10, 50, False),
+        (10, 51, True),
+        (10, 2, False),
+        (50, 9, False),
+        (50, 10, False),
+        (51, 10, True),
+        (9, 100, False),
+        (100, 19, True),
+        (100, 20, False),
+        (0, 40, False),
+        (200, 1001, True),
+    ],
+)
 def test_swing(before: int, now: int, fires: bool) -> None:
     report = good_sample()
     report.set("t4", "review", "pending", now)

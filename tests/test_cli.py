@@ -61,8 +61,9 @@ def test_every_count_cell_plus_one_is_caught(tmp_path: Path, fid: str) -> None:
         changed["tables"][table][row][col] += 1
         path.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
         code, out = cli("check", path, "--json")
-        identity = [f for f in json.loads(out) if f["rule"] in ("T3_BALANCE", "T3_HANDLED_SUM", "T3_ROW_TOTAL",
-                                                                 "T4_ROW_TOTAL")]
+        identity = [
+            f for f in json.loads(out) if f["rule"] in ("T3_BALANCE", "T3_HANDLED_SUM", "T3_ROW_TOTAL", "T4_ROW_TOTAL")
+        ]
         assert code == 1, (table, row, col)
         assert identity, (table, row, col)
         t = table_names[table]
@@ -91,8 +92,9 @@ def test_import_then_export_gives_back_an_equivalent_file(tmp_path: Path, sample
     assert json.loads(out.read_text(encoding="utf-8")) == json.loads(sample_json_path.read_text(encoding="utf-8"))
 
 
-def test_import_existing_needs_replace(tmp_path: Path, sample_json_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_existing_needs_replace(
+    tmp_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "n.sqlite3"
     assert cli("--db", db, "import", sample_json_path)[0] == 0
     before = _db_dump(db)
@@ -120,16 +122,20 @@ def _mutate(sample: dict[str, Any], how: str) -> str:
     return json.dumps(d, ensure_ascii=False)
 
 
-@pytest.mark.parametrize(("how", "place"), [
-    ("wrong key", "$.tables.t3.new"),
-    ("string count", "$.tables.t3.new.natural"),
-    ("negative count", "$.tables.t4.review.pending"),
-    ("truncated", "行"),
-    ("newer version", "2"),
-    ("tampered hash", "校验"),
-])
+@pytest.mark.parametrize(
+    ("how", "place"),
+    [
+        ("wrong key", "$.tables.t3.new"),
+        ("string count", "$.tables.t3.new.natural"),
+        ("negative count", "$.tables.t4.review.pending"),
+        ("truncated", "行"),
+        ("newer version", "2"),
+        ("tampered hash", "校验"),
+    ],
+)
 def test_bad_input_exits_2_names_the_place_and_changes_nothing(
-        tmp_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str], how: str, place: str) -> None:
+    tmp_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str], how: str, place: str
+) -> None:
     sample = json.loads(sample_json_path.read_text(encoding="utf-8"))
     db = tmp_path / "n.sqlite3"
     other = filled_report("2021", agency="另一个局")
@@ -148,8 +154,9 @@ def test_bad_input_exits_2_names_the_place_and_changes_nothing(
     assert _db_dump(db) == before
 
 
-def test_export_to_an_unknown_kind_says_which_kinds_exist(tmp_path: Path, sample_json_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_to_an_unknown_kind_says_which_kinds_exist(
+    tmp_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "n.sqlite3"
     cli("--db", db, "import", sample_json_path)
     assert cli("--db", db, "export", "贵阳市人民防空办公室", "2020", "-o", tmp_path / "x.odt")[0] == 2
@@ -157,8 +164,7 @@ def test_export_to_an_unknown_kind_says_which_kinds_exist(tmp_path: Path, sample
     assert not (tmp_path / "x.odt").exists()
 
 
-def test_export_of_a_missing_report(tmp_path: Path, sample_json_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_of_a_missing_report(tmp_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "n.sqlite3"
     assert cli("--db", db, "export", "无此单位", "2020", "-o", tmp_path / "x.json")[0] == 2
     assert "数据库文件不存在" in capsys.readouterr().err
@@ -176,8 +182,9 @@ def test_export_refuses_an_impossible_year(tmp_path: Path, capsys: pytest.Captur
     assert "年度应为 1990–2100" in capsys.readouterr().err
 
 
-def test_an_unusable_data_folder_is_a_message_not_a_crash(tmp_path: Path, sample_json_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unusable_data_folder_is_a_message_not_a_crash(
+    tmp_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from main import main
 
     not_a_folder = tmp_path / "file.txt"
@@ -248,8 +255,9 @@ def test_check_with_last_years_file_runs_the_cross_year_rules(tmp_path: Path) ->
     assert cli("check", paths[0], "--previous", paths[1])[0] == 2  # not last year's report
 
 
-def test_main_runs_a_command_after_global_options(tmp_path: Path, sample_json_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_runs_a_command_after_global_options(
+    tmp_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from main import main
 
     assert main(["--db", str(tmp_path / "n.sqlite3"), "import", str(sample_json_path)]) == 0
@@ -350,7 +358,8 @@ def test_export_for_the_portal(tmp_path: Path, sample_json_path: Path, suffix: s
 
 
 def test_import_of_the_published_text_needs_an_agency_then_matches_the_sample(
-        tmp_path: Path, sample_text_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, sample_text_path: Path, sample_json_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = sample_text_path
     db = tmp_path / "n.sqlite3"
     assert cli("--db", db, "import", text)[0] == 2
@@ -364,13 +373,15 @@ def test_import_of_the_published_text_needs_an_agency_then_matches_the_sample(
 
 def test_a_page_without_tables_imports_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "page.html"
-    page.write_text("<html><head><title>某局2022年政府信息公开工作年度报告</title></head><body>"
-                    "<p>一、总体情况</p><p>（一）主动公开</p><p>本年度主动公开信息。</p></body></html>",
-                    encoding="utf-8")
+    page.write_text(
+        "<html><head><title>某局2022年政府信息公开工作年度报告</title></head><body>"
+        "<p>一、总体情况</p><p>（一）主动公开</p><p>本年度主动公开信息。</p></body></html>",
+        encoding="utf-8",
+    )
     db = tmp_path / "n.sqlite3"
     assert cli("--db", db, "import", page)[0] == 2
     assert "没有找到年度报告的表格" in capsys.readouterr().err
-    assert _db_dump(db) == [] or all("INSERT INTO \"report\"" not in line for line in _db_dump(db))
+    assert _db_dump(db) == [] or all('INSERT INTO "report"' not in line for line in _db_dump(db))
 
 
 def test_a_report_file_given_to_the_app_is_imported_and_opened(tmp_path: Path, sample_json_path: Path) -> None:
@@ -381,9 +392,14 @@ def test_a_report_file_given_to_the_app_is_imported_and_opened(tmp_path: Path, s
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NIANBAO_SMOKE_EXIT_MS": "1500"}
     db = tmp_path / "n.sqlite3"
-    result = subprocess.run([sys.executable, "main.py", str(sample_json_path), "--db", str(db),
-                             "--data-dir", str(tmp_path)], cwd=Path(__file__).resolve().parent.parent,
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "main.py", str(sample_json_path), "--db", str(db), "--data-dir", str(tmp_path)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "window shown" in result.stdout
     con = sqlite3.connect(db)
@@ -454,8 +470,9 @@ def test_the_units_workbook_shows_the_report_that_was_summed(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("companion", ["", "-wal", "-shm"])
-def test_export_never_writes_over_the_database_in_use(tmp_path: Path, sample_json_path: Path,
-                                                      companion: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_never_writes_over_the_database_in_use(
+    tmp_path: Path, sample_json_path: Path, companion: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "n.sqlite3"
     assert cli("--db", db, "import", sample_json_path)[0] == 0
     before = _db_dump(db)
@@ -477,7 +494,12 @@ def test_a_pipe_or_a_folder_is_refused_at_once(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     for target in (pipe, tmp_path):
         # in a child with a timeout: opening a pipe to read it would wait for ever
-        done = subprocess.run([sys.executable, str(root / "main.py"), "check", str(target)], capture_output=True,
-                              text=True, timeout=60, cwd=root)
+        done = subprocess.run(
+            [sys.executable, str(root / "main.py"), "check", str(target)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=root,
+        )
         assert done.returncode == 2, done.stderr
         assert "不是普通文件" in done.stderr

@@ -149,7 +149,9 @@ def test_finalise_is_refused_while_errors_stand_then_read_only_then_reopen(db: D
     assert not editor.reopen("  ").ok
     assert editor.reopen("上级要求补充数据").ok and fresh(db, report_id).status == "draft"
     assert [(r.what, r.reason) for r in editor.history() if r.what == "status"] == [
-        ("status", "定稿"), ("status", "上级要求补充数据")]
+        ("status", "定稿"),
+        ("status", "上级要求补充数据"),
+    ]
 
 
 def test_an_unexplained_warning_blocks_finalising_until_explained(db: Database) -> None:
@@ -185,8 +187,9 @@ def test_typed_text_survives_a_stale_version(db: Database) -> None:
     assert any(r.what == "text s1_platform" and r.old == "他们的文字" for r in mine.history())
 
 
-def test_a_refused_write_keeps_what_was_typed_and_changes_nothing(db: Database,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_write_keeps_what_was_typed_and_changes_nothing(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sqlite3
 
     from sqlalchemy.exc import OperationalError

@@ -52,7 +52,7 @@ def _coord(report: Report, key: CellKey) -> str:
 def _tricky_2021() -> Report:
     report = filled_report("2021", seed=7)
     report.texts.update(TRICKY_TEXTS)
-    report.agency = "=HYPERLINK(\"http://x\")某局"
+    report.agency = '=HYPERLINK("http://x")某局'
     report.signed_by = "+某某局"
     report.agency_code = "0012345"
     report.title = "某某局2022年政府信息公开工作年度报告（修订版）"
@@ -95,6 +95,7 @@ def _refused(path: Path) -> ExcelError:
 
 
 # --- round trips ---------------------------------------------------------------------------------------
+
 
 def test_sample_2019_round_trips_exactly(tmp_path: Path) -> None:
     report = sample_report()
@@ -141,11 +142,14 @@ def test_signed_counts_and_the_largest_amount_round_trip() -> None:
     assert ws[_coord(report, ("t2", "licensing", "change"))].value == -7
 
 
-@pytest.mark.parametrize(("amount", "cell"), [
-    (Decimal("533.410001"), 533.410001),
-    (Decimal("0.000001"), 1e-06),
-    (Decimal("1234567890.123456"), "1234567890.123456"),  # 16 digits: Excel would round it, so text
-])
+@pytest.mark.parametrize(
+    ("amount", "cell"),
+    [
+        (Decimal("533.410001"), 533.410001),
+        (Decimal("0.000001"), 1e-06),
+        (Decimal("1234567890.123456"), "1234567890.123456"),  # 16 digits: Excel would round it, so text
+    ],
+)
 def test_amounts_are_numbers_only_when_excel_keeps_them_exactly(amount: Decimal, cell: float | str) -> None:
     assert amount_cell_value(amount) == cell
 
@@ -178,6 +182,7 @@ def test_layout_follows_the_paper_grid() -> None:
 
 
 # --- a clerk's edits that are fine ---------------------------------------------------------------------
+
 
 def test_values_typed_as_text_or_numbers_are_read(tmp_path: Path) -> None:
     report = filled_report("2021")
@@ -237,6 +242,7 @@ def test_date_typed_in_chinese_is_read(tmp_path: Path) -> None:
 
 
 # --- altered tables are refused ------------------------------------------------------------------------
+
 
 def test_row_inserted_above_a_table_is_refused(tmp_path: Path) -> None:
     error = _refused(_edited(tmp_path, sample_report(), lambda wb: wb["表三"].insert_rows(1)))
@@ -334,6 +340,7 @@ def test_newer_template_version_is_refused(tmp_path: Path) -> None:
 
 # --- unsafe or foreign files ---------------------------------------------------------------------------
 
+
 def test_macro_workbooks_are_refused(tmp_path: Path) -> None:
     data = report_workbook_bytes(sample_report())
     renamed = tmp_path / "r.xlsm"
@@ -344,14 +351,19 @@ def test_macro_workbooks_are_refused(tmp_path: Path) -> None:
     assert "宏" in _refused(with_vba).message
 
 
-LAUGHS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                     for i in range(1, 10))
-          + b"]>\n")
-SST = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-       b"<si><t>&lol9;</t></si></sst>")
-SST_TYPE = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+LAUGHS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b"]>\n"
+)
+SST = (
+    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+    b"<si><t>&lol9;</t></si></sst>"
+)
+SST_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
 
 
 def _bomb(data: bytes, part: str) -> bytes:
@@ -387,11 +399,14 @@ def test_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     assert "不是 Excel 文件" in _refused(path).message
 
 
-@pytest.mark.parametrize(("content", "words"), [
-    (b"just some text, not a zip", "不是 Excel 工作簿"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版 Excel（.xls）"),
-    (b"", "不是 Excel 工作簿"),
-])
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"just some text, not a zip", "不是 Excel 工作簿"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版 Excel（.xls）"),
+        (b"", "不是 Excel 工作簿"),
+    ],
+)
 def test_non_zip_files_are_refused(tmp_path: Path, content: bytes, words: str) -> None:
     path = tmp_path / "x.xlsx"
     path.write_bytes(content)
@@ -410,7 +425,7 @@ def test_huge_declared_size_is_refused(tmp_path: Path) -> None:
     data = report_workbook_bytes(sample_report())
     # set the uncompressed size of one member in the central directory to 3 GB
     at = data.index(b"PK\x01\x02")
-    data = data[:at + 24] + struct.pack("<I", 3 * 1024**3) + data[at + 28:]
+    data = data[: at + 24] + struct.pack("<I", 3 * 1024**3) + data[at + 28 :]
     path = tmp_path / "huge.xlsx"
     path.write_bytes(data)
     assert "解压后的内容过大" in _refused(path).message
@@ -436,6 +451,7 @@ def test_reading_writes_nothing(tmp_path: Path) -> None:
 
 # --- writing -------------------------------------------------------------------------------------------
 
+
 def test_invalid_report_is_not_exported(tmp_path: Path) -> None:
     report = sample_report()
     report.cells[("t3", "new", "natural")] = -1
@@ -459,8 +475,11 @@ def _label_row_value(ws: openpyxl.worksheet.worksheet.Worksheet, label: str, off
 
 
 def test_units_workbook_has_the_sum_and_one_sheet_per_unit(tmp_path: Path) -> None:
-    units = [filled_report("2021", agency="某某局", seed=1), filled_report("2021", agency="某某局", seed=2),
-             filled_report("2021", agency="市/区[试点]单位" * 5, seed=3)]
+    units = [
+        filled_report("2021", agency="某某局", seed=1),
+        filled_report("2021", agency="某某局", seed=2),
+        filled_report("2021", agency="市/区[试点]单位" * 5, seed=3),
+    ]
     total = filled_report("2021", agency="某某市（汇总）", seed=1)
     for spec in total.format.cell_specs():
         total.cells[spec.key] = sum((u.number(*spec.key) for u in units), start=total.cells[spec.key] * 0)

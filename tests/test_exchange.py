@@ -109,14 +109,17 @@ def test_totals_are_kept_as_given(sample_data: Data) -> None:
     assert parse_exchange(json.dumps(data)).get("t3", "new", "total") == 999
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("533.41", Decimal("533.41")),
-    (533.41, Decimal("533.41")),
-    (0.1, Decimal("0.1")),  # as float this would be 0.1000000000000000055…
-    (533, Decimal(533)),
-    ("0.000001", Decimal("0.000001")),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("533.41", Decimal("533.41")),
+        (533.41, Decimal("533.41")),
+        (0.1, Decimal("0.1")),  # as float this would be 0.1000000000000000055…
+        (533, Decimal(533)),
+        ("0.000001", Decimal("0.000001")),
+        (None, None),
+    ],
+)
 def test_amount_cell_is_read_exactly(sample_data: Data, given: Any, expected: Decimal | None) -> None:
     data = copy.deepcopy(sample_data)
     data["tables"]["t2"]["procurement"]["amount"] = given
@@ -168,8 +171,21 @@ def test_written_layout_follows_the_format() -> None:
     report = _report_2021()
     fmt = report.format
     data = to_exchange_dict(report)
-    assert list(data) == ["kind", "version", "agency", "year", "format", "title", "signed_by", "signed_on",
-                          "status", "tables", "texts", "fees", "explanations"]
+    assert list(data) == [
+        "kind",
+        "version",
+        "agency",
+        "year",
+        "format",
+        "title",
+        "signed_by",
+        "signed_on",
+        "status",
+        "tables",
+        "texts",
+        "fees",
+        "explanations",
+    ]
     assert (data["kind"], data["version"]) == (EXCHANGE_KIND, EXCHANGE_VERSION)
     assert "agency_kind" not in data and "sha256" not in data
     assert list(data["tables"]) == [t.key for t in fmt.tables]
@@ -192,13 +208,15 @@ def test_agency_kind_is_not_written_and_read_as_none() -> None:
     assert parse_exchange(dump_exchange(report)).agency_kind is None
 
 
-@pytest.mark.parametrize(("cell", "value", "problem"), [
-    (("t3", "new", "natural"), -1, "t3.new.natural"),
-    (("t3", "new", "natural"), Decimal("1.5"), "t3.new.natural"),
-    (("t3", "nonexistent", "natural"), 1, "t3.nonexistent.natural"),
-])
-def test_writing_refuses_what_could_not_be_read_back(cell: tuple[str, str, str], value: Any,
-                                                     problem: str) -> None:
+@pytest.mark.parametrize(
+    ("cell", "value", "problem"),
+    [
+        (("t3", "new", "natural"), -1, "t3.new.natural"),
+        (("t3", "new", "natural"), Decimal("1.5"), "t3.new.natural"),
+        (("t3", "nonexistent", "natural"), 1, "t3.nonexistent.natural"),
+    ],
+)
+def test_writing_refuses_what_could_not_be_read_back(cell: tuple[str, str, str], value: Any, problem: str) -> None:
     report = _report_2021()
     report.cells[cell] = value
     with pytest.raises(ExchangeError) as info:
@@ -231,8 +249,9 @@ def test_final_file_carries_a_verified_hash() -> None:
     assert list(data)[-1] == "sha256"
     assert len(data["sha256"]) == 64
     assert data["sha256"] == report_hash(data)
-    canonical = json.dumps({k: v for k, v in data.items() if k != "sha256"}, sort_keys=True,
-                           separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(
+        {k: v for k, v in data.items() if k != "sha256"}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     assert data["sha256"] == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -266,11 +285,14 @@ def test_tampered_final_file_is_refused(what: str, tamper: Callable[[Data], None
     assert problems == ["$.sha256：内容与校验码不符：文件在定稿后被改动或已损坏"]
 
 
-@pytest.mark.parametrize(("sha", "expected"), [
-    (None, "$.sha256：定稿（status 为 final）的数据包必须带校验码 sha256"),
-    ("abc", "$.sha256：校验码应为 64 位小写十六进制字符串"),
-    (64, "$.sha256：校验码应为 64 位小写十六进制字符串"),
-])
+@pytest.mark.parametrize(
+    ("sha", "expected"),
+    [
+        (None, "$.sha256：定稿（status 为 final）的数据包必须带校验码 sha256"),
+        ("abc", "$.sha256：校验码应为 64 位小写十六进制字符串"),
+        (64, "$.sha256：校验码应为 64 位小写十六进制字符串"),
+    ],
+)
 def test_final_file_needs_a_well_formed_hash(sha: Any, expected: str) -> None:
     data = json.loads(dump_exchange(_report_2021()))
     if sha is None:
@@ -310,91 +332,104 @@ def _delete(path: str) -> Callable[[Data], None]:
 
 
 BAD_DATA: list[tuple[str, Callable[[Data], None], str]] = [
-    ("unknown row key", _set("tables.t3.new_apps", {"natural": 1}),
-     '$.tables.t3.new_apps：t3 表没有行键 "new_apps"'),
-    ("row label", _set("tables.t2.规章", {"made": 1}),
-     '$.tables.t2.规章：t2 表没有行键 "规章"；“规章”是行的名称，应使用键 rules'),
-    ("column label", _set("tables.t3.new.自然人", 6),
-     '$.tables.t3.new.自然人：new 行没有列键 "自然人"；'
-     "“自然人”是列的名称，应使用键 natural"),
-    ("column of another row", _set("tables.t2.fees.decisions", 1),
-     '$.tables.t2.fees.decisions：fees 行没有列键 "decisions"'),
-    ("unknown table", _set("tables.t9", {}),
-     '$.tables.t9：2019 格式没有表 "t9"'),
-    ("string count", _set("tables.t3.new.natural", "6"),
-     '$.tables.t3.new.natural：件数应为非负整数，实际为字符串 "6"'),
-    ("negative count", _set("tables.t3.new.natural", -6),
-     "$.tables.t3.new.natural：“-6”是负数：件数不能为负"),
-    ("float count", _set("tables.t3.new.natural", Decimal("6.0")),
-     "$.tables.t3.new.natural：件数应为非负整数，实际为小数 6.0"),
-    ("bool count", _set("tables.t4.review.upheld", True),
-     "$.tables.t4.review.upheld：件数应为非负整数，实际为布尔值 true"),
-    ("huge count", _set("tables.t4.review.upheld", 10**12),
-     "$.tables.t4.review.upheld：“1000000000000”超过上限"),
-    ("string signed", _set("tables.t2.licensing.change", "-1"),
-     "$.tables.t2.licensing.change：增减数应为整数（可为负），实际为字符串"),
-    ("amount with unit", _set("tables.t2.procurement.amount", "533.41万元"),
-     "$.tables.t2.procurement.amount：金额应为数字或十进制数字字符串"
-     '（如 "533.41"），实际为字符串 "533.41万元"'),
-    ("negative amount", _set("tables.t2.procurement.amount", "-1"),
-     "$.tables.t2.procurement.amount：金额“-1”不能为负数"),
-    ("too precise amount", _set("tables.t2.procurement.amount", Decimal("1.0000001")),
-     "$.tables.t2.procurement.amount：金额“1.0000001”精度超过分"),
-    ("row not an object", _set("tables.t3.new", [6]),
-     "$.tables.t3.new：应为对象（{…}），实际为数组"),
-    ("unknown top-level key", _set("agency_kind", "government"),
-     '$.agency_kind：未知的键 "agency_kind"'),
-    ("wrong kind", _set("kind", "other-report"),
-     '$.kind：不是年报数据包（应为 "nianbao-report"，实际为字符串 "other-report"）'),
-    ("missing version", _delete("version"),
-     "$.version：缺少此项"),
-    ("string version", _set("version", "1"),
-     '$.version：应为整数版本号 1，实际为字符串 "1"'),
-    ("bool version", _set("version", True),
-     "$.version：应为整数版本号 1，实际为布尔值 true"),
-    ("float version", _set("version", Decimal("1.0")),
-     "$.version：应为整数版本号 1，实际为小数 1.0"),
-    ("missing tables", _delete("tables"),
-     "$.tables：缺少此项"),
-    ("empty agency name", _set("agency.name", " "),
-     "$.agency.name：应为非空字符串"),
-    ("numeric agency code", _set("agency.code", 12),
-     "$.agency.code：应为字符串或 null，实际为整数 12"),
-    ("unknown agency key", _set("agency.kind", "x"),
-     '$.agency.kind：未知的键 "kind"'),
-    ("year as string", _set("year", "2020"),
-     "$.year：应为 1990 到 2100 之间的整数年份，实际为字符串"),
-    ("year out of range", _set("year", 20200),
-     "$.year：应为 1990 到 2100 之间的整数年份，实际为整数 20200"),
-    ("unknown format", _set("format", "2018"),
-     '$.format：未知的报告格式：字符串 "2018"（本程序支持：2019、2021）'),
-    ("bad date", _set("signed_on", "2020-02-30"),
-     '$.signed_on：应为 YYYY-MM-DD 格式的有效日期或 null，实际为字符串 "2020-02-30"'),
-    ("date in another form", _set("signed_on", "2020年1月20日"),
-     "$.signed_on：应为 YYYY-MM-DD 格式的有效日期"),
-    ("compact date", _set("signed_on", "20200120"),
-     "$.signed_on：应为 YYYY-MM-DD 格式的有效日期"),
-    ("bad status", _set("status", "done"),
-     '$.status：应为 "draft"（草稿）或 "final"（定稿），实际为字符串 "done"'),
-    ("title not a string", _set("title", 1),
-     "$.title：应为字符串或 null"),
-    ("text label", _set("texts.（一）主动公开", "x"),
-     '$.texts.（一）主动公开：2019 格式没有文字键 "（一）主动公开"；'
-     "“（一）主动公开”是段落的名称，应使用键 s1_active"),
-    ("text not a string", _set("texts.s1_active", None),
-     "$.texts.s1_active：应为字符串，实际为空值 null"),
-    ("fee notices float", _set("fees.fee_notices", Decimal("1.0")),
-     "$.fees.fee_notices：件数应为非负整数，实际为小数 1.0"),
-    ("fee with three decimals", _set("fees.fee_amount_yuan", "1.234"),
-     "$.fees.fee_amount_yuan：信息处理费：金额“1.234”以元计最多 2 位小数"),
-    ("negative fee", _set("fees.fee_amount_yuan", -5),
-     "$.fees.fee_amount_yuan：金额“-5”不能为负数"),
-    ("unknown fee key", _set("fees.fee_yuan", 1),
-     '$.fees.fee_yuan：未知的键 "fee_yuan"'),
-    ("explanation key", _set("explanations.sign_date", "x"),
-     "$.explanations.sign_date：说明的键应为检查规则编号"),
-    ("explanation value", _set("explanations.SIGN_DATE", 1),
-     "$.explanations.SIGN_DATE：应为字符串，实际为整数 1"),
+    ("unknown row key", _set("tables.t3.new_apps", {"natural": 1}), '$.tables.t3.new_apps：t3 表没有行键 "new_apps"'),
+    (
+        "row label",
+        _set("tables.t2.规章", {"made": 1}),
+        '$.tables.t2.规章：t2 表没有行键 "规章"；“规章”是行的名称，应使用键 rules',
+    ),
+    (
+        "column label",
+        _set("tables.t3.new.自然人", 6),
+        '$.tables.t3.new.自然人：new 行没有列键 "自然人"；“自然人”是列的名称，应使用键 natural',
+    ),
+    (
+        "column of another row",
+        _set("tables.t2.fees.decisions", 1),
+        '$.tables.t2.fees.decisions：fees 行没有列键 "decisions"',
+    ),
+    ("unknown table", _set("tables.t9", {}), '$.tables.t9：2019 格式没有表 "t9"'),
+    ("string count", _set("tables.t3.new.natural", "6"), '$.tables.t3.new.natural：件数应为非负整数，实际为字符串 "6"'),
+    ("negative count", _set("tables.t3.new.natural", -6), "$.tables.t3.new.natural：“-6”是负数：件数不能为负"),
+    (
+        "float count",
+        _set("tables.t3.new.natural", Decimal("6.0")),
+        "$.tables.t3.new.natural：件数应为非负整数，实际为小数 6.0",
+    ),
+    (
+        "bool count",
+        _set("tables.t4.review.upheld", True),
+        "$.tables.t4.review.upheld：件数应为非负整数，实际为布尔值 true",
+    ),
+    ("huge count", _set("tables.t4.review.upheld", 10**12), "$.tables.t4.review.upheld：“1000000000000”超过上限"),
+    (
+        "string signed",
+        _set("tables.t2.licensing.change", "-1"),
+        "$.tables.t2.licensing.change：增减数应为整数（可为负），实际为字符串",
+    ),
+    (
+        "amount with unit",
+        _set("tables.t2.procurement.amount", "533.41万元"),
+        '$.tables.t2.procurement.amount：金额应为数字或十进制数字字符串（如 "533.41"），实际为字符串 "533.41万元"',
+    ),
+    (
+        "negative amount",
+        _set("tables.t2.procurement.amount", "-1"),
+        "$.tables.t2.procurement.amount：金额“-1”不能为负数",
+    ),
+    (
+        "too precise amount",
+        _set("tables.t2.procurement.amount", Decimal("1.0000001")),
+        "$.tables.t2.procurement.amount：金额“1.0000001”精度超过分",
+    ),
+    ("row not an object", _set("tables.t3.new", [6]), "$.tables.t3.new：应为对象（{…}），实际为数组"),
+    ("unknown top-level key", _set("agency_kind", "government"), '$.agency_kind：未知的键 "agency_kind"'),
+    (
+        "wrong kind",
+        _set("kind", "other-report"),
+        '$.kind：不是年报数据包（应为 "nianbao-report"，实际为字符串 "other-report"）',
+    ),
+    ("missing version", _delete("version"), "$.version：缺少此项"),
+    ("string version", _set("version", "1"), '$.version：应为整数版本号 1，实际为字符串 "1"'),
+    ("bool version", _set("version", True), "$.version：应为整数版本号 1，实际为布尔值 true"),
+    ("float version", _set("version", Decimal("1.0")), "$.version：应为整数版本号 1，实际为小数 1.0"),
+    ("missing tables", _delete("tables"), "$.tables：缺少此项"),
+    ("empty agency name", _set("agency.name", " "), "$.agency.name：应为非空字符串"),
+    ("numeric agency code", _set("agency.code", 12), "$.agency.code：应为字符串或 null，实际为整数 12"),
+    ("unknown agency key", _set("agency.kind", "x"), '$.agency.kind：未知的键 "kind"'),
+    ("year as string", _set("year", "2020"), "$.year：应为 1990 到 2100 之间的整数年份，实际为字符串"),
+    ("year out of range", _set("year", 20200), "$.year：应为 1990 到 2100 之间的整数年份，实际为整数 20200"),
+    ("unknown format", _set("format", "2018"), '$.format：未知的报告格式：字符串 "2018"（本程序支持：2019、2021）'),
+    (
+        "bad date",
+        _set("signed_on", "2020-02-30"),
+        '$.signed_on：应为 YYYY-MM-DD 格式的有效日期或 null，实际为字符串 "2020-02-30"',
+    ),
+    ("date in another form", _set("signed_on", "2020年1月20日"), "$.signed_on：应为 YYYY-MM-DD 格式的有效日期"),
+    ("compact date", _set("signed_on", "20200120"), "$.signed_on：应为 YYYY-MM-DD 格式的有效日期"),
+    ("bad status", _set("status", "done"), '$.status：应为 "draft"（草稿）或 "final"（定稿），实际为字符串 "done"'),
+    ("title not a string", _set("title", 1), "$.title：应为字符串或 null"),
+    (
+        "text label",
+        _set("texts.（一）主动公开", "x"),
+        '$.texts.（一）主动公开：2019 格式没有文字键 "（一）主动公开"；'
+        "“（一）主动公开”是段落的名称，应使用键 s1_active",
+    ),
+    ("text not a string", _set("texts.s1_active", None), "$.texts.s1_active：应为字符串，实际为空值 null"),
+    (
+        "fee notices float",
+        _set("fees.fee_notices", Decimal("1.0")),
+        "$.fees.fee_notices：件数应为非负整数，实际为小数 1.0",
+    ),
+    (
+        "fee with three decimals",
+        _set("fees.fee_amount_yuan", "1.234"),
+        "$.fees.fee_amount_yuan：信息处理费：金额“1.234”以元计最多 2 位小数",
+    ),
+    ("negative fee", _set("fees.fee_amount_yuan", -5), "$.fees.fee_amount_yuan：金额“-5”不能为负数"),
+    ("unknown fee key", _set("fees.fee_yuan", 1), '$.fees.fee_yuan：未知的键 "fee_yuan"'),
+    ("explanation key", _set("explanations.sign_date", "x"), "$.explanations.sign_date：说明的键应为检查规则编号"),
+    ("explanation value", _set("explanations.SIGN_DATE", 1), "$.explanations.SIGN_DATE：应为字符串，实际为整数 1"),
 ]
 
 
@@ -413,8 +448,9 @@ def _dumps(data: Data) -> str:
 
 
 @pytest.mark.parametrize(("case", "mutate", "expected"), BAD_DATA, ids=[c[0] for c in BAD_DATA])
-def test_bad_data_is_refused_with_its_json_path(sample_data: Data, case: str, mutate: Callable[[Data], None],
-                                                expected: str) -> None:
+def test_bad_data_is_refused_with_its_json_path(
+    sample_data: Data, case: str, mutate: Callable[[Data], None], expected: str
+) -> None:
     data = copy.deepcopy(sample_data)
     mutate(data)
     problems = _problems(_dumps(data))
@@ -429,26 +465,37 @@ def test_all_problems_are_reported_together(sample_data: Data) -> None:
     data["extra"] = True
     problems = _problems(json.dumps(data, ensure_ascii=False))
     assert [p.split("：")[0] for p in problems] == [
-        "$.extra", "$.signed_on", "$.tables.t3.new.natural", "$.tables.t3.carried_in.total"]
+        "$.extra",
+        "$.signed_on",
+        "$.tables.t3.new.natural",
+        "$.tables.t3.carried_in.total",
+    ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('{"kind": "nianbao-report", "version": 1, "agency": {"name": "某局"',
-     "$：JSON 语法错误，第 1 行第 65 列：文件在此处意外结束"),
-    ('{\n  "kind": "nianbao-report",\n  "version": 1,\n  "year": 2020\n  "format": "2019"\n}',
-     "$：JSON 语法错误，第 5 行第 3 列：缺少逗号"),
-    ("{'kind': 'nianbao-report'}", "$：JSON 语法错误，第 1 行第 2 列：此处应为带双引号的键名"),
-    ('{"kind": "nianbao-report"} x', "$：JSON 语法错误，第 1 行第 28 列：JSON 之后还有多余的内容"),
-    ("", "$：JSON 语法错误，第 1 行第 1 列：文件在此处意外结束"),
-    ('{"year": NaN}', "$：JSON 中不允许 NaN"),
-    ('{"year": Infinity}', "$：JSON 中不允许 Infinity"),
-    ("[" * 100_000, "$：嵌套层数过深"),
-    ('{"a": ' * 40 + "1" + "}" * 40, "$.a.a.a"),
-    ("[]", "$：应为对象（{…}），实际为数组"),
-    ('"nianbao-report"', "$：应为对象（{…}），实际为字符串"),
-    ('{"version": 1}', '$.kind：不是年报数据包（应为 "nianbao-report"，实际为空值 null）'),
-    ('{"kind": "nianbao-report", "kind": "nianbao-report", "version": 1}', "$.kind：键重复出现"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '{"kind": "nianbao-report", "version": 1, "agency": {"name": "某局"',
+            "$：JSON 语法错误，第 1 行第 65 列：文件在此处意外结束",
+        ),
+        (
+            '{\n  "kind": "nianbao-report",\n  "version": 1,\n  "year": 2020\n  "format": "2019"\n}',
+            "$：JSON 语法错误，第 5 行第 3 列：缺少逗号",
+        ),
+        ("{'kind': 'nianbao-report'}", "$：JSON 语法错误，第 1 行第 2 列：此处应为带双引号的键名"),
+        ('{"kind": "nianbao-report"} x', "$：JSON 语法错误，第 1 行第 28 列：JSON 之后还有多余的内容"),
+        ("", "$：JSON 语法错误，第 1 行第 1 列：文件在此处意外结束"),
+        ('{"year": NaN}', "$：JSON 中不允许 NaN"),
+        ('{"year": Infinity}', "$：JSON 中不允许 Infinity"),
+        ("[" * 100_000, "$：嵌套层数过深"),
+        ('{"a": ' * 40 + "1" + "}" * 40, "$.a.a.a"),
+        ("[]", "$：应为对象（{…}），实际为数组"),
+        ('"nianbao-report"', "$：应为对象（{…}），实际为字符串"),
+        ('{"version": 1}', '$.kind：不是年报数据包（应为 "nianbao-report"，实际为空值 null）'),
+        ('{"kind": "nianbao-report", "kind": "nianbao-report", "version": 1}', "$.kind：键重复出现"),
+    ],
+)
 def test_broken_json_is_refused(text: str, expected: str) -> None:
     problems = _problems(text)
     assert any(p.startswith(expected) for p in problems), problems

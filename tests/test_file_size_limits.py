@@ -23,8 +23,12 @@ from tests.fuzz_inputs import sample_members, sample_workbook
 from tests.fuzzing import clear_message
 
 GB = 1024**3
-LIMITS = {".json": exchange.MAX_FILE_BYTES, ".xlsx": excel.MAX_FILE_BYTES, ".txt": published.MAX_BYTES,
-          ".html": published.MAX_BYTES}
+LIMITS = {
+    ".json": exchange.MAX_FILE_BYTES,
+    ".xlsx": excel.MAX_FILE_BYTES,
+    ".txt": published.MAX_BYTES,
+    ".html": published.MAX_BYTES,
+}
 
 
 def _sparse(path: Path, size: int) -> Path:
@@ -105,15 +109,18 @@ def test_a_2_gb_file_is_refused_without_reading_it(tmp_path: Path, suffix: str, 
     assert "过大" in message and "MB" in message, message
 
 
-@pytest.mark.parametrize(("suffix", "read", "error"), [
-    (".json", read_exchange, ExchangeError),
-    (".xlsx", read_report_xlsx, ExcelError),
-    (".txt", import_published, PublishedReportError),
-    (".html", import_published, PublishedReportError),
-])
-def test_each_reader_refuses_one_byte_over_its_limit(tmp_path: Path, suffix: str, read: Callable[[Path], Any],
-                                                     error: type[NianbaoError],
-                                                     guarded_reads: Guard) -> None:
+@pytest.mark.parametrize(
+    ("suffix", "read", "error"),
+    [
+        (".json", read_exchange, ExchangeError),
+        (".xlsx", read_report_xlsx, ExcelError),
+        (".txt", import_published, PublishedReportError),
+        (".html", import_published, PublishedReportError),
+    ],
+)
+def test_each_reader_refuses_one_byte_over_its_limit(
+    tmp_path: Path, suffix: str, read: Callable[[Path], Any], error: type[NianbaoError], guarded_reads: Guard
+) -> None:
     path = _sparse(tmp_path / f"over{suffix}", LIMITS[suffix] + 1)
     guarded_reads(path, LIMITS[suffix] + 1)
     with pytest.raises(error, match="过大"):

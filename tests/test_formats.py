@@ -56,8 +56,10 @@ def test_section_titles_and_narrative_headings(spec: str, fid: str) -> None:
     assert f.has_fee_fields() is (fid == "2021")
 
 
-@pytest.mark.parametrize(("fid", "start", "end"), [("2021", "### format 2021", "### format 2019"),
-                                                    ("2019", "### format 2019", "## Table t3")])
+@pytest.mark.parametrize(
+    ("fid", "start", "end"),
+    [("2021", "### format 2021", "### format 2019"), ("2019", "### format 2019", "## Table t3")],
+)
 def test_t2_captions_rows_and_columns(spec: str, fid: str, start: str, end: str) -> None:
     seg = _segment(spec, start, end)
     table = fmt(fid).table("t2")
@@ -148,28 +150,31 @@ def _set(d: dict[str, Any], path: list[Any], value: Any) -> None:
 _DELETE = object()
 
 
-@pytest.mark.parametrize(("path", "value", "named"), [
-    (["schema"], 2, "$.schema"),
-    (["id"], _DELETE, "$.id"),
-    (["tables", 1, "kind"], "percent", "$.tables[1].kind"),
-    (["tables", 1, "layout"], "circle", "$.tables[1].layout"),
-    (["tables", 0, "blocks", 0, "columns", 0, "span"], 2, "$.tables[0].blocks[0]"),
-    (["tables", 0, "blocks", 1, "rows", 0, "key"], "rules", "重复"),
-    (["tables", 1, "rows", 0, "key"], "New Row", "$.tables[1].rows[0].key"),
-    (["rules", 0, "left", 0], "nonexistent", "$.rules[0].left[0]"),
-    (["rules", 0, "per"], "diagonal", "$.rules[0].per"),
-    (["rules", 1, "left"], ["total_handled", "new"], "$.rules[1].left"),
-    (["text_numbers", 0, "pattern"], "收到(\\d+", "$.text_numbers[0].pattern"),
-    (["text_numbers", 0, "pattern"], "收到\\d+件", "捕获组"),
-    (["text_numbers", 0, "cells", 0], ["t3", "new", "nobody"], "$.text_numbers[0].cells[0]"),
-    (["cross_year", "swing", "max_ratio"], -1, "$.cross_year.swing"),
-    (["cross_year", "carry_over", "from_row"], _DELETE, "$.cross_year.carry_over.from_row"),
-    (["cross_year", "in_force", "stock"], 7, "$.cross_year.in_force.stock"),
-    (["fees", "keywords"], "信息处理费", "$.fees.keywords"),
-    (["sections", 1, "table"], "t9", "$.sections[1].table"),
-    (["sections", 0, "texts", 1, "key"], "s1_active", "重复"),
-    (["years", "to"], 1999, "$.years.to"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "named"),
+    [
+        (["schema"], 2, "$.schema"),
+        (["id"], _DELETE, "$.id"),
+        (["tables", 1, "kind"], "percent", "$.tables[1].kind"),
+        (["tables", 1, "layout"], "circle", "$.tables[1].layout"),
+        (["tables", 0, "blocks", 0, "columns", 0, "span"], 2, "$.tables[0].blocks[0]"),
+        (["tables", 0, "blocks", 1, "rows", 0, "key"], "rules", "重复"),
+        (["tables", 1, "rows", 0, "key"], "New Row", "$.tables[1].rows[0].key"),
+        (["rules", 0, "left", 0], "nonexistent", "$.rules[0].left[0]"),
+        (["rules", 0, "per"], "diagonal", "$.rules[0].per"),
+        (["rules", 1, "left"], ["total_handled", "new"], "$.rules[1].left"),
+        (["text_numbers", 0, "pattern"], "收到(\\d+", "$.text_numbers[0].pattern"),
+        (["text_numbers", 0, "pattern"], "收到\\d+件", "捕获组"),
+        (["text_numbers", 0, "cells", 0], ["t3", "new", "nobody"], "$.text_numbers[0].cells[0]"),
+        (["cross_year", "swing", "max_ratio"], -1, "$.cross_year.swing"),
+        (["cross_year", "carry_over", "from_row"], _DELETE, "$.cross_year.carry_over.from_row"),
+        (["cross_year", "in_force", "stock"], 7, "$.cross_year.in_force.stock"),
+        (["fees", "keywords"], "信息处理费", "$.fees.keywords"),
+        (["sections", 1, "table"], "t9", "$.sections[1].table"),
+        (["sections", 0, "texts", 1, "key"], "s1_active", "重复"),
+        (["years", "to"], 1999, "$.years.to"),
+    ],
+)
 def test_malformed_format_is_refused_naming_the_problem(path: list[Any], value: Any, named: str) -> None:
     data = copy.deepcopy(_raw())
     _set(data, path, value)

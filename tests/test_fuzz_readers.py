@@ -121,8 +121,9 @@ def test_deeply_nested_html_is_read_or_refused_with_a_message(tag: str, depth: i
 
 @settings(FUZZ_SETTINGS, max_examples=DB_EXAMPLES)
 @given(file_inputs(), st.booleans())
-def test_a_refused_file_leaves_the_database_unchanged(fuzz_db: Database, file: tuple[str, bytes],
-                                                      sample_first: bool) -> None:
+def test_a_refused_file_leaves_the_database_unchanged(
+    fuzz_db: Database, file: tuple[str, bytes], sample_first: bool
+) -> None:
     """Read and import as the app does, in one transaction: a refusal at any point changes nothing."""
     suffix, data = file
     before = _dump(fuzz_db)
@@ -167,8 +168,10 @@ def test_an_exchange_file_with_a_lone_surrogate_escape(db: Database, tmp_path: P
 
 def test_an_excel_file_with_a_lone_surrogate_escape(db: Database, tmp_path: Path) -> None:
     """Found by the fuzzing: OOXML's _xD800_ escape in a text cell unescapes to a lone surrogate."""
-    members = [(name, data.replace(b"&#36149;&#38451;&#24066;", b"_xD800_", 1)
-                if name == "xl/worksheets/sheet4.xml" else data) for name, data in sample_members()]
+    members = [
+        (name, data.replace(b"&#36149;&#38451;&#24066;", b"_xD800_", 1) if name == "xl/worksheets/sheet4.xml" else data)
+        for name, data in sample_members()
+    ]
     path = tmp_path / "surrogate.xlsx"
     path.write_bytes(zip_members(members))
     _import_as_the_app_does(db, path)
@@ -179,8 +182,9 @@ def test_published_text_with_a_lone_surrogate(fuzz_db: Database, reader: str) ->
     """Found by the fuzzing: the text and page readers take any str (a file's bytes never decode to a lone
     surrogate, text from elsewhere may); one accepted into the draft could not be stored."""
     text = sample_text().replace("市人防办", "市人防办\ud800", 1)
-    run_one(reader, text if reader == "published_text" else sample_html().replace("市人防办", "市人防办\ud800", 1),
-            fuzz_db)
+    run_one(
+        reader, text if reader == "published_text" else sample_html().replace("市人防办", "市人防办\ud800", 1), fuzz_db
+    )
 
 
 _BOUNDED_READ = """
@@ -200,15 +204,25 @@ def test_a_map_sheet_reaching_the_last_row_is_refused_cheaply(tmp_path: Path) ->
     """Found by the fuzzing: a 24 KB workbook whose hidden map sheet has one cell at row 1048576 passes the zip
     checks, then the map is read row by row up to there — about a minute and 1.6 GB before the refusal. Run in a
     child process with 1.5 GB of address space and 30 s: it must finish, refused or read."""
-    members = [(name, data.replace(b"</sheetData>", b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t>'
-                                                    b"</is></c></row></sheetData>")
-                if name == "xl/worksheets/sheet5.xml" else data) for name, data in sample_members()]
+    members = [
+        (
+            name,
+            data.replace(
+                b"</sheetData>",
+                b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+            )
+            if name == "xl/worksheets/sheet5.xml"
+            else data,
+        )
+        for name, data in sample_members()
+    ]
     path = tmp_path / "tall.xlsx"
     path.write_bytes(zip_members(members))
     root = Path(__file__).resolve().parent.parent
     try:
-        result = subprocess.run([sys.executable, "-c", _BOUNDED_READ, str(root), str(path)],
-                                capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            [sys.executable, "-c", _BOUNDED_READ, str(root), str(path)], capture_output=True, text=True, timeout=30
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("reading a 24 KB workbook took more than 30 s")
     assert result.returncode == 0, result.stderr[-2000:]

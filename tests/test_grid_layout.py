@@ -32,7 +32,8 @@ def test_t3_header_and_labels_as_on_paper() -> None:
     assert corner is not None and corner.text.startswith("（本列数据的勾稽关系")
     assert (corner.rowspan, corner.colspan) == (3, 3)
     assert [(c.text, c.rowspan, c.colspan) for c in layout.cells if c.role == "header" and c.row == 0] == [
-        ("申请人情况", 1, 7)]
+        ("申请人情况", 1, 7)
+    ]
     natural = layout.at(1, 3)
     legal_persons = layout.at(1, 4)
     assert natural is not None and (natural.text, natural.rowspan) == ("自然人", 2)
@@ -71,5 +72,7 @@ def test_keyboard_neighbours_skip_labels_and_paste_targets() -> None:
     # from 规范性文件 down across the caption and header rows of the next block
     assert t2.next_value(("t2", "normative", "issued"), "down") == ("t2", "licensing", "decisions")
     targets = layout.block_targets(("t3", "other_misc", "other_org"), 2, 3)
-    assert targets == [[("t3", "other_misc", "other_org"), ("t3", "other_misc", "total"), None],
-                       [("t3", "total_handled", "other_org"), ("t3", "total_handled", "total"), None]]
+    assert targets == [
+        [("t3", "other_misc", "other_org"), ("t3", "other_misc", "total"), None],
+        [("t3", "total_handled", "other_org"), ("t3", "total_handled", "total"), None],
+    ]

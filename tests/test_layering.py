@@ -25,7 +25,8 @@ def every_module(package: str) -> list[str]:
 def test_services_and_models_load_no_qt() -> None:
     modules = every_module("services") + every_module("models")
     assert {"services.pdf.render", "services.excel.read", "services.portal.docx", "services.published.html"} <= set(
-        modules), "the walk reaches the subpackages"
+        modules
+    ), "the walk reaches the subpackages"
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"

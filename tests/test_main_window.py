@@ -90,10 +90,12 @@ def test_an_empty_database_offers_three_ways_in(qtbot: QtBot, db: Database, tmp_
 
 
 def test_the_clerk_creates_types_pastes_undoes_explains_finalises_and_reopens(
-        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = window_on(qtbot, db, tmp_path)
-    monkeypatch.setattr(NewReportDialog, "ask", classmethod(
-        lambda cls, parent, agencies, today: NewReport("某县教育局", 2023, "2021")))
+    monkeypatch.setattr(
+        NewReportDialog, "ask", classmethod(lambda cls, parent, agencies, today: NewReport("某县教育局", 2023, "2021"))
+    )
     QTest.mouseClick(window.welcome_buttons["new"], Qt.MouseButton.LeftButton)
     assert window.session is not None
     report = fresh(db, "某县教育局", 2023)
@@ -133,8 +135,9 @@ def test_the_clerk_creates_types_pastes_undoes_explains_finalises_and_reopens(
 
     # 定稿 is refused while a warning is unexplained (sections are empty): the dialog lists the problems
     shown_problems: list[tuple[str, ...]] = []
-    monkeypatch.setattr(main_window_module, "show_problems",
-                        lambda parent, title, message, problems: shown_problems.append(problems))
+    monkeypatch.setattr(
+        main_window_module, "show_problems", lambda parent, title, message, problems: shown_problems.append(problems)
+    )
     window.finalise()
     assert shown_problems and fresh(db, "某县教育局", 2023).status == "draft"
 
@@ -204,14 +207,16 @@ def test_a_later_start_reopens_the_last_report(qtbot: QtBot, db: Database, tmp_p
     assert again.session is not None and again.session.editor.report_id == second != first
 
 
-def test_a_new_year_carries_over_last_years_figures(qtbot: QtBot, db: Database, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_year_carries_over_last_years_figures(
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     last = filled_report("2021", agency="某县民政局", year=2022)
     with db.transaction() as session:
         storage.save_report(session, last)
     window = window_on(qtbot, db, tmp_path)
-    monkeypatch.setattr(NewReportDialog, "ask", classmethod(
-        lambda cls, parent, agencies, today: NewReport("某县民政局", 2023, "2021")))
+    monkeypatch.setattr(
+        NewReportDialog, "ask", classmethod(lambda cls, parent, agencies, today: NewReport("某县民政局", 2023, "2021"))
+    )
     window.new_report()
     report = fresh(db, "某县民政局", 2023)
     assert report.get("t3", "carried_in", "natural") == last.get("t3", "carried_out", "natural")
@@ -221,8 +226,9 @@ def test_a_new_year_carries_over_last_years_figures(qtbot: QtBot, db: Database, 
     assert window.panel is not None and "取自2022年报告" in window.panel.sources.text()
 
 
-def test_deleting_a_final_report_needs_a_reason(qtbot: QtBot, db: Database, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deleting_a_final_report_needs_a_reason(
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     final = filled_report("2021", agency="某县财政局")
     final.status = "final"
     with db.transaction() as session:
@@ -243,7 +249,8 @@ def test_deleting_a_final_report_needs_a_reason(qtbot: QtBot, db: Database, tmp_
 
 
 def test_aggregate_from_the_menu_stores_the_sum_and_lists_the_units(
-        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.aggregate_dialog import AggregateDialog, AggregateRequest
 
     units = [filled_report("2021", agency=name, seed=i) for i, name in enumerate(("某县教育局", "某县民政局"))]
@@ -251,11 +258,19 @@ def test_aggregate_from_the_menu_stores_the_sum_and_lists_the_units(
         for unit in units:
             storage.save_report(session, unit)
     window = window_on(qtbot, db, tmp_path)
-    monkeypatch.setattr(AggregateDialog, "ask", classmethod(
-        lambda cls, parent, agencies, today: AggregateRequest("某县汇总", 2022, "2021", (*agencies, "某县财政局"))))
+    monkeypatch.setattr(
+        AggregateDialog,
+        "ask",
+        classmethod(
+            lambda cls, parent, agencies, today: AggregateRequest("某县汇总", 2022, "2021", (*agencies, "某县财政局"))
+        ),
+    )
     shown_lines: list[tuple[str, tuple[str, ...]]] = []
-    monkeypatch.setattr(main_window_module, "show_problems",
-                        lambda parent, title, message, problems: shown_lines.append((message, problems)))
+    monkeypatch.setattr(
+        main_window_module,
+        "show_problems",
+        lambda parent, title, message, problems: shown_lines.append((message, problems)),
+    )
     window.aggregate()
     total = fresh(db, "某县汇总", 2022)
     assert total.get(*NEW) == sum(u.number(*NEW) for u in units)
@@ -265,9 +280,9 @@ def test_aggregate_from_the_menu_stores_the_sum_and_lists_the_units(
     assert window.session is not None and window.session.editor.report.agency == "某县汇总"
 
 
-def test_importing_an_existing_report_asks_keep_or_replace(qtbot: QtBot, db: Database, tmp_path: Path,
-                                                          sample_json_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_importing_an_existing_report_asks_keep_or_replace(
+    qtbot: QtBot, db: Database, tmp_path: Path, sample_json_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import json
 
     from ui.file_import import ConflictDialog
@@ -288,7 +303,8 @@ def test_importing_an_existing_report_asks_keep_or_replace(qtbot: QtBot, db: Dat
 
 
 def test_a_value_the_database_refused_stays_in_the_cell_to_retry(
-        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sqlite3
 
     from PySide6.QtWidgets import QLineEdit
@@ -317,7 +333,8 @@ def test_a_value_the_database_refused_stays_in_the_cell_to_retry(
 
 
 def test_deleting_refuses_a_report_changed_since_the_question_and_disposes_its_session(
-        qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtCore import QCoreApplication, QEvent
 
     from ui.report_session import ReportSession

@@ -166,10 +166,16 @@ def test_fee_fields_save_valid_values_and_refuse_the_rest(qtbot: QtBot, session:
     assert stored(session).fees.amount_yuan is None
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("0", Decimal(0)), ("１２００", Decimal(1200)), ("1,200.5 元", Decimal("1200.5")), ("0.12万元", Decimal(1200)),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("0", Decimal(0)),
+        ("１２００", Decimal(1200)),
+        ("1,200.5 元", Decimal("1200.5")),
+        ("0.12万元", Decimal(1200)),
+        ("", None),
+    ],
+)
 def test_yuan_input(typed: str, expected: Decimal | None) -> None:
     assert parse_yuan(typed) == expected
 

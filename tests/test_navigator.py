@@ -9,9 +9,11 @@ from ui.navigator import Navigator
 
 
 def lines(n_agencies: int, years: int = 4) -> list[ReportLine]:
-    return [ReportLine(a * years + y + 1, f"单位{a:03d}", 2020 + y, "2021", "final" if y == 0 else "draft",
-                       y % 2, 0)
-            for a in range(n_agencies) for y in range(years)]
+    return [
+        ReportLine(a * years + y + 1, f"单位{a:03d}", 2020 + y, "2021", "final" if y == 0 else "draft", y % 2, 0)
+        for a in range(n_agencies)
+        for y in range(years)
+    ]
 
 
 def test_small_lists_open_every_agency(qtbot: QtBot) -> None:

@@ -100,6 +100,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         def refused(*args: Any, **kwargs: Any) -> Any:
             attempts.append(f"{what} {args!r}")
             raise NetworkAttempt(f"network attempt: {what} {args!r}")
+
         return refused
 
     monkeypatch.setattr(socket.socket, "connect", refuse("socket.connect"))
@@ -128,12 +129,17 @@ class GuardedChild:
 
     def env(self) -> dict[str, str]:
         path = os.pathsep.join(p for p in (str(self.guard_dir), str(ROOT), os.environ.get("PYTHONPATH")) if p)
-        return {**os.environ, "PYTHONPATH": path, "NIANBAO_NET_MARKER": str(self.marker),
-                "QT_QPA_PLATFORM": "offscreen"}
+        return {
+            **os.environ,
+            "PYTHONPATH": path,
+            "NIANBAO_NET_MARKER": str(self.marker),
+            "QT_QPA_PLATFORM": "offscreen",
+        }
 
     def python(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, cwd=self.cwd,
-                              env=self.env(), timeout=300)
+        return subprocess.run(
+            [sys.executable, *map(str, args)], capture_output=True, text=True, cwd=self.cwd, env=self.env(), timeout=300
+        )
 
     def cli(self, *args: str | Path, expect: int = 0) -> str:
         done = self.python(ROOT / "main.py", "--data-dir", self.data_dir, *args)
@@ -168,8 +174,9 @@ def test_the_in_process_guard_records_and_refuses(no_network: list[str]) -> None
     assert len(no_network) == 2
 
 
-def test_the_cli_commands_open_no_connection(child: GuardedChild, tmp_path: Path, sample_text_path: Path,
-                                             no_network: list[str]) -> None:
+def test_the_cli_commands_open_no_connection(
+    child: GuardedChild, tmp_path: Path, sample_text_path: Path, no_network: list[str]
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     db = tmp_path / "n.sqlite3"
@@ -180,8 +187,7 @@ def test_the_cli_commands_open_no_connection(child: GuardedChild, tmp_path: Path
     assert (out / "r.pdf").read_bytes().startswith(b"%PDF") and (out / "check.pdf").stat().st_size > 0
 
     child.cli("--db", db, "import", SAMPLE)
-    child.cli("--db", db, "import", sample_text_path, "--agency", AGENCY,
-              "--replace")
+    child.cli("--db", db, "import", sample_text_path, "--agency", AGENCY, "--replace")
     for suffix in (".json", ".xlsx", ".docx", ".html", ".pdf"):
         child.cli("--db", db, "export", AGENCY, YEAR, "-o", out / f"export{suffix}")
         assert (out / f"export{suffix}").stat().st_size > 0
@@ -200,31 +206,35 @@ def test_the_cli_commands_open_no_connection(child: GuardedChild, tmp_path: Path
     assert no_network == []
 
 
-def test_a_real_window_start_up_in_a_child_opens_no_connection(child: GuardedChild, tmp_path: Path,
-                                                                no_network: list[str]) -> None:
+def test_a_real_window_start_up_in_a_child_opens_no_connection(
+    child: GuardedChild, tmp_path: Path, no_network: list[str]
+) -> None:
     db = tmp_path / "n.sqlite3"
     child.cli("--db", db, "import", SAMPLE)
     # the same start-up the benchmark measures: a fresh process, the window, the last report reopened
     done = child.python(ROOT / "benchmarks" / "ui_startup_child.py", "bare")
     assert done.returncode == 0 and "shown" in done.stdout, done.stderr
-    code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
-            "from PySide6.QtWidgets import QApplication\n"
-            "from models.database import open_database\n"
-            "from ui.main_window import MainWindow\n"
-            "app = QApplication([])\n"
-            "db = open_database(sys.argv[2])\n"
-            "w = MainWindow(db, sys.argv[3]); w.show(); w.open_sample(); app.processEvents()\n"
-            "assert w.session is not None and w.report_pdf()\n"
-            "assert 'PySide6.QtNetwork' not in sys.modules\n"
-            "w.close(); db.dispose(); print('shown')\n")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from models.database import open_database\n"
+        "from ui.main_window import MainWindow\n"
+        "app = QApplication([])\n"
+        "db = open_database(sys.argv[2])\n"
+        "w = MainWindow(db, sys.argv[3]); w.show(); w.open_sample(); app.processEvents()\n"
+        "assert w.session is not None and w.report_pdf()\n"
+        "assert 'PySide6.QtNetwork' not in sys.modules\n"
+        "w.close(); db.dispose(); print('shown')\n"
+    )
     done = child.python("-c", code, ROOT, db, tmp_path / "gui-data")
     assert not child.marker.exists(), child.marker.read_text(encoding="utf-8")
     assert done.returncode == 0 and "shown" in done.stdout, done.stderr
     assert no_network == []
 
 
-def test_the_window_opens_no_connection(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        no_network: list[str]) -> None:
+def test_the_window_opens_no_connection(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_network: list[str]
+) -> None:
     from pypdf import PdfReader
     from PySide6.QtWidgets import QFileDialog
 
@@ -240,8 +250,9 @@ def test_the_window_opens_no_connection(qtbot: QtBot, tmp_path: Path, monkeypatc
         assert window.session is not None
         pdf = window.report_pdf()
         assert pdf is not None and pdf.startswith(b"%PDF")
-        monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                            staticmethod(lambda *args: (str(tmp_path / "check.pdf"), "")))
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", staticmethod(lambda *args: (str(tmp_path / "check.pdf"), ""))
+        )
         window.export_check_report()
         assert len(PdfReader(tmp_path / "check.pdf").pages) >= 1
         window.close()

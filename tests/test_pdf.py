@@ -121,7 +121,8 @@ def reports() -> Iterator[Report]:
 
 @pytest.mark.parametrize("which", ["sample_pdf", "pdf_2021"])
 def test_pages_are_a4_and_everything_but_numbers_and_watermark_stays_in_the_type_area(
-        which: str, request: pytest.FixtureRequest) -> None:
+    which: str, request: pytest.FixtureRequest
+) -> None:
     pdf: Pdf = request.getfixturevalue(which)
     reader = PdfReader(io.BytesIO(pdf.data))
     assert len(reader.pages) >= 3
@@ -157,8 +158,9 @@ def test_the_sample_prints_its_real_numbers_and_the_amount_with_its_unit(sample_
     report = sample_report()
     assert report.get("t2", "procurement", "amount") == Decimal("533.41")
     assert "533.41万元" in sample_pdf.cells
-    values = Counter(squash(cell_text(report, c)) for t in ("t2", "t3", "t4")
-                     for c in grid_layout(report.format, t).value_cells())
+    values = Counter(
+        squash(cell_text(report, c)) for t in ("t2", "t3", "t4") for c in grid_layout(report.format, t).value_cells()
+    )
     assert values["0"] > 20  # zeros print as 0, never blank
     assert not Counter(values) - Counter(sample_pdf.cells)
     for key in ("s1_active", "s5_improvements", "s6_other"):
@@ -197,8 +199,9 @@ def test_fonts_are_embedded_truetype_subsets(sample_pdf: Pdf) -> None:
             font = ref.get_object()
             assert font["/Subtype"] in ("/TrueType", "/Type0"), font
             assert font["/BaseFont"].lstrip("/").split("+")[-1] not in STANDARD_14
-            descriptor = (font["/DescendantFonts"][0].get_object() if font["/Subtype"] == "/Type0"
-                          else font)["/FontDescriptor"].get_object()
+            descriptor = (font["/DescendantFonts"][0].get_object() if font["/Subtype"] == "/Type0" else font)[
+                "/FontDescriptor"
+            ].get_object()
             assert "/FontFile2" in descriptor, font["/BaseFont"]
             assert re.match(r"/[A-Z]{6}\+", font["/BaseFont"]), "a subset carries a six-letter tag"
             seen += 1
@@ -233,8 +236,7 @@ def test_centred_page_numbers(fonts: FontSet) -> None:
         assert (x0 + x1) / 2 == pytest.approx((LEFT + RIGHT) / 2, abs=1.5)
 
 
-def test_a_draft_carries_the_watermark_on_every_page_and_a_final_report_none(fonts: FontSet,
-                                                                              sample_pdf: Pdf) -> None:
+def test_a_draft_carries_the_watermark_on_every_page_and_a_final_report_none(fonts: FontSet, sample_pdf: Pdf) -> None:
     for chars in sample_pdf.pages:
         assert "".join(c["text"] for c in chars if is_watermark(c)) == "草稿"
         for c in chars:
@@ -272,15 +274,16 @@ def test_no_line_starts_with_closing_punctuation_or_splits_a_number(fonts: FontS
         text = "甲" * shift + "公开政府信息，其中网站公开（含转载）12345条，“双随机、一公开”。" * 4
         widths = [stringWidth(ch, face.register(), 16) for ch in text]
         # a ten-cell line: any gap is allowed here (on the 28-cell grid pushing a number costs little)
-        lines = [text[line.start:line.end] for line in break_lines(text, widths, width, max_spread=1e9)]
+        lines = [text[line.start : line.end] for line in break_lines(text, widths, width, max_spread=1e9)]
         assert "".join(lines) == text
         for before, line in pairwise(lines):
             assert line[0] not in "，。、）”：", (shift, lines)
             assert before[-1] not in "（“", (shift, lines)
             assert not (before[-1].isdigit() and line[0].isdigit()), (shift, lines)
         # a closing mark may be squeezed in at the end, compressing the line by at most half its width
-        assert all(stringWidth(line, face.name, 16) <= width + 8 * (line[-1] in "，。、；：？！）”") + 1e-6
-                   for line in lines)
+        assert all(
+            stringWidth(line, face.name, 16) <= width + 8 * (line[-1] in "，。、；：？！）”") + 1e-6 for line in lines
+        )
 
 
 def title_line_texts(pdf: Pdf) -> list[str]:
@@ -296,12 +299,15 @@ def test_the_sample_title_breaks_after_the_agency_and_year(sample_pdf: Pdf) -> N
     assert title_line_texts(sample_pdf) == ["贵阳市人民防空办公室", "2020年政府信息公开工作年度报告"]
 
 
-@pytest.mark.parametrize("title", [
-    "中共某某省某某市某某区委员会办公室某某市某某区人民政府办公室2022年政府信息公开工作年度报告",
-    "某某省某某市某某县人民政府关于2022年度政府信息公开工作年度报告的说明",
-    "某某市人民政府2022年政府信息公开工作年度报告",
-    "某某省发展和改革委员会（省粮食和物资储备局）2022年政府信息公开工作年度报告",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "中共某某省某某市某某区委员会办公室某某市某某区人民政府办公室2022年政府信息公开工作年度报告",
+        "某某省某某市某某县人民政府关于2022年度政府信息公开工作年度报告的说明",
+        "某某市人民政府2022年政府信息公开工作年度报告",
+        "某某省发展和改革委员会（省粮食和物资储备局）2022年政府信息公开工作年度报告",
+    ],
+)
 def test_a_long_title_wraps_into_even_lines(title: str, fonts: FontSet) -> None:
     report = filled_report("2021")
     report.title = title
@@ -317,7 +323,9 @@ def test_title_lines_prefer_natural_breaks() -> None:
         return len(text) * 22.0
 
     assert title_lines("某某市某某局2022年政府信息公开工作年度报告", width, 442, "某某市某某局") == [
-        "某某市某某局2022年", "政府信息公开工作年度报告"]
+        "某某市某某局2022年",
+        "政府信息公开工作年度报告",
+    ]
     assert title_lines("短标题", width, 442) == ["短标题"]
     lines = title_lines("甲" * 45, width, 442)
     assert len(lines) == 3 and {len(line) for line in lines} == {15}
@@ -378,13 +386,16 @@ def test_section_six_of_2021_states_the_information_processing_fee(fonts: FontSe
 def uncovered(fonts: FontSet) -> str:
     """A printable character no installed face draws (an emoji: Hanazono, where installed, has 😀)."""
     faces = {face for role in ("body", "title", "table") for face in fonts.chain(role)}
-    return next(c for c in ("\U0001F600", "\U0001FAE8", "\U0001FA77") if not any(f.covers(c) for f in faces))
+    return next(c for c in ("\U0001f600", "\U0001fae8", "\U0001fa77") if not any(f.covers(c) for f in faces))
 
 
-@pytest.mark.parametrize(("key", "where"), [
-    ("s1_request", "一、总体情况·（二）依申请公开 第2段"),
-    ("s5_problems", "五、存在的主要问题及改进情况·存在的主要问题 第2段"),
-])
+@pytest.mark.parametrize(
+    ("key", "where"),
+    [
+        ("s1_request", "一、总体情况·（二）依申请公开 第2段"),
+        ("s5_problems", "五、存在的主要问题及改进情况·存在的主要问题 第2段"),
+    ],
+)
 def test_a_character_no_font_covers_stops_the_render_and_names_it(key: str, where: str, fonts: FontSet) -> None:
     smiley = uncovered(fonts)
     report = sample_report()
@@ -411,7 +422,11 @@ def test_first_pages_rasterise(sample_pdf: Pdf, tmp_path: Path) -> None:
     # the same command used to look at the pages; poppler must read the file without complaint
     source = tmp_path / "sample.pdf"
     source.write_bytes(sample_pdf.data)
-    result = subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "2", str(source), str(tmp_path / "p")],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "2", str(source), str(tmp_path / "p")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stderr == ""
     assert sorted(p.name for p in tmp_path.glob("p-*.png")) == ["p-1.png", "p-2.png"]

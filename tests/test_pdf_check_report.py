@@ -36,8 +36,14 @@ def text_of(data: bytes) -> str:
 
 FINDINGS = [
     Finding("T3_BALANCE", "error", "表三“自然人”列：一 + 二 = 12，三（七）+ 四 = 11，相差 1", (), "T3_BALANCE:natural"),
-    Finding("SWING", "warning", "表二“行政许可”本年处理决定数量比上年增加 300%", (), "SWING:licensing",
-            explanation="本年承接了上级下放的审批事项"),
+    Finding(
+        "SWING",
+        "warning",
+        "表二“行政许可”本年处理决定数量比上年增加 300%",
+        (),
+        "SWING:licensing",
+        explanation="本年承接了上级下放的审批事项",
+    ),
     Finding("SIGN_DATE", "warning", "成文日期早于年度结束", (), "SIGN_DATE"),
 ]
 
@@ -46,8 +52,18 @@ def test_the_check_report_lists_every_finding(fonts: FontSet) -> None:
     report = sample_report()
     data = render_check_report(report, FINDINGS, fonts, checked_on=date(2021, 1, 15))
     text = text_of(data)
-    for expected in ("审核报告", report.agency, "2020年", report.format.name, "草稿", "2021年1月15日",
-                     "错误", "提示", "本年承接了上级下放的审批事项", "未说明"):
+    for expected in (
+        "审核报告",
+        report.agency,
+        "2020年",
+        report.format.name,
+        "草稿",
+        "2021年1月15日",
+        "错误",
+        "提示",
+        "本年承接了上级下放的审批事项",
+        "未说明",
+    ):
         assert expected in text, expected
     for finding in FINDINGS:
         assert f"|{finding.rule}|" in text

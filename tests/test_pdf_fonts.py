@@ -59,7 +59,7 @@ def _patched(src: Path, dst: Path, edit: object) -> Path:
     """A copy of a TrueType file with one table edited in place or replaced (appended at the end)."""
     data = bytearray(src.read_bytes())
     num_tables = struct.unpack_from(">H", data, 4)[0]
-    tables = {bytes(data[12 + 16 * i:16 + 16 * i]): 12 + 16 * i for i in range(num_tables)}
+    tables = {bytes(data[12 + 16 * i : 16 + 16 * i]): 12 + 16 * i for i in range(num_tables)}
     assert callable(edit)
     edit(data, tables)
     dst.write_bytes(bytes(data))
@@ -94,8 +94,9 @@ def _fs_type(value: int) -> object:
     return edit
 
 
-def _renamed(src: Path, dst: Path, families: list[str], ps_name: str = "NianbaoTestFace",
-             fs_type: int | None = None) -> Path:
+def _renamed(
+    src: Path, dst: Path, families: list[str], ps_name: str = "NianbaoTestFace", fs_type: int | None = None
+) -> Path:
     """A copy of a TrueType file whose name table calls it `families` (Chinese and English records), as an
     office's 仿宋_GB2312 or 方正 _GBK faces do whatever their file is called."""
     from fontTools.ttLib import newTable
@@ -191,9 +192,13 @@ def test_a_windows_font_folder_wins_over_fontconfig(tmp_path: Path) -> None:
     _renamed(KAITI, tmp_path / "c3.ttf", ["楷体", "KaiTi"])
     fonts = resolve_fonts(windows_dirs=[tmp_path], name_cache=NameCache(None))
     assert fonts is not resolve_fonts()
-    expected: dict[Role, tuple[str, str]] = {"body": ("A1.TTF", "FangSong"), "table": ("A1.TTF", "FangSong"),
-                "heading1": ("b2.ttf", "SimHei"), "heading2": ("c3.ttf", "KaiTi"),
-                "title": ("b2.ttf", "SimHei")}
+    expected: dict[Role, tuple[str, str]] = {
+        "body": ("A1.TTF", "FangSong"),
+        "table": ("A1.TTF", "FangSong"),
+        "heading1": ("b2.ttf", "SimHei"),
+        "heading2": ("c3.ttf", "KaiTi"),
+        "title": ("b2.ttf", "SimHei"),
+    }
     for role, (name, family) in expected.items():
         face = fonts.primary(role)
         assert (face.path, face.family) == (tmp_path / name, family)
@@ -205,8 +210,10 @@ def test_a_windows_font_folder_wins_over_fontconfig(tmp_path: Path) -> None:
     alone = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
     assert [f.path.name for f in alone.chain("body")] == ["A1.TTF", "c3.ttf", "b2.ttf"]
     assert alone.primary("page_number").family == "FangSong"  # SimSun is missing: the best other face
-    assert alone.substitutions() == ["标题：未安装方正小标宋简体、方正小标宋_GBK，改用SimHei",
-                                     "页码：未安装SimSun，改用FangSong"]
+    assert alone.substitutions() == [
+        "标题：未安装方正小标宋简体、方正小标宋_GBK，改用SimHei",
+        "页码：未安装SimSun，改用FangSong",
+    ]
 
 
 def test_the_founder_gbk_set_and_gb2312_faces_are_found_by_their_names(tmp_path: Path) -> None:
@@ -218,13 +225,19 @@ def test_the_founder_gbk_set_and_gb2312_faces_are_found_by_their_names(tmp_path:
     _renamed(SUNGTI, tmp_path / "song.ttf", ["宋体", "SimSun"])
     fonts = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
     chosen = {role: (fonts.primary(role).path.name, fonts.primary(role).family) for role in ROLES}
-    assert chosen == {"title": ("FZXBSK.TTF", "方正小标宋_GBK"), "body": ("FS_GB2312.ttf", "仿宋_GB2312"),
-                      "table": ("FS_GB2312.ttf", "仿宋_GB2312"), "heading1": ("h.ttf", "方正黑体_GBK"),
-                      "heading2": ("k.ttf", "方正楷体_GBK"), "page_number": ("song.ttf", "SimSun")}
+    assert chosen == {
+        "title": ("FZXBSK.TTF", "方正小标宋_GBK"),
+        "body": ("FS_GB2312.ttf", "仿宋_GB2312"),
+        "table": ("FS_GB2312.ttf", "仿宋_GB2312"),
+        "heading1": ("h.ttf", "方正黑体_GBK"),
+        "heading2": ("k.ttf", "方正楷体_GBK"),
+        "page_number": ("song.ttf", "SimSun"),
+    }
     assert fonts.substitutions() == []
     # the clerk may choose a role's face in the app: 方正仿宋_GBK for the body rather than 仿宋_GB2312
-    mine = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None),
-                         choices={"body": "方正仿宋_GBK"})
+    mine = resolve_fonts(
+        windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None), choices={"body": "方正仿宋_GBK"}
+    )
     assert mine.primary("body").path.name == "random-name.ttf" and mine.substitutions() == []
 
 
@@ -247,7 +260,8 @@ def test_a_title_face_that_may_not_be_embedded_is_replaced_and_the_clerk_told(tm
     fonts = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
     assert fonts.primary("title").family == "SimHei"
     assert fonts.substitutions()[0] == (
-        "标题：方正小标宋简体（fzxbsjw.ttf）字体授权不允许嵌入 PDF（fsType 0x0002），改用SimHei")
+        "标题：方正小标宋简体（fzxbsjw.ttf）字体授权不允许嵌入 PDF（fsType 0x0002），改用SimHei"
+    )
 
 
 def test_with_no_chinese_face_at_all_the_pdf_says_exactly_that(tmp_path: Path) -> None:
@@ -261,8 +275,9 @@ def test_with_no_chinese_face_at_all_the_pdf_says_exactly_that(tmp_path: Path) -
     assert "没有安装可用于打印的中文 TrueType 字体" in str(caught.value)
 
 
-def test_font_names_are_read_once_and_again_only_when_the_file_changes(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_font_names_are_read_once_and_again_only_when_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import services.pdf.font_names as font_names
 
     folder = tmp_path / "fonts"
@@ -305,7 +320,7 @@ def test_runs_split_when_the_primary_lacks_ascii(tmp_path: Path) -> None:
 
 def test_a_character_no_face_covers_is_an_error_that_names_it(fonts: FontSet) -> None:
     every_face = {f for role in ROLES for f in fonts.chain(role)}
-    candidates = ["\U0002A6D6", "\U0001F600", "\U000F0000"]
+    candidates = ["\U0002a6d6", "\U0001f600", "\U000f0000"]
     missing = next(c for c in candidates if not any(f.covers(c) for f in every_face))
     code = f"U+{ord(missing):04X}"
     with pytest.raises(MissingGlyphError) as caught:
@@ -342,18 +357,25 @@ def test_an_unusable_font_file_is_skipped_with_a_reason(tmp_path: Path, make: st
         assert "CFF" in reason
 
 
-@pytest.mark.parametrize(("fs_type", "allowed"), [
-    (0x0000, True), (0x0004, True), (0x0008, True),  # installable, preview & print, editable
-    (0x0002, False), (0x0200, False), (0x0104, False),  # restricted, bitmap only, no subsetting
-])
-def test_a_windows_face_whose_licence_forbids_embedding_falls_back(tmp_path: Path, fs_type: int,
-                                                                   allowed: bool) -> None:
+@pytest.mark.parametrize(
+    ("fs_type", "allowed"),
+    [
+        (0x0000, True),
+        (0x0004, True),
+        (0x0008, True),  # installable, preview & print, editable
+        (0x0002, False),
+        (0x0200, False),
+        (0x0104, False),  # restricted, bitmap only, no subsetting
+    ],
+)
+def test_a_windows_face_whose_licence_forbids_embedding_falls_back(tmp_path: Path, fs_type: int, allowed: bool) -> None:
     # ReportLab 5.1 embeds such a font without complaint, so the flags are checked by services.pdf.fonts
     _renamed(SUNGTI, tmp_path / "simfang.ttf", ["仿宋", "FangSong"], fs_type=fs_type)
     fonts = resolve_fonts(windows_dirs=[tmp_path], name_cache=NameCache(None))
     body = fonts.primary("body")
-    assert (body.family, body.path) == (("FangSong", tmp_path / "simfang.ttf") if allowed else
-                                        ("AR PL SungtiL GB", SUNGTI))
+    assert (body.family, body.path) == (
+        ("FangSong", tmp_path / "simfang.ttf") if allowed else ("AR PL SungtiL GB", SUNGTI)
+    )
     refused = [s for s in fonts.skipped() if "simfang.ttf" in s]
     reason = f"{tmp_path / 'simfang.ttf'}（FangSong）：字体授权不允许嵌入 PDF（fsType 0x{fs_type:04X}）"
     assert refused == ([] if allowed else [reason])

@@ -129,7 +129,7 @@ def match_lines(printed: Printed, blocks: list[Block]) -> list[tuple[PrintedLine
         got = ""
         while got != block.text:
             line = next(lines, None)
-            assert line is not None, f"missing at the end: {block.text[len(got):][:40]!r}"
+            assert line is not None, f"missing at the end: {block.text[len(got) :][:40]!r}"
             got += line.text
             assert block.text.startswith(got), (block.kind, block.text[:60], got[-60:])
             out.append((line, block, len(got)))
@@ -149,7 +149,7 @@ def assert_short_only_by_rule(line: PrintedLine, following: PrintedLine, text: s
             break
         room -= cells
         j += 1
-        assert j == len(text) or joined(text, j), ("short line", line.text, "could have ended before", text[j:j + 3])
+        assert j == len(text) or joined(text, j), ("short line", line.text, "could have ended before", text[j : j + 3])
 
 
 def assert_page_geometry(report: Report, data: bytes) -> Printed:
@@ -191,9 +191,28 @@ def assert_inside_and_clear_of_borders(printed: Printed) -> None:
 
 # ---------------------------------------------------------------- reports to measure
 
-_WORDS = ["全年主动公开政府信息", "1,250", "条，其中规范性文件", "4.34%", "，较上年减少", "-3", "件；",
-          "“双随机、一公开”", "（含转载）", "《中华人民共和国政府信息公开条例》", "2020", "年，", "依申请公开",
-          "。", "合法性审查", "456789", "件，", "办理", "12,345,678", "元"]
+_WORDS = [
+    "全年主动公开政府信息",
+    "1,250",
+    "条，其中规范性文件",
+    "4.34%",
+    "，较上年减少",
+    "-3",
+    "件；",
+    "“双随机、一公开”",
+    "（含转载）",
+    "《中华人民共和国政府信息公开条例》",
+    "2020",
+    "年，",
+    "依申请公开",
+    "。",
+    "合法性审查",
+    "456789",
+    "件，",
+    "办理",
+    "12,345,678",
+    "元",
+]
 
 
 def sweep_text(length: int, seed: int = 0) -> str:
@@ -204,7 +223,7 @@ def sweep_text(length: int, seed: int = 0) -> str:
         if out and (out[-1].isdigit() or out[-1] == "%") and word[0] in "-0123456789":
             out += "，"  # two numbers never touch in real text
         out += word
-    return out[:length - 1] + "。"
+    return out[: length - 1] + "。"
 
 
 @pytest.fixture(scope="module")
@@ -234,8 +253,13 @@ def report_named(name: str) -> Report:
     return report
 
 
-REPORTS = ["sample-2019", "filled-2021", *(f"paragraph-{n}" for n in (100, 500, 1000, 2500, 5000)), "empty-draft",
-           "empty-final"]
+REPORTS = [
+    "sample-2019",
+    "filled-2021",
+    *(f"paragraph-{n}" for n in (100, 500, 1000, 2500, 5000)),
+    "empty-draft",
+    "empty-final",
+]
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -299,11 +323,14 @@ def test_eight_digit_values_fit_or_are_refused_naming_the_cell(format_id: str, f
     assert_page_geometry(report, data)
 
 
-@pytest.mark.parametrize("agency", [
-    "某某市某某局",
-    "中共某某省某某市某某区委员会办公室某某市某某区人民政府办公室",
-    "某某省某某市某某县人民政府某某街道办事处社会事务管理委员会办公室综合科",
-])
+@pytest.mark.parametrize(
+    "agency",
+    [
+        "某某市某某局",
+        "中共某某省某某市某某区委员会办公室某某市某某区人民政府办公室",
+        "某某省某某市某某县人民政府某某街道办事处社会事务管理委员会办公室综合科",
+    ],
+)
 def test_titles_break_between_words_into_a_trapezoid_or_diamond(agency: str, fonts: FontSet) -> None:
     report = filled_report("2021", agency=agency)
     assert len(agency) <= 40

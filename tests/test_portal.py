@@ -165,8 +165,7 @@ def test_html_tables_follow_the_grid_layout(sample: Report, sample_html: str) ->
     tables = read_html(sample_html).tables
     assert len(tables) == 3
     for key, table in zip(TABLES, tables, strict=True):
-        found = [(c.text, int(c.attrs.get("rowspan", "1")), int(c.attrs.get("colspan", "1")))
-                 for c in table.cells()]
+        found = [(c.text, int(c.attrs.get("rowspan", "1")), int(c.attrs.get("colspan", "1"))) for c in table.cells()]
         assert found == expected_cells(sample, key)
         assert len(table.rows) == grid_layout(sample.format, key).rows
 
@@ -265,8 +264,14 @@ def test_docx_has_title_sections_and_signature(sample: Report, sample_docx: Docx
 
 def test_docx_page_is_a4_with_gbt9704_margins(sample_docx: DocxDocument) -> None:
     section = sample_docx.sections[0]
-    for value, mm in ((section.page_width, 210), (section.page_height, 297), (section.top_margin, 37),
-                      (section.bottom_margin, 35), (section.left_margin, 28), (section.right_margin, 26)):
+    for value, mm in (
+        (section.page_width, 210),
+        (section.page_height, 297),
+        (section.top_margin, 37),
+        (section.bottom_margin, 35),
+        (section.left_margin, 28),
+        (section.right_margin, 26),
+    ):
         assert value is not None
         assert abs(value - Mm(mm)) < Mm(0.1), (value, mm)
     footer = section.footer.paragraphs[0]
@@ -300,8 +305,14 @@ def test_docx_faces_sizes_and_indents(sample_docx: DocxDocument) -> None:
         assert snap is not None and snap.get(qn("w:val")) == "0", name
     body = next(p for p in sample_docx.paragraphs if p.text.startswith("2020年，市人防办"))
     assert _style(body).name == "Normal"
-    sizes = {run.font.size for t in sample_docx.tables for row in t.rows for c in row.cells
-             for p in c.paragraphs for run in p.runs}
+    sizes = {
+        run.font.size
+        for t in sample_docx.tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+        for run in p.runs
+    }
     assert sizes and all(s is not None and s < Pt(16) for s in sizes)
 
 

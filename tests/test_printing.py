@@ -72,16 +72,16 @@ def test_preview_zooms_fits_and_goes_to_a_page_and_names_font_stand_ins(qtbot: Q
     assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
 
 
-def test_the_window_exports_the_pdf_and_the_check_report(qtbot: QtBot, db: Database, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_window_exports_the_pdf_and_the_check_report(
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with db.transaction() as session:
         report_id = storage.save_report(session, sample_report())
     window = MainWindow(db, str(tmp_path))
     qtbot.addWidget(window)
     window.open_report(report_id)
     targets = iter([str(tmp_path / "report.pdf"), str(tmp_path / "check")])
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *args: (next(targets), "")))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args: (next(targets), "")))
     window.export_pdf()
     window.export_check_report()
     assert "草稿" in PdfReader(tmp_path / "report.pdf").pages[0].extract_text()
@@ -141,17 +141,24 @@ def test_printing_at_1200_dpi_stays_within_the_memory_budget(tmp_path: Path) -> 
 
     root = Path(__file__).resolve().parent.parent
     out = tmp_path / "printed.pdf"
-    done = subprocess.run([sys.executable, "-c", _PRINT_IN_CHILD, "1200", str(out)], capture_output=True,
-                          text=True, cwd=root, env={**__import__("os").environ, "PYTHONPATH": str(root)},
-                          timeout=300, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _PRINT_IN_CHILD, "1200", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+        timeout=300,
+        check=True,
+    )
     pages, before_mb, peak_mb = map(int, done.stdout.split())
     assert pages == len(PdfReader(out).pages) >= 5
     assert peak_mb <= 250, f"peak {peak_mb} MB (before printing {before_mb} MB)"
     assert peak_mb - before_mb < 60, "printing itself holds no more than a few bands"
 
 
-def test_the_clerk_chooses_a_print_face_and_the_window_keeps_it(qtbot: QtBot, db: Database, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_clerk_chooses_a_print_face_and_the_window_keeps_it(
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from services.app_state import load_state
     from services.pdf.fonts import available_families
     from ui.font_dialog import AUTOMATIC, FontDialog

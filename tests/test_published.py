@@ -74,7 +74,8 @@ def table_html(report: Report, table: str) -> str:
         tds = "".join(
             f'<td rowspan="{c.rowspan}" colspan="{c.colspan}"><p>'
             f"{html.escape(_cell_text(report, table, c.key, c.text))}</p></td>"
-            for c in cells)
+            for c in cells
+        )
         rows.append(f"<tr>{tds}</tr>")
     return "<table border=1><tbody>" + "\n".join(rows) + "</tbody></table>"
 
@@ -121,11 +122,13 @@ def report_as_page(report: Report, *, tables: bool = True) -> str:
         else:
             body.append(f"<p style='text-indent:2em'>&nbsp;&nbsp;{html.escape(text)}</p>")
     nav = "<div class=nav><a href='/'>首页</a><a href='/gk'>政务公开</a><span>当前位置：年度报告</span></div>"
-    return (f"<html><head><meta charset='gb2312'><title>{report.display_title()}_贵阳市人民政府</title>"
-            f"<script>var x = '<p>一、总体情况</p>';</script><style>p{{margin:0}}</style></head><body>{nav}"
-            # Government sites often wrap the whole article in a layout table.
-            f"<table width=100%><tr><td>{''.join(body)}</td></tr></table>"
-            "<div class=footer>版权所有 主办单位</div></body></html>")
+    return (
+        f"<html><head><meta charset='gb2312'><title>{report.display_title()}_贵阳市人民政府</title>"
+        f"<script>var x = '<p>一、总体情况</p>';</script><style>p{{margin:0}}</style></head><body>{nav}"
+        # Government sites often wrap the whole article in a layout table.
+        f"<table width=100%><tr><td>{''.join(body)}</td></tr></table>"
+        "<div class=footer>版权所有 主办单位</div></body></html>"
+    )
 
 
 # ------------------------------------------------------------------------------------------------ the real sample
@@ -178,7 +181,8 @@ def test_sample_text_in_gb18030(tmp_path: Path, sample_text: str, expected: Repo
 
 def test_agency_and_year_from_the_title_and_signature(sample_text: str, expected: Report) -> None:
     text = f"{AGENCY}2020年政府信息公开工作年度报告\n\n" + sample_text.replace(
-        "\n2020年1月20日", f"\n{AGENCY}\n\n2020年1月20日")
+        "\n2020年1月20日", f"\n{AGENCY}\n\n2020年1月20日"
+    )
     result = parse_published_text(text)
     assert result.report.agency == AGENCY
     assert result.report.signed_by == AGENCY
@@ -189,19 +193,23 @@ def test_agency_and_year_from_the_title_and_signature(sample_text: str, expected
 
 
 def test_labels_written_slightly_differently_still_match(sample_text: str, expected: Report) -> None:
-    text = (sample_text.replace("1.属于国家秘密", "1、属于 国家秘密")
-            .replace("（一）予以公开", "(一)予以公开")
-            .replace("3.危及“三安全一稳定”", '3.危及"三安全一稳定"')
-            .replace("\t规范性文件", "\t规范性文件：")
-            .replace("533.41万", "5334100元"))
+    text = (
+        sample_text.replace("1.属于国家秘密", "1、属于 国家秘密")
+        .replace("（一）予以公开", "(一)予以公开")
+        .replace("3.危及“三安全一稳定”", '3.危及"三安全一稳定"')
+        .replace("\t规范性文件", "\t规范性文件：")
+        .replace("533.41万", "5334100元")
+    )
     result = parse_published_text(text, agency=AGENCY)
     assert result.report.cells == expected.cells
 
 
 def test_bad_and_unknown_cells_are_reported_not_guessed(sample_text: str, expected: Report) -> None:
-    text = (sample_text.replace("\t行政许可\n\t34", "\t行政许可\n\t3.5")
-            .replace("\t政府集中采购\n\t4\n\t533.41万", "\t政府集中采购\n\t4\n\t533.41万\n\t9")
-            .replace("\t规范性文件", "\t某某不明事项\n\n\t规范性文件"))
+    text = (
+        sample_text.replace("\t行政许可\n\t34", "\t行政许可\n\t3.5")
+        .replace("\t政府集中采购\n\t4\n\t533.41万", "\t政府集中采购\n\t4\n\t533.41万\n\t9")
+        .replace("\t规范性文件", "\t某某不明事项\n\n\t规范性文件")
+    )
     result = parse_published_text(text, agency=AGENCY)
     problems = "\n".join(result.not_understood)
     assert "“行政许可·上一年项目数量” 的值无法读取" in problems
@@ -273,9 +281,11 @@ def test_html_without_tables_gives_the_texts(expected: Report) -> None:
 
 
 def test_html_title_gives_agency_and_year_when_the_body_has_none() -> None:
-    page = ("<html><head><title>某某县教育局2020年政府信息公开工作年度报告 - 某某县人民政府</title></head><body>"
-            "<p>一、总体情况</p><p>（一）主动公开</p><p>本年主动公开信息12条。</p>"
-            "<p>六、其他需要报告的事项</p><p>无。</p></body></html>")
+    page = (
+        "<html><head><title>某某县教育局2020年政府信息公开工作年度报告 - 某某县人民政府</title></head><body>"
+        "<p>一、总体情况</p><p>（一）主动公开</p><p>本年主动公开信息12条。</p>"
+        "<p>六、其他需要报告的事项</p><p>无。</p></body></html>"
+    )
     result = parse_published_html(page)
     assert (result.report.agency, result.report.year, result.report.format_id) == ("某某县教育局", 2020, "2019")
     assert result.report.texts["s1_active"] == "本年主动公开信息12条。"
@@ -325,25 +335,32 @@ def test_2019_report_without_title_detects_format_from_labels(expected: Report) 
 # ------------------------------------------------------------------------------------------------ narrative rules
 
 
-@pytest.mark.parametrize(("body", "problems", "improvements"), [
-    ("（一）存在的主要问题\n\n问题甲。\n\n（二）改进措施\n\n改进乙。", "问题甲。", "改进乙。"),
-    ("一、存在的问题：问题甲。\n\n二、改进情况：改进乙。", "问题甲。", "改进乙。"),
-    ("问题甲。\n\n问题丙。\n\n下一步，我们将改进乙。", "问题甲。\n\n问题丙。", "下一步，我们将改进乙。"),
-    ("主要问题是甲。下一步将改进乙。", "主要问题是甲。", "下一步将改进乙。"),
-    ("存在问题：一是甲。\n\n一是加强乙。\n\n二是完善丙。", "存在问题：一是甲。", "一是加强乙。\n\n二是完善丙。"),
-])
+@pytest.mark.parametrize(
+    ("body", "problems", "improvements"),
+    [
+        ("（一）存在的主要问题\n\n问题甲。\n\n（二）改进措施\n\n改进乙。", "问题甲。", "改进乙。"),
+        ("一、存在的问题：问题甲。\n\n二、改进情况：改进乙。", "问题甲。", "改进乙。"),
+        ("问题甲。\n\n问题丙。\n\n下一步，我们将改进乙。", "问题甲。\n\n问题丙。", "下一步，我们将改进乙。"),
+        ("主要问题是甲。下一步将改进乙。", "主要问题是甲。", "下一步将改进乙。"),
+        ("存在问题：一是甲。\n\n一是加强乙。\n\n二是完善丙。", "存在问题：一是甲。", "一是加强乙。\n\n二是完善丙。"),
+    ],
+)
 def test_section_five_is_split_into_problems_and_improvements(body: str, problems: str, improvements: str) -> None:
-    text = (f"一、总体情况\n\n（一）主动公开\n\n甲。\n\n五、存在的主要问题及改进情况\n\n{body}\n\n"
-            "六、其他需要报告的事项\n\n无。")
+    text = (
+        f"一、总体情况\n\n（一）主动公开\n\n甲。\n\n五、存在的主要问题及改进情况\n\n{body}\n\n"
+        "六、其他需要报告的事项\n\n无。"
+    )
     result = parse_published_text(text, agency="某局")
     assert result.report.texts["s5_problems"] == problems
     assert result.report.texts["s5_improvements"] == improvements
 
 
 def test_opening_paragraphs_and_unheaded_section_one() -> None:
-    text = ("某局2022年政府信息公开工作年度报告\n\n发布时间：2023-01-20\n\n"
-            "根据条例编制本报告。\n\n一、总体情况\n\n本局高度重视。\n\n（一）主动公开。主动公开12条。\n\n"
-            "（二）全年收到申请3件。\n\n六、其他需要报告的事项\n\n无。\n\n某局\n\n二〇二三年一月二十日")
+    text = (
+        "某局2022年政府信息公开工作年度报告\n\n发布时间：2023-01-20\n\n"
+        "根据条例编制本报告。\n\n一、总体情况\n\n本局高度重视。\n\n（一）主动公开。主动公开12条。\n\n"
+        "（二）全年收到申请3件。\n\n六、其他需要报告的事项\n\n无。\n\n某局\n\n二〇二三年一月二十日"
+    )
     result = parse_published_text(text)
     texts = result.report.texts
     assert texts["preamble"] == "根据条例编制本报告。\n\n本局高度重视。"
@@ -357,12 +374,15 @@ def test_opening_paragraphs_and_unheaded_section_one() -> None:
 # ------------------------------------------------------------------------------------------------ refusals
 
 
-@pytest.mark.parametrize("data", [
-    os.urandom(4096),
-    b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
-    "随便写的一段话，不是年度报告。\n另一行。".encode(),
-    b"",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        os.urandom(4096),
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
+        "随便写的一段话，不是年度报告。\n另一行。".encode(),
+        b"",
+    ],
+)
 def test_garbage_is_refused_in_chinese(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "junk.txt"
     path.write_bytes(data)

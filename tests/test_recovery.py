@@ -38,8 +38,9 @@ def damage(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_start_offers_the_backups_and_restores_one(qtbot: QtBot, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_start_offers_the_backups_and_restores_one(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = database_with_a_backup(tmp_path)
     digest = damage(path)
     seen: list[RecoveryDialog] = []

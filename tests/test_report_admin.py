@@ -57,9 +57,11 @@ def expected_counts(db: Database, report_id: int) -> tuple[int, int]:
 
 def test_the_2021_preamble_cites_the_regulation_and_the_2021_notice() -> None:
     text = standard_preamble(AGENCY, 2023)
-    assert text.startswith("本报告根据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室"
-                           "关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，"
-                           "由某县教育局编制。")
+    assert text.startswith(
+        "本报告根据《中华人民共和国政府信息公开条例》和《国务院办公厅政府信息与政务公开办公室"
+        "关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，"
+        "由某县教育局编制。"
+    )
     assert "本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。" in text
     assert "本报告电子版可在本机关门户网站查阅。" in text
     assert "政府信息公开行政复议和行政诉讼情况" in text
@@ -120,14 +122,18 @@ def test_a_year_outside_the_range_is_refused(db: Database, year: int) -> None:
     assert stored_counts(db) == {}
 
 
-@pytest.mark.parametrize(("agency", "year", "format_id", "message"), [
-    ("", 2023, None, "机构名称不能为空"),
-    ("   ", 2023, None, "机构名称不能为空"),
-    (AGENCY, 2023, "2027", "未知的报告格式"),
-    (AGENCY, 1995, None, "没有适用于 1995 年的报告格式"),
-])
-def test_bad_input_is_refused_in_chinese(db: Database, agency: str, year: int, format_id: str | None,
-                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("agency", "year", "format_id", "message"),
+    [
+        ("", 2023, None, "机构名称不能为空"),
+        ("   ", 2023, None, "机构名称不能为空"),
+        (AGENCY, 2023, "2027", "未知的报告格式"),
+        (AGENCY, 1995, None, "没有适用于 1995 年的报告格式"),
+    ],
+)
+def test_bad_input_is_refused_in_chinese(
+    db: Database, agency: str, year: int, format_id: str | None, message: str
+) -> None:
     with db.transaction() as session, pytest.raises(StorageError, match=message):
         create_report(session, agency, year, format_id)
 
@@ -151,7 +157,8 @@ def test_last_years_carried_out_and_regulations_in_force_are_copied(db: Database
     for col in columns:
         assert report.get("t3", "carried_in", col) == last.get("t3", "carried_out", col)
     assert report.get("t3", "carried_in", "total") == sum(
-        last.number("t3", "carried_out", c) for c in columns if c != "total")
+        last.number("t3", "carried_out", c) for c in columns if c != "total"
+    )
     for row in ("rules", "normative"):
         assert report.get("t2", row, "in_force") == last.get("t2", row, "in_force")
         assert report.get("t2", row, "issued") == 0
@@ -253,8 +260,7 @@ def test_a_final_report_is_deleted_with_its_reason_logged(db: Database) -> None:
         delete_report_checked(session, report_id, "  重复录入，以新版为准 ", 2)
     with db.transaction() as session:
         assert storage.find_report(session, AGENCY, 2022) is None
-        logged = session.execute(select(Revision.new_value, Revision.reason)
-                                 .order_by(Revision.id.desc())).first()
+        logged = session.execute(select(Revision.new_value, Revision.reason).order_by(Revision.id.desc())).first()
     assert logged is not None and tuple(logged) == ("deleted", "重复录入，以新版为准")
 
 

@@ -260,7 +260,8 @@ def test_final_is_refused_while_a_check_fails_and_logged_when_it_passes(db: Data
         v = storage.set_status(session, clean, "final", "主要负责人已审签", 1)
     assert v == 2 and load(db, clean).status == "final"
     assert [(r.what, r.old, r.new, r.reason) for r in log(db, clean)[1:]] == [
-        ("status", "draft", "final", "主要负责人已审签")]
+        ("status", "draft", "final", "主要负责人已审签")
+    ]
 
 
 @pytest.mark.parametrize("amount", [Decimal("12.345"), Decimal("NaN"), Decimal(-1)])
@@ -387,9 +388,7 @@ def test_set_counts_refuses_a_missing_report_and_negative_numbers(db: Database) 
         storage.set_counts(session, report_id, -1, 0)
 
 
-def test_report_lines_read_the_stored_counts_without_checking(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_report_lines_read_the_stored_counts_without_checking(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     from services import catalogue
 
     first = save(db, sample_report())
@@ -405,7 +404,8 @@ def test_report_lines_read_the_stored_counts_without_checking(
     with db.transaction() as session:
         lines = catalogue.report_lines(session)
     assert [(line.report_id, line.year, line.errors, line.warnings) for line in lines] == [
-        (first, 2020, 11, 22), (second, 2022, 0, 3),
+        (first, 2020, 11, 22),
+        (second, 2022, 0, 3),
     ]
 
 
@@ -476,15 +476,19 @@ def test_import_report_stores_the_counts_of_what_it_saved_and_of_next_year(db: D
     assert stored[this_id] == (0, len(check_report(this, last)))
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda r: setattr(r, "agency", "某" * 201), "机关名称过长"),
-    (lambda r: setattr(r, "title", "题" * 501), "标题过长"),
-    (lambda r: r.texts.__setitem__("s1_active", "a\x00b"), "无法保存的字符"),
-    (lambda r: r.texts.__setitem__("s1_active", "a\ud800b"), "无法保存的字符"),
-    (lambda r: r.cells.__setitem__(("t2", "fees", "amount"), Decimal(10) ** 30), "超过上限"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: setattr(r, "agency", "某" * 201), "机关名称过长"),
+        (lambda r: setattr(r, "title", "题" * 501), "标题过长"),
+        (lambda r: r.texts.__setitem__("s1_active", "a\x00b"), "无法保存的字符"),
+        (lambda r: r.texts.__setitem__("s1_active", "a\ud800b"), "无法保存的字符"),
+        (lambda r: r.cells.__setitem__(("t2", "fees", "amount"), Decimal(10) ** 30), "超过上限"),
+    ],
+)
 def test_what_postgresql_would_refuse_is_refused_on_every_database(
-        db: Database, change: Callable[[Report], object], message: str) -> None:
+    db: Database, change: Callable[[Report], object], message: str
+) -> None:
     report = sample_report("2021")
     change(report)
     with pytest.raises(StorageError, match=message), db.transaction() as session:

@@ -66,12 +66,12 @@ def type_text(view: QWidget, text: str) -> None:
             QTest.keyClicks(focused(view), char)
             continue
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(focused(view), QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier,
-                                                            char))
+            QApplication.sendEvent(
+                focused(view), QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            )
 
 
-def press(view: QWidget, key: Qt.Key,
-          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def press(view: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
     QTest.keyClick(focused(view), key, modifier)
 
 
@@ -81,8 +81,11 @@ def shown(tab: TableTab, key: CellKey) -> str:
 
 def row_sum(tab: TableTab, row: str) -> int:
     report = tab.session.editor.report
-    return sum(int(report.number("t3", row, col)) for col in get_format(report.format_id).table("t3").column_keys()
-               if col != "total")
+    return sum(
+        int(report.number("t3", row, col))
+        for col in get_format(report.format_id).table("t3").column_keys()
+        if col != "total"
+    )
 
 
 # ---------------------------------------------------------------- the model
@@ -90,8 +93,7 @@ def row_sum(tab: TableTab, row: str) -> int:
 
 @pytest.mark.parametrize("format_id", ["2019", "2021"])
 @pytest.mark.parametrize("table", ["t2", "t3", "t4"])
-def test_model_passes_the_qt_model_tester(qtmodeltester: ModelTester, db: Database, format_id: str,
-                                          table: str) -> None:
+def test_model_passes_the_qt_model_tester(qtmodeltester: ModelTester, db: Database, format_id: str, table: str) -> None:
     report_id = store(db, filled_report(format_id))
     session = ReportSession(ReportEditor.open(db, report_id))
     model = ReportTableModel(grid_layout(session.editor.format, table), session)
@@ -119,8 +121,10 @@ def test_model_shows_labels_and_empty_cells_as_on_paper(db: Database) -> None:
     assert model.index(3, 1).flags() == Qt.ItemFlag.NoItemFlags  # inside the label's span
     label_align = model.index(3, 0).data(Qt.ItemDataRole.TextAlignmentRole)
     assert label_align & Qt.AlignmentFlag.AlignLeft
-    assert model.index_of(("t3", "new", "business")).data(Qt.ItemDataRole.TextAlignmentRole) \
+    assert (
+        model.index_of(("t3", "new", "business")).data(Qt.ItemDataRole.TextAlignmentRole)
         == Qt.AlignmentFlag.AlignCenter
+    )
 
 
 # ---------------------------------------------------------------- typing
@@ -143,7 +147,8 @@ def test_typing_full_width_digits_and_enter_saves_and_moves_down(qtbot: QtBot, d
     assert view.state() != QAbstractItemView.State.EditingState
     assert shown(tab, ("t3", "new", "total")) == str(row_sum(tab, "new"))
     assert int(shown(tab, ("t3", "new", "total"))) == 12 + sum(
-        int(shown(tab, ("t3", "new", col))) for col in ("business", "research", "ngo", "legal", "other_org"))
+        int(shown(tab, ("t3", "new", col))) for col in ("business", "research", "ngo", "legal", "other_org")
+    )
     assert stored(db, report_id, NEW_NATURAL) == 12
     assert stored(db, report_id, ("t3", "new", "total")) == row_sum(tab, "new")
 
@@ -282,9 +287,11 @@ def test_paste_block_writes_six_cells_and_undo_redo(qtbot: QtBot, db: Database) 
     with qtbot.waitSignal(tab.session.changed):
         press(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
 
-    block = {("t3", row, col): value
-             for row, values in (("new", (1, 2, 3)), ("carried_in", (4, 5, 6)))
-             for col, value in zip(("natural", "business", "research"), values, strict=True)}
+    block = {
+        ("t3", row, col): value
+        for row, values in (("new", (1, 2, 3)), ("carried_in", (4, 5, 6)))
+        for col, value in zip(("natural", "business", "research"), values, strict=True)
+    }
     for key, value in block.items():
         assert shown(tab, key) == str(value)
         assert stored(db, report_id, key) == value

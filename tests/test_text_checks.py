@@ -53,8 +53,10 @@ def test_text_number_fires_when_the_text_changes() -> None:
     report.texts["s1_request"] = report.texts["s1_request"].replace("政府信息6次", "政府信息8次")
     (f,) = check_report(report)
     assert (f.rule, f.severity, f.key) == ("TEXT_NUMBER", "warning", "TEXT_NUMBER:s1_request:收到申请")
-    assert f.message == ("“一、总体情况·（二）依申请公开”中写“市人防办全年收到依申请公开政府信息8次”（收到申请 8），"
-                         "但表中 表三“一、本年新收政府信息公开申请数量”行“总计”列(6)，相差 2")
+    assert f.message == (
+        "“一、总体情况·（二）依申请公开”中写“市人防办全年收到依申请公开政府信息8次”（收到申请 8），"
+        "但表中 表三“一、本年新收政府信息公开申请数量”行“总计”列(6)，相差 2"
+    )
     assert f.cells == (("t3", "new", "total"),)
     assert not can_finalise([f])
 
@@ -88,31 +90,34 @@ def test_text_number_can_be_explained() -> None:
     assert f.explained and can_finalise([f])
 
 
-@pytest.mark.parametrize(("text", "cells", "fires"), [
-    ("本年度共收到政府信息公开申请12件。", {("t3", "new", "total"): 12}, False),
-    ("本年度共收到政府信息公开申请12件。", {("t3", "new", "total"): 11}, True),
-    ("新收政府信息公开申请 5 件。", {("t3", "new", "total"): 5}, False),
-    ("新收政府信息公开申请 5 件。", {("t3", "new", "total"): 0}, True),
-    ("全年收到依申请公开3次。", {("t3", "new", "total"): 4}, True),
-    ("收到行政复议申请2件。", {("t3", "new", "total"): 0, ("t4", "review", "total"): 2}, False),
-    ("收到行政复议申请2件。", {("t3", "new", "total"): 2, ("t4", "review", "total"): 1}, True),
-    ("收到申请后15个工作日内答复。", {("t3", "new", "total"): 0}, False),
-    ("结转下年度继续办理2件。", {("t3", "carried_out", "total"): 2}, False),
-    ("结转下年度继续办理2件。", {("t3", "carried_out", "total"): 1}, True),
-    ("结转至下一年度办理3件。", {("t3", "carried_out", "total"): 1}, True),
-    ("发生政府信息公开行政复议1件。", {("t4", "review", "total"): 1}, False),
-    ("发生政府信息公开行政复议1件。", {("t4", "review", "total"): 0}, True),
-    ("涉及行政诉讼3件。", {("t4", "suit_direct", "total"): 1, ("t4", "suit_after_review", "total"): 2}, False),
-    ("涉及行政诉讼3件。", {("t4", "suit_direct", "total"): 3, ("t4", "suit_after_review", "total"): 1}, True),
-    ("办理行政许可事项1,200件。", {("t2", "licensing", "decisions"): 0}, False),
-    ("办理行政许可120件。", {("t2", "licensing", "decisions"): 120}, False),
-    ("办理行政许可120件。", {("t2", "licensing", "decisions"): 121}, True),
-    ("我局有行政许可事项3项。", {("t2", "licensing", "decisions"): 0}, False),
-    ("本年度未发生行政复议和行政诉讼。", {}, False),
-    ("其中行政复议后起诉1件。", {("t4", "review", "total"): 0}, False),
-    ("全年共收到行政许可申请356件。", {("t3", "new", "total"): 2, ("t2", "licensing", "decisions"): 356}, False),
-    ("全年共收到行政许可申请356件。", {("t3", "new", "total"): 2, ("t2", "licensing", "decisions"): 300}, True),
-])
+@pytest.mark.parametrize(
+    ("text", "cells", "fires"),
+    [
+        ("本年度共收到政府信息公开申请12件。", {("t3", "new", "total"): 12}, False),
+        ("本年度共收到政府信息公开申请12件。", {("t3", "new", "total"): 11}, True),
+        ("新收政府信息公开申请 5 件。", {("t3", "new", "total"): 5}, False),
+        ("新收政府信息公开申请 5 件。", {("t3", "new", "total"): 0}, True),
+        ("全年收到依申请公开3次。", {("t3", "new", "total"): 4}, True),
+        ("收到行政复议申请2件。", {("t3", "new", "total"): 0, ("t4", "review", "total"): 2}, False),
+        ("收到行政复议申请2件。", {("t3", "new", "total"): 2, ("t4", "review", "total"): 1}, True),
+        ("收到申请后15个工作日内答复。", {("t3", "new", "total"): 0}, False),
+        ("结转下年度继续办理2件。", {("t3", "carried_out", "total"): 2}, False),
+        ("结转下年度继续办理2件。", {("t3", "carried_out", "total"): 1}, True),
+        ("结转至下一年度办理3件。", {("t3", "carried_out", "total"): 1}, True),
+        ("发生政府信息公开行政复议1件。", {("t4", "review", "total"): 1}, False),
+        ("发生政府信息公开行政复议1件。", {("t4", "review", "total"): 0}, True),
+        ("涉及行政诉讼3件。", {("t4", "suit_direct", "total"): 1, ("t4", "suit_after_review", "total"): 2}, False),
+        ("涉及行政诉讼3件。", {("t4", "suit_direct", "total"): 3, ("t4", "suit_after_review", "total"): 1}, True),
+        ("办理行政许可事项1,200件。", {("t2", "licensing", "decisions"): 0}, False),
+        ("办理行政许可120件。", {("t2", "licensing", "decisions"): 120}, False),
+        ("办理行政许可120件。", {("t2", "licensing", "decisions"): 121}, True),
+        ("我局有行政许可事项3项。", {("t2", "licensing", "decisions"): 0}, False),
+        ("本年度未发生行政复议和行政诉讼。", {}, False),
+        ("其中行政复议后起诉1件。", {("t4", "review", "total"): 0}, False),
+        ("全年共收到行政许可申请356件。", {("t3", "new", "total"): 2, ("t2", "licensing", "decisions"): 356}, False),
+        ("全年共收到行政许可申请356件。", {("t3", "new", "total"): 2, ("t2", "licensing", "decisions"): 300}, True),
+    ],
+)
 def test_text_number_phrases(text: str, cells: dict[CellKey, int], fires: bool) -> None:
     report = report_2021(s1_request=text)
     for key, value in cells.items():
@@ -127,13 +132,21 @@ def test_text_number_phrases(text: str, cells: dict[CellKey, int], fires: bool) 
 
 
 def test_text_number_searches_every_text_and_each_match() -> None:
-    report = report_2021(preamble="本年度收到政府信息公开申请4件。",
-                         s6_other="本年度未收取信息处理费。收到政府信息公开申请5件；另新收申请0件；又收到申请6次。")
+    report = report_2021(
+        preamble="本年度收到政府信息公开申请4件。",
+        s6_other="本年度未收取信息处理费。收到政府信息公开申请5件；另新收申请0件；又收到申请6次。",
+    )
     found = of(check_report(report), "TEXT_NUMBER")
-    assert [f.key for f in found] == ["TEXT_NUMBER:preamble:收到申请", "TEXT_NUMBER:s6_other:收到申请",
-                                      "TEXT_NUMBER:s6_other:收到申请"]
-    assert ["（收到申请 4）" in found[0].message, "（收到申请 5）" in found[1].message,
-            "（收到申请 6）" in found[2].message] == [True, True, True]
+    assert [f.key for f in found] == [
+        "TEXT_NUMBER:preamble:收到申请",
+        "TEXT_NUMBER:s6_other:收到申请",
+        "TEXT_NUMBER:s6_other:收到申请",
+    ]
+    assert [
+        "（收到申请 4）" in found[0].message,
+        "（收到申请 5）" in found[1].message,
+        "（收到申请 6）" in found[2].message,
+    ] == [True, True, True]
     assert found[0].message.startswith("“引言”中写")
     assert found[2].message.startswith("“六、其他需要报告的事项”中写“又收到申请6次”")
 
@@ -141,17 +154,20 @@ def test_text_number_searches_every_text_and_each_match() -> None:
 # ---------------------------------------------------------------- S5_EMPTY
 
 
-@pytest.mark.parametrize(("problems", "improvements", "fires"), [
-    ("", "", True),
-    ("   ", "\n", True),
-    ("无", "", True),
-    ("无。", "无。", True),
-    ("暂无", "", True),
-    ("问题不多。", "继续努力。", True),
-    ("一二三四五六七八九十", "一二三四五六七八九", True),
-    ("一二三四五六七八九十", "一二三四五六七八九十", False),
-    ("公开内容不够全面，解读形式单一。", "将加强培训并丰富解读形式。", False),
-])
+@pytest.mark.parametrize(
+    ("problems", "improvements", "fires"),
+    [
+        ("", "", True),
+        ("   ", "\n", True),
+        ("无", "", True),
+        ("无。", "无。", True),
+        ("暂无", "", True),
+        ("问题不多。", "继续努力。", True),
+        ("一二三四五六七八九十", "一二三四五六七八九", True),
+        ("一二三四五六七八九十", "一二三四五六七八九十", False),
+        ("公开内容不够全面，解读形式单一。", "将加强培训并丰富解读形式。", False),
+    ],
+)
 def test_s5_empty(problems: str, improvements: str, fires: bool) -> None:
     report = report_2021(s5_problems=problems, s5_improvements=improvements)
     found = of(check_report(report), "S5_EMPTY")
@@ -171,16 +187,19 @@ def test_s5_explained() -> None:
 # ---------------------------------------------------------------- S6_FEE
 
 
-@pytest.mark.parametrize(("format_id", "fees", "text", "fires"), [
-    ("2021", Fees(), "本年度认真落实政务公开工作要点。", True),
-    ("2021", Fees(), "", True),
-    ("2021", Fees(), "本年度未收取信息处理费。", False),
-    ("2021", Fees(0, None), "", False),
-    ("2021", Fees(None, Decimal("120")), "", False),
-    ("2021", Fees(0, Decimal(0)), "本年度认真落实政务公开工作要点。", False),
-    ("2019", Fees(), "", False),
-    ("2019", Fees(), "本年度认真落实政务公开工作要点。", False),
-])
+@pytest.mark.parametrize(
+    ("format_id", "fees", "text", "fires"),
+    [
+        ("2021", Fees(), "本年度认真落实政务公开工作要点。", True),
+        ("2021", Fees(), "", True),
+        ("2021", Fees(), "本年度未收取信息处理费。", False),
+        ("2021", Fees(0, None), "", False),
+        ("2021", Fees(None, Decimal("120")), "", False),
+        ("2021", Fees(0, Decimal(0)), "本年度认真落实政务公开工作要点。", False),
+        ("2019", Fees(), "", False),
+        ("2019", Fees(), "本年度认真落实政务公开工作要点。", False),
+    ],
+)
 def test_s6_fee(format_id: str, fees: Fees, text: str, fires: bool) -> None:
     year = 2021 if format_id == "2021" else 2020
     report = empty_report("某某县人民政府", year, format_id)
@@ -222,21 +241,28 @@ def test_preamble_and_other_sections_are_not_narrative_empty() -> None:
 # ---------------------------------------------------------------- X_REPEAT_TEXT
 
 
-_LONG = ("本年度，我局坚持以公开为常态、不公开为例外，围绕重点领域信息公开，及时发布政策文件、"
-         "规划计划、财政预决算等信息，并通过门户网站和政务新媒体同步推送。")
-_OTHER = ("今年重点推进基层政务公开标准化规范化，完成二十六个领域的公开事项目录编制，"
-          "组织开展政府开放日活动三次，邀请群众代表参与评议。")
+_LONG = (
+    "本年度，我局坚持以公开为常态、不公开为例外，围绕重点领域信息公开，及时发布政策文件、"
+    "规划计划、财政预决算等信息，并通过门户网站和政务新媒体同步推送。"
+)
+_OTHER = (
+    "今年重点推进基层政务公开标准化规范化，完成二十六个领域的公开事项目录编制，"
+    "组织开展政府开放日活动三次，邀请群众代表参与评议。"
+)
 
 
-@pytest.mark.parametrize(("now", "before", "fires"), [
-    (_LONG, _LONG, True),
-    (_LONG.replace("本年度", "2021年"), _LONG.replace("本年度", "2020年"), True),
-    (_LONG, _OTHER, False),
-    (_OTHER, _OTHER[:40] + _LONG[40:60], True),
-    (_OTHER, _OTHER[:20] + _LONG[20:60], False),
-    (_LONG[:25], _LONG[:25], False),
-    (_LONG, "", False),
-])
+@pytest.mark.parametrize(
+    ("now", "before", "fires"),
+    [
+        (_LONG, _LONG, True),
+        (_LONG.replace("本年度", "2021年"), _LONG.replace("本年度", "2020年"), True),
+        (_LONG, _OTHER, False),
+        (_OTHER, _OTHER[:40] + _LONG[40:60], True),
+        (_OTHER, _OTHER[:20] + _LONG[20:60], False),
+        (_LONG[:25], _LONG[:25], False),
+        (_LONG, "", False),
+    ],
+)
 def test_repeat_text(now: str, before: str, fires: bool) -> None:
     report = report_2021(s1_platform=now)
     previous = report_2021(s1_platform=before)
@@ -261,13 +287,16 @@ def test_repeat_text_against_a_previous_report_in_the_old_format() -> None:
     assert all(f.explained for f in of(check_report(report, previous), "X_REPEAT_TEXT"))
 
 
-@pytest.mark.parametrize(("a", "b", "low", "high"), [
-    (_LONG, _LONG, 1.0, 1.0),
-    (_LONG, _OTHER, 0.0, 0.3),
-    (_LONG, _LONG + _OTHER, 0.5, 0.8),
-    ("ab", "cd", 0.0, 0.0),
-    ("a", "a", 1.0, 1.0),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "low", "high"),
+    [
+        (_LONG, _LONG, 1.0, 1.0),
+        (_LONG, _OTHER, 0.0, 0.3),
+        (_LONG, _LONG + _OTHER, 0.5, 0.8),
+        ("ab", "cd", 0.0, 0.0),
+        ("a", "a", 1.0, 1.0),
+    ],
+)
 def test_similarity(a: str, b: str, low: float, high: float) -> None:
     assert low <= similarity(a, b) <= high
     assert similarity(a, b) == pytest.approx(similarity(b, a))

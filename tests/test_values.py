@@ -13,50 +13,56 @@ from services.formats import CellKind
 from services.values import MAX_VALUE, from_text, is_valid, parse_value, to_text
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), [
-    ("12", "count", 12),
-    ("１２", "count", 12),
-    ("  7 ", "count", 7),
-    ("1,234", "count", 1234),
-    ("1，234", "count", 1234),
-    ("１，２３４，５６７", "count", 1234567),
-    ("0", "count", 0),
-    ("", "count", None),
-    ("   ", "amount", None),
-    ("-3", "signed", -3),
-    ("－3", "signed", -3),
-    ("+2", "signed", 2),
-    ("533.41", "amount", Decimal("533.41")),
-    ("533.41万", "amount", Decimal("533.41")),
-    ("533.41万元", "amount", Decimal("533.41")),
-    ("251000元", "amount", Decimal("25.1")),
-    ("0.01元", "amount", Decimal("0.000001")),
-    ("１，０００．５", "amount", Decimal("1000.5")),
-    ("1000000000", "count", MAX_VALUE),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("12", "count", 12),
+        ("１２", "count", 12),
+        ("  7 ", "count", 7),
+        ("1,234", "count", 1234),
+        ("1，234", "count", 1234),
+        ("１，２３４，５６７", "count", 1234567),
+        ("0", "count", 0),
+        ("", "count", None),
+        ("   ", "amount", None),
+        ("-3", "signed", -3),
+        ("－3", "signed", -3),
+        ("+2", "signed", 2),
+        ("533.41", "amount", Decimal("533.41")),
+        ("533.41万", "amount", Decimal("533.41")),
+        ("533.41万元", "amount", Decimal("533.41")),
+        ("251000元", "amount", Decimal("25.1")),
+        ("0.01元", "amount", Decimal("0.000001")),
+        ("１，０００．５", "amount", Decimal("1000.5")),
+        ("1000000000", "count", MAX_VALUE),
+    ],
+)
 def test_accepted(text: str, kind: str, expected: object) -> None:
     value = parse_value(text, kind)  # type: ignore[arg-type]
     assert value == expected
     assert type(value) is type(expected)
 
 
-@pytest.mark.parametrize(("text", "kind", "reason"), [
-    ("abc", "count", "字符“a”"),
-    ("12件", "count", "字符“件”"),
-    ("1.5", "count", "不是整数"),
-    ("-1", "count", "负数"),
-    ("－1", "count", "负数"),
-    ("1000000001", "count", "超过上限"),
-    ("1,23", "count", "千位分隔符"),
-    ("1e3", "count", "字符“e”"),
-    ("0.5", "signed", "不是整数"),
-    ("-5", "amount", "不能为负数"),
-    ("0.0000001", "amount", "精度"),
-    ("0.001元", "amount", "精度"),
-    ("12万元", "count", "字符“万”"),
-    ("NaN", "amount", "字符“N”"),
-    ("1..2", "count", "不是有效的数字写法"),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "reason"),
+    [
+        ("abc", "count", "字符“a”"),
+        ("12件", "count", "字符“件”"),
+        ("1.5", "count", "不是整数"),
+        ("-1", "count", "负数"),
+        ("－1", "count", "负数"),
+        ("1000000001", "count", "超过上限"),
+        ("1,23", "count", "千位分隔符"),
+        ("1e3", "count", "字符“e”"),
+        ("0.5", "signed", "不是整数"),
+        ("-5", "amount", "不能为负数"),
+        ("0.0000001", "amount", "精度"),
+        ("0.001元", "amount", "精度"),
+        ("12万元", "count", "字符“万”"),
+        ("NaN", "amount", "字符“N”"),
+        ("1..2", "count", "不是有效的数字写法"),
+    ],
+)
 def test_refused_with_a_reason(text: str, kind: str, reason: str) -> None:
     with pytest.raises(ValueParseError) as info:
         parse_value(text, kind)  # type: ignore[arg-type]
@@ -89,10 +95,19 @@ def test_parser_never_crashes(text: str) -> None:
             assert value is None or is_valid(value, kind)
 
 
-@pytest.mark.parametrize(("value", "kind", "ok"), [
-    (3, "count", True), (-3, "count", False), (-3, "signed", True), (True, "count", False),
-    (Decimal("1.5"), "count", False), (Decimal("1.5"), "amount", True), (Decimal("1.0000001"), "amount", False),
-    ("3", "count", False), (MAX_VALUE + 1, "count", False),
-])
+@pytest.mark.parametrize(
+    ("value", "kind", "ok"),
+    [
+        (3, "count", True),
+        (-3, "count", False),
+        (-3, "signed", True),
+        (True, "count", False),
+        (Decimal("1.5"), "count", False),
+        (Decimal("1.5"), "amount", True),
+        (Decimal("1.0000001"), "amount", False),
+        ("3", "count", False),
+        (MAX_VALUE + 1, "count", False),
+    ],
+)
 def test_is_valid(value: object, kind: str, ok: bool) -> None:
     assert is_valid(value, kind) is ok  # type: ignore[arg-type]

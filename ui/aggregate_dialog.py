@@ -51,7 +51,8 @@ class AggregateDialog(QDialog):
         for fmt in all_formats().values():
             self.format.addItem(f"{fmt.id}（{fmt.document}）", fmt.id)
         self.year.valueChanged.connect(
-            lambda year: self.format.setCurrentIndex(self.format.findData(format_for_year(year).id)))
+            lambda year: self.format.setCurrentIndex(self.format.findData(format_for_year(year).id))
+        )
         self.format.setCurrentIndex(self.format.findData(format_for_year(self.year.value()).id))
         self.units = QListWidget()
         for agency in agencies:
@@ -87,8 +88,9 @@ class AggregateDialog(QDialog):
             self.accept()
 
     def value(self) -> AggregateRequest:
-        return AggregateRequest(self.name.text().strip(), self.year.value(), str(self.format.currentData()),
-                                self.chosen())
+        return AggregateRequest(
+            self.name.text().strip(), self.year.value(), str(self.format.currentData()), self.chosen()
+        )
 
     @classmethod
     def ask(cls, parent: QWidget | None, agencies: list[str], today: date) -> AggregateRequest | None:
@@ -104,8 +106,10 @@ def result_text(result: AggregateResult) -> tuple[str, tuple[str, ...]]:
     lines += [f"有错误，已汇总但请督促更正：{u.agency}（{u.errors} 个错误）" for u in result.erroneous]
     lines += [f"未汇总：{agency}：{reason}" for agency, reason in result.refused]
     n_err = sum(1 for f in result.findings if f.severity == "error")
-    message = (f"{result.report.year} 年 {len(result.included)} 个单位已汇总为“{result.report.agency}”的报告"
-               f"（汇总结果 {n_err} 个错误）。")
+    message = (
+        f"{result.report.year} 年 {len(result.included)} 个单位已汇总为“{result.report.agency}”的报告"
+        f"（汇总结果 {n_err} 个错误）。"
+    )
     return message, tuple(lines)
 
 
@@ -119,7 +123,10 @@ def save_units_workbook(parent: QWidget | None, db: Database, result: AggregateR
         return None
     path = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
     with db.transaction() as session:
-        units = [load_report(session, rid) for agency in result.included
-                 if (rid := find_report(session, agency, result.report.year)) is not None]
+        units = [
+            load_report(session, rid)
+            for agency in result.included
+            if (rid := find_report(session, agency, result.report.year)) is not None
+        ]
     write_units_xlsx(result.report, units, path)
     return path

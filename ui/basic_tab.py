@@ -76,8 +76,9 @@ class BasicTab(QWidget):
         column.addLayout(form)
         self.preamble_edit: QPlainTextEdit
         self.preamble_edit, self.preamble_counter, self._preamble = text_block(session, fmt.preamble, column)
-        hint = QLabel(f"{fmt.preamble.label}：不编号的开头段落，一般写明编制依据和统计期限"
-                      f"（{report.year}年1月1日至12月31日）。")
+        hint = QLabel(
+            f"{fmt.preamble.label}：不编号的开头段落，一般写明编制依据和统计期限（{report.year}年1月1日至12月31日）。"
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
         column.insertWidget(column.indexOf(self.preamble_edit), hint)

@@ -98,8 +98,9 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 def show_problems(parent: QWidget | None, title: str, message: str, problems: tuple[str, ...]) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=parent)
     if problems:
-        box.setInformativeText("\n".join(f"• {p}" for p in problems[:12])
-                               + (f"\n……共 {len(problems)} 条" if len(problems) > 12 else ""))
+        box.setInformativeText(
+            "\n".join(f"• {p}" for p in problems[:12]) + (f"\n……共 {len(problems)} 条" if len(problems) > 12 else "")
+        )
         box.setDetailedText("\n".join(problems))
     box.exec()
 
@@ -119,8 +120,9 @@ class HistoryDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         for row, entry in enumerate(reversed(entries)):
             local = entry.at.astimezone()
-            for col, text in enumerate((f"{local:%Y-%m-%d %H:%M:%S}", entry.what, entry.old or "", entry.new or "",
-                                        entry.reason or "")):
+            for col, text in enumerate(
+                (f"{local:%Y-%m-%d %H:%M:%S}", entry.what, entry.old or "", entry.new or "", entry.reason or "")
+            ):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -17,16 +17,25 @@ from services.importing import OnExisting, existing_report, import_report
 from services.report import Report
 
 Choice = Literal["replace", "keep", "cancel"]
-FILE_FILTER = ";;".join(("报告文件 (*.json *.xlsx *.html *.htm *.txt)", "报送数据包 (*.json)", "Excel 模板 (*.xlsx)",
-                         "网页或文本 (*.html *.htm *.txt)"))
+FILE_FILTER = ";;".join(
+    (
+        "报告文件 (*.json *.xlsx *.html *.htm *.txt)",
+        "报送数据包 (*.json)",
+        "Excel 模板 (*.xlsx)",
+        "网页或文本 (*.html *.htm *.txt)",
+    )
+)
 
 
 class ConflictDialog:
     @classmethod
     def ask(cls, parent: QWidget | None, agency: str, year: int, file_name: str) -> Choice:
-        box = QMessageBox(QMessageBox.Icon.Question, "报告已存在",
-                          f"数据库中已有“{agency}”{year} 年的报告。\n要用文件“{file_name}”中的内容替换它吗？",
-                          parent=parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "报告已存在",
+            f"数据库中已有“{agency}”{year} 年的报告。\n要用文件“{file_name}”中的内容替换它吗？",
+            parent=parent,
+        )
         replace = box.addButton("替换", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("保留原有的", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("取消导入", QMessageBox.ButtonRole.RejectRole)
@@ -50,8 +59,7 @@ class ImportOutcome:
     cancelled: bool = False
 
 
-def _import_one(db: Database, label: str, read: ReadReport, parent: QWidget | None,
-                outcome: ImportOutcome) -> bool:
+def _import_one(db: Database, label: str, read: ReadReport, parent: QWidget | None, outcome: ImportOutcome) -> bool:
     """Store one report, asking when it exists; False when the clerk cancels the rest."""
     if not read.report.agency.strip():  # a published page that names no agency
         name = AgencyDialog.ask(parent, label)
@@ -75,8 +83,9 @@ def _import_one(db: Database, label: str, read: ReadReport, parent: QWidget | No
     if result.notice():
         outcome.messages.append(f"{label}：{result.notice()}")
     if read.not_understood:
-        outcome.messages.append(f"{label}：以下内容未能识别，请核对后手工填写：\n"
-                                + "\n".join(f"  {line}" for line in read.not_understood))
+        outcome.messages.append(
+            f"{label}：以下内容未能识别，请核对后手工填写：\n" + "\n".join(f"  {line}" for line in read.not_understood)
+        )
     return True
 
 

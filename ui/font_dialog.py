@@ -17,8 +17,9 @@ AUTOMATIC = "自动（按公文格式标准选择）"
 
 
 class FontDialog(QDialog):
-    def __init__(self, parent: QWidget | None, families: Sequence[str], chosen: Mapping[str, str],
-                 fonts: FontSet) -> None:
+    def __init__(
+        self, parent: QWidget | None, families: Sequence[str], chosen: Mapping[str, str], fonts: FontSet
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("打印字体")
         self.boxes: dict[str, QComboBox] = {}

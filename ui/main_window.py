@@ -108,12 +108,15 @@ class MainWindow(QMainWindow):
         title = QLabel("欢迎使用年报")
         title.setStyleSheet("font-size: 22px; font-weight: bold")
         layout.addWidget(title, alignment=Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(QLabel("编制、审核、打印《政府信息公开工作年度报告》。请选择："),
-                         alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(
+            QLabel("编制、审核、打印《政府信息公开工作年度报告》。请选择："), alignment=Qt.AlignmentFlag.AlignHCenter
+        )
         self.welcome_buttons = {}
-        for key, text, slot in (("new", "新建年度报告…", self.new_report),
-                                ("import", "导入报送数据包（.json）…", self._ask_import),
-                                ("sample", "打开示例报告（贵阳市人民防空办公室 2020 年）", self.open_sample)):
+        for key, text, slot in (
+            ("new", "新建年度报告…", self.new_report),
+            ("import", "导入报送数据包（.json）…", self._ask_import),
+            ("sample", "打开示例报告（贵阳市人民防空办公室 2020 年）", self.open_sample),
+        ):
             button = QPushButton(text)
             button.setMinimumWidth(360)
             button.clicked.connect(slot)
@@ -154,10 +157,19 @@ class MainWindow(QMainWindow):
         report.addSeparator()
         self.rename_action = report.addAction("重命名单位…", self.rename_agency)
         self.delete_action = report.addAction("删除报告…", self.delete_report)
-        self.report_actions: list[QAction] = [self.finalise_action, self.reopen_action, self.totals_action,
-                                              self.history_action, self.rename_action, self.delete_action,
-                                              self.pdf_action, self.preview_action, self.print_action,
-                                              self.check_report_action, self.export_action]
+        self.report_actions: list[QAction] = [
+            self.finalise_action,
+            self.reopen_action,
+            self.totals_action,
+            self.history_action,
+            self.rename_action,
+            self.delete_action,
+            self.pdf_action,
+            self.preview_action,
+            self.print_action,
+            self.check_report_action,
+            self.export_action,
+        ]
         self.toolbar = self.addToolBar("常用")
         self.toolbar.setObjectName("toolbar")
         self.toolbar.addAction(self.finalise_action)
@@ -275,8 +287,12 @@ class MainWindow(QMainWindow):
         if editor.saved_at is not None:
             self.saved_label.setText(f"最后保存：{editor.saved_at:%H:%M:%S}")
         self._update_titles()
-        self.navigator.update_report(editor.report_id, editor.report.status, len(errors(editor.findings)),
-                                     sum(1 for f in editor.findings if f.severity == "warning"))
+        self.navigator.update_report(
+            editor.report_id,
+            editor.report.status,
+            len(errors(editor.findings)),
+            sum(1 for f in editor.findings if f.severity == "warning"),
+        )
         self._enable_report_actions()
 
     def _after_reload(self) -> None:
@@ -420,8 +436,7 @@ class MainWindow(QMainWindow):
         from ui.font_dialog import FontDialog
 
         state = load_state(self._data_dir)
-        dialog = FontDialog(self, available_families(), state.font_choices(),
-                            report_output.print_fonts(self._data_dir))
+        dialog = FontDialog(self, available_families(), state.font_choices(), report_output.print_fonts(self._data_dir))
         if dialog.exec() != FontDialog.DialogCode.Accepted:
             return
         try:
@@ -447,8 +462,13 @@ class MainWindow(QMainWindow):
             return
         try:
             with self._db.transaction() as session:
-                result = aggregate_stored(session, request.name, request.year, request.format_id,
-                                          agencies=[a for a in request.agencies if a != request.name])
+                result = aggregate_stored(
+                    session,
+                    request.name,
+                    request.year,
+                    request.format_id,
+                    agencies=[a for a in request.agencies if a != request.name],
+                )
             outcome = import_files_of_reports(self._db, [result.report], self)
         except NianbaoError as exc:
             show_problems(self, "未汇总", str(exc), ())

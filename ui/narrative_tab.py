@@ -62,8 +62,14 @@ class TextSaver(QObject):
     Only a text that differs from the report's is written, so focus changes and reloads cost nothing.
     """
 
-    def __init__(self, session: ReportSession, key: str, edit: QPlainTextEdit, counter: QLabel | None = None,
-                 delay_ms: int = SAVE_DELAY_MS) -> None:
+    def __init__(
+        self,
+        session: ReportSession,
+        key: str,
+        edit: QPlainTextEdit,
+        counter: QLabel | None = None,
+        delay_ms: int = SAVE_DELAY_MS,
+    ) -> None:
         super().__init__(edit)
         self.session = session
         self.key = key
@@ -114,8 +120,7 @@ class TextSaver(QObject):
         return False
 
 
-def text_block(session: ReportSession, spec: TextSpec,
-               layout: QVBoxLayout) -> tuple[QPlainTextEdit, QLabel, TextSaver]:
+def text_block(session: ReportSession, spec: TextSpec, layout: QVBoxLayout) -> tuple[QPlainTextEdit, QLabel, TextSaver]:
     """Sub-heading, editor and character count for one text key, added to `layout`."""
     layout.addWidget(sub_heading(spec.heading or spec.label))
     edit = QPlainTextEdit()

@@ -94,8 +94,9 @@ class Navigator(QTreeWidget):
         item.setText(1, "已定稿" if status == "final" else "草稿")
         item.setText(2, str(errors) if errors else "")
         item.setForeground(2, QBrush(ERROR_COLOUR))
-        line = next((x for x in self._lines.get(self._agency_of.get(report_id, ""), []) if x.report_id == report_id),
-                    None)
+        line = next(
+            (x for x in self._lines.get(self._agency_of.get(report_id, ""), []) if x.report_id == report_id), None
+        )
         if line is not None:
             item.setToolTip(0, _tooltip(line.agency, line.year, line.format_id, errors, warnings))
 

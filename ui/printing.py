@@ -147,8 +147,9 @@ class PreviewDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
 
-    def _button(self, text: str, tip: str, slot: Callable[[], None],
-                keys: QKeySequence.StandardKey | None) -> QToolButton:
+    def _button(
+        self, text: str, tip: str, slot: Callable[[], None], keys: QKeySequence.StandardKey | None
+    ) -> QToolButton:
         button = QToolButton(self)
         button.setText(text)
         button.setToolTip(tip)

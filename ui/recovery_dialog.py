@@ -34,9 +34,14 @@ class RecoveryDialog(QDialog):
         self.resize(640, 380)
         self.db_path = db_path
         self.backups: list[BackupInfo] = list_backups(db_path)
-        text = QLabel(f"{problem}\n\n数据库文件：{db_path}\n该文件不会被改动或删除。"
-                      + ("可以从下列备份中选一个恢复（原文件会先移到一旁保存）：" if self.backups
-                         else "没有找到可用的备份。请联系维护人员，并保留该文件。"))
+        text = QLabel(
+            f"{problem}\n\n数据库文件：{db_path}\n该文件不会被改动或删除。"
+            + (
+                "可以从下列备份中选一个恢复（原文件会先移到一旁保存）："
+                if self.backups
+                else "没有找到可用的备份。请联系维护人员，并保留该文件。"
+            )
+        )
         text.setWordWrap(True)
         self.table = QTableWidget(len(self.backups), 4)
         self.table.setHorizontalHeaderLabels(["备份时间", "原因", "报告数", "大小"])
@@ -45,8 +50,12 @@ class RecoveryDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for row, info in enumerate(self.backups):
-            cells = (f"{info.made_at:%Y-%m-%d %H:%M}", reason_text(info.reason),
-                     "无法读取" if info.reports is None else str(info.reports), f"{info.size / 1024:.0f} KB")
+            cells = (
+                f"{info.made_at:%Y-%m-%d %H:%M}",
+                reason_text(info.reason),
+                "无法读取" if info.reports is None else str(info.reports),
+                f"{info.size / 1024:.0f} KB",
+            )
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         if self.backups:

@@ -59,8 +59,11 @@ def _save_pdf(parent: QWidget, content: bytes, caption: str, name: str, database
 
 def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> str | None:
     pdf = report_pdf(parent, editor, centred, data_dir)
-    return None if pdf is None else _save_pdf(parent, pdf, "导出PDF", f"{editor.report.display_title()}.pdf",
-                                              sqlite_file(editor.db.url))
+    return (
+        None
+        if pdf is None
+        else _save_pdf(parent, pdf, "导出PDF", f"{editor.report.display_title()}.pdf", sqlite_file(editor.db.url))
+    )
 
 
 def preview(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> None:
@@ -88,8 +91,9 @@ def export_check_report(parent: QWidget, editor: ReportEditor) -> str | None:
     except NianbaoError as exc:
         show_problems(parent, "无法生成审核报告", str(exc), ())
         return None
-    return _save_pdf(parent, pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf",
-                     sqlite_file(editor.db.url))
+    return _save_pdf(
+        parent, pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf", sqlite_file(editor.db.url)
+    )
 
 
 def export_as(parent: QWidget, editor: ReportEditor) -> str | None:
@@ -100,7 +104,7 @@ def export_as(parent: QWidget, editor: ReportEditor) -> str | None:
         return None
     path = Path(chosen)
     if not path.suffix:
-        path = path.with_suffix(kind[kind.index("*") + 1:kind.index(")")])
+        path = path.with_suffix(kind[kind.index("*") + 1 : kind.index(")")])
     try:
         write_report_file(report, path, sqlite_file(editor.db.url))
     except NianbaoError as exc:

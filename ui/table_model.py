@@ -33,8 +33,12 @@ _EDIT = int(Qt.ItemDataRole.EditRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_SHOWN_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.BackgroundRole,
-                Qt.ItemDataRole.ToolTipRole]
+_SHOWN_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.EditRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ToolTipRole,
+]
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -49,8 +53,9 @@ class ReportTableModel(QAbstractTableModel):
             (c.row + r, c.col + k) for c in layout.cells for r in range(c.rowspan) for k in range(c.colspan)
         } - set(self._cells)
         value_cells = list(layout.value_cells())
-        self._value_positions: dict[CellKey, Position] = {c.key: (c.row, c.col) for c in value_cells
-                                                          if c.key is not None}
+        self._value_positions: dict[CellKey, Position] = {
+            c.key: (c.row, c.col) for c in value_cells if c.key is not None
+        }
         rows = [c.row for c in value_cells] or [0]
         cols = [c.col for c in value_cells] or [0]
         self._value_area = (min(rows), min(cols), max(rows), max(cols))
@@ -62,8 +67,11 @@ class ReportTableModel(QAbstractTableModel):
         self._tooltip: dict[Position, str] = {}
         self._flags: dict[Position, Qt.ItemFlag] = {}
         self._roles: dict[int, dict[Position, Any]] = {
-            _DISPLAY: self._text, _EDIT: self._text, _ALIGN: self._alignment,
-            _BACKGROUND: self._background, _TOOLTIP: self._tooltip,
+            _DISPLAY: self._text,
+            _EDIT: self._text,
+            _ALIGN: self._alignment,
+            _BACKGROUND: self._background,
+            _TOOLTIP: self._tooltip,
         }
         self._rebuild()
         session.changed.connect(self._on_changed)

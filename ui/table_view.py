@@ -128,15 +128,23 @@ def _is_undo(event: QKeyEvent) -> bool:
 
 def _is_redo(event: QKeyEvent) -> bool:
     ctrl = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-    return event.matches(QKeySequence.StandardKey.Redo) or (
-        event.key() == Qt.Key.Key_Y and ctrl == Qt.KeyboardModifier.ControlModifier) or (
-        event.key() == Qt.Key.Key_Z
-        and ctrl == Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    return (
+        event.matches(QKeySequence.StandardKey.Redo)
+        or (event.key() == Qt.Key.Key_Y and ctrl == Qt.KeyboardModifier.ControlModifier)
+        or (
+            event.key() == Qt.Key.Key_Z
+            and ctrl == Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+    )
 
 
 def _own_shortcut(event: QKeyEvent) -> bool:
-    return (_is_undo(event) or _is_redo(event) or event.matches(QKeySequence.StandardKey.Copy)
-            or event.matches(QKeySequence.StandardKey.Paste))
+    return (
+        _is_undo(event)
+        or _is_redo(event)
+        or event.matches(QKeySequence.StandardKey.Copy)
+        or event.matches(QKeySequence.StandardKey.Paste)
+    )
 
 
 class ReportTableView(QTableView):
@@ -157,12 +165,16 @@ class ReportTableView(QTableView):
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
-                             | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
         # Qt draws grid lines right of and below each cell: the top and left border of the paper come from here.
-        self.setStyleSheet("QTableView { gridline-color: #7a7a7a; border: none;"
-                           " border-top: 1px solid #7a7a7a; border-left: 1px solid #7a7a7a; }")
+        self.setStyleSheet(
+            "QTableView { gridline-color: #7a7a7a; border: none;"
+            " border-top: 1px solid #7a7a7a; border-left: 1px solid #7a7a7a; }"
+        )
         for row, col, rowspan, colspan in model.spans():
             self.setSpan(row, col, rowspan, colspan)
         self._fit()
@@ -227,8 +239,12 @@ class ReportTableView(QTableView):
 
     def event(self, event: QEvent) -> bool:
         # A window-wide 撤销/复制 action would otherwise take these keys before the grid sees them.
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and self.state() != QAbstractItemView.State.EditingState and _own_shortcut(event)):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self.state() != QAbstractItemView.State.EditingState
+            and _own_shortcut(event)
+        ):
             event.accept()
             return True
         return super().event(event)
@@ -239,8 +255,10 @@ class ReportTableView(QTableView):
             return
         session = self._model.session
         key = event.key()
-        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-                                          | Qt.KeyboardModifier.MetaModifier))
+        plain = not (
+            event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier)
+        )
         if _is_undo(event):
             session.undo()
         elif _is_redo(event):
@@ -261,8 +279,7 @@ class ReportTableView(QTableView):
         else:
             super().keyPressEvent(event)
 
-    def moveCursor(self, cursorAction: QAbstractItemView.CursorAction,
-                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+    def moveCursor(self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         direction = _ARROWS.get(cursorAction)
         current = self.current_key()
         if direction is None or current is None:
@@ -341,14 +358,16 @@ class ReportTableView(QTableView):
         char = metrics.horizontalAdvance("国")
         number = round(char * NUMBER_CHARS) + 8
         widths = [number if col in value_cols else 2 * char + _PAD_X for col in range(layout.cols)]
-        labels = sorted((c for c in layout.cells if c.role in ("label", "corner") and c.col not in value_cols),
-                        key=lambda c: c.colspan)
+        labels = sorted(
+            (c for c in layout.cells if c.role in ("label", "corner") and c.col not in value_cols),
+            key=lambda c: c.colspan,
+        )
         for cell in labels:
             if cell.rowspan > 1 and cell.colspan == 1:
                 continue  # a label beside many rows reads downwards in a narrow column, as on paper
             wanted = min(metrics.horizontalAdvance(cell.text) + _PAD_X, LABEL_MAX_WIDTH * cell.colspan)
             last = cell.col + cell.colspan - 1
-            have = sum(widths[cell.col:last + 1])
+            have = sum(widths[cell.col : last + 1])
             if wanted > have:
                 widths[last] += wanted - have
         for col, width in enumerate(widths):
@@ -358,19 +377,21 @@ class ReportTableView(QTableView):
         margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1) + 1
 
         def height(cell_width: int, text: str) -> int:
-            rect = metrics.boundingRect(QRect(0, 0, max(cell_width - margin, char), 100_000),
-                                        int(Qt.TextFlag.TextWordWrap), text)
+            rect = metrics.boundingRect(
+                QRect(0, 0, max(cell_width - margin, char), 100_000), int(Qt.TextFlag.TextWordWrap), text
+            )
             return rect.height() + _PAD_Y
 
         heights = [metrics.height() + _PAD_Y] * layout.rows
         for cell in layout.cells:
             if cell.rowspan == 1 and cell.text:
-                heights[cell.row] = max(heights[cell.row], height(sum(widths[cell.col:cell.col + cell.colspan]),
-                                                                  cell.text))
+                heights[cell.row] = max(
+                    heights[cell.row], height(sum(widths[cell.col : cell.col + cell.colspan]), cell.text)
+                )
         for cell in layout.cells:
             if cell.rowspan > 1 and cell.text:
-                need = height(sum(widths[cell.col:cell.col + cell.colspan]), cell.text)
-                have = sum(heights[cell.row:cell.row + cell.rowspan])
+                need = height(sum(widths[cell.col : cell.col + cell.colspan]), cell.text)
+                have = sum(heights[cell.row : cell.row + cell.rowspan])
                 if need > have:
                     heights[cell.row + cell.rowspan - 1] += need - have
         for row, h in enumerate(heights):
@@ -385,5 +406,7 @@ class ReportTableView(QTableView):
     def content_size(self) -> tuple[int, int]:
         """Width and height of the whole grid in pixels."""
         layout = self._model.layout
-        return (sum(self.columnWidth(c) for c in range(layout.cols)),
-                sum(self.rowHeight(r) for r in range(layout.rows)))
+        return (
+            sum(self.columnWidth(c) for c in range(layout.cols)),
+            sum(self.rowHeight(r) for r in range(layout.rows)),
+        )

@@ -67,8 +67,10 @@ def check_archive(data: bytes, source: str) -> None:
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED_BYTES:
         size = f"{total / 1024 / 1024:.0f} MB"
-        raise _refuse(source, f"解压后的内容过大（{size}，超过 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB），"
-                              "可能是恶意构造的文件")
+        raise _refuse(
+            source,
+            f"解压后的内容过大（{size}，超过 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB），可能是恶意构造的文件",
+        )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:

@@ -64,10 +64,13 @@ def _load(data: bytes, source: str) -> Workbook:
             return load_workbook(io.BytesIO(data), data_only=False, keep_links=False, rich_text=False)
     except Exception as exc:  # a damaged file can fail anywhere inside openpyxl; this is input, not a bug
         if _unsafe_xml(exc):
-            raise ExcelError(f"文件 {source} 无法导入：其中含有不安全的 XML 内容（实体或文档类型声明），"
-                             "可能是恶意构造的文件，未导入任何内容") from None
-        raise ExcelError(f"文件 {source} 已损坏，无法作为 Excel 工作簿读取（{type(exc).__name__}），"
-                         "未导入任何内容") from None
+            raise ExcelError(
+                f"文件 {source} 无法导入：其中含有不安全的 XML 内容（实体或文档类型声明），"
+                "可能是恶意构造的文件，未导入任何内容"
+            ) from None
+        raise ExcelError(
+            f"文件 {source} 已损坏，无法作为 Excel 工作簿读取（{type(exc).__name__}），未导入任何内容"
+        ) from None
 
 
 def _unsafe_xml(exc: BaseException) -> bool:
@@ -85,8 +88,7 @@ def _unsafe_xml(exc: BaseException) -> bool:
 
 def _valid_coord(text: str) -> bool:
     match = _COORD.fullmatch(text)
-    return match is not None and column_index_from_string(match.group(1)) <= 16384 \
-        and int(match.group(2)) <= 1048576
+    return match is not None and column_index_from_string(match.group(1)) <= 16384 and int(match.group(2)) <= 1048576
 
 
 MAX_MAP_ROWS = 20_000
@@ -94,31 +96,44 @@ MAX_MAP_ROWS = 20_000
 
 def _read_map(wb: Workbook, source: str) -> tuple[ReportFormat, list[MapEntry]]:
     if MAP_SHEET not in wb.sheetnames:
-        raise ExcelError(f"文件 {source} {_NOT_TEMPLATE}（缺少隐藏的对照表 {MAP_SHEET}），未导入任何内容。"
-                         "请先在年报程序中导出 Excel 模板，在模板中填写后再导入")
+        raise ExcelError(
+            f"文件 {source} {_NOT_TEMPLATE}（缺少隐藏的对照表 {MAP_SHEET}），未导入任何内容。"
+            "请先在年报程序中导出 Excel 模板，在模板中填写后再导入"
+        )
     broken = f"文件 {source} 中隐藏的对照表已损坏，无法导入"
     if wb[MAP_SHEET].max_row > MAX_MAP_ROWS:  # a map has a few hundred rows; iterating a million costs a minute
         raise ExcelError(broken, [f"{MAP_SHEET}：行数 {wb[MAP_SHEET].max_row} 超出正常范围"])
-    rows = [tuple(row[:5]) + (None,) * (5 - len(row[:5]))
-            for row in wb[MAP_SHEET].iter_rows(max_col=5, values_only=True)]
+    rows = [
+        tuple(row[:5]) + (None,) * (5 - len(row[:5])) for row in wb[MAP_SHEET].iter_rows(max_col=5, values_only=True)
+    ]
     if len(rows) < MAP_FIRST_ROW - 1 or rows[0][0] != MAP_MARKER:
         raise ExcelError(f"文件 {source} {_NOT_TEMPLATE}（对照表无法识别），未导入任何内容")
     version = rows[0][1]
     if isinstance(version, int) and version > MAP_SCHEMA_VERSION:
-        raise ExcelError(f"文件 {source} 由较新版本的年报程序导出（模板版本 {version}，本程序只能读取到版本 "
-                         f"{MAP_SCHEMA_VERSION}），请升级年报程序")
+        raise ExcelError(
+            f"文件 {source} 由较新版本的年报程序导出（模板版本 {version}，本程序只能读取到版本 "
+            f"{MAP_SCHEMA_VERSION}），请升级年报程序"
+        )
     formats = all_formats()
     format_id = rows[1][1]
     if version != MAP_SCHEMA_VERSION or rows[1][0] != "format" or format_id not in formats:
         raise ExcelError(broken, [f"{MAP_SHEET}：模板版本或报告格式无法识别"])
     problems: list[str] = []
     entries: list[MapEntry] = []
-    for number, (kind, key, sheet, cells, text) in enumerate(rows[MAP_FIRST_ROW - 1:], start=MAP_FIRST_ROW):
+    for number, (kind, key, sheet, cells, text) in enumerate(rows[MAP_FIRST_ROW - 1 :], start=MAP_FIRST_ROW):
         coords = tuple(cells.split()) if isinstance(cells, str) else ()
-        valid = (_RANGE.fullmatch(coords[0]) is not None if kind == "range" and len(coords) == 1
-                 else bool(coords) and all(_valid_coord(c) for c in coords))
-        if kind not in ENTRY_KINDS or not isinstance(key, str) or not isinstance(sheet, str) or not valid \
-                or (kind == "label" and not isinstance(text, str)):
+        valid = (
+            _RANGE.fullmatch(coords[0]) is not None
+            if kind == "range" and len(coords) == 1
+            else bool(coords) and all(_valid_coord(c) for c in coords)
+        )
+        if (
+            kind not in ENTRY_KINDS
+            or not isinstance(key, str)
+            or not isinstance(sheet, str)
+            or not valid
+            or (kind == "label" and not isinstance(text, str))
+        ):
             problems.append(f"{MAP_SHEET}!A{number}：对照表的这一行无法识别")
             continue
         label = unescape_text(text) if isinstance(text, str) else None
@@ -127,8 +142,11 @@ def _read_map(wb: Workbook, source: str) -> tuple[ReportFormat, list[MapEntry]]:
     problems += [f"{MAP_SHEET}：缺少 {key}" for key in REQUIRED_META if key not in present]
     fmt = formats[cast(str, format_id)]
     mapped = {e.key for e in entries if e.kind == "cell"}
-    problems += [f"{MAP_SHEET}：缺少单元格 {cell_key_text(s.key)}" for s in fmt.cell_specs()
-                 if cell_key_text(s.key) not in mapped]
+    problems += [
+        f"{MAP_SHEET}：缺少单元格 {cell_key_text(s.key)}"
+        for s in fmt.cell_specs()
+        if cell_key_text(s.key) not in mapped
+    ]
     if problems:
         raise ExcelError(broken, problems)
     return fmt, entries
@@ -175,8 +193,12 @@ def _from_float(value: float, kind: CellKind) -> CellValue:
     """Excel keeps numbers as binary floats ('1.1' may come back as 1.1000000000000001): an amount is the
     6-decimal number whose nearest float this is; a count must be whole."""
     number = Decimal(repr(value))
-    if kind == "amount" and number.is_finite() and abs(number) <= MAX_VALUE \
-            and cast(int, number.as_tuple().exponent) < -AMOUNT_PLACES:
+    if (
+        kind == "amount"
+        and number.is_finite()
+        and abs(number) <= MAX_VALUE
+        and cast(int, number.as_tuple().exponent) < -AMOUNT_PLACES
+    ):
         rounded = number.quantize(Decimal(1).scaleb(-AMOUNT_PLACES))
         if float(rounded) == value:
             number = rounded
@@ -240,11 +262,17 @@ class _Reader:
     def year(self, entry: MapEntry) -> int | None:
         value = self.cell(entry).value
         text = unicodedata.normalize("NFKC", str(value)).strip() if value is not None else ""
-        if (isinstance(value, int | str) and not isinstance(value, bool) and text.isascii() and text.isdigit()
-                and YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]):
+        if (
+            isinstance(value, int | str)
+            and not isinstance(value, bool)
+            and text.isascii()
+            and text.isdigit()
+            and YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]
+        ):
             return int(text)
-        self.problems.append(f"{self.where(entry)}：报告年度应为 {YEAR_RANGE[0]} 到 {YEAR_RANGE[1]} 之间的整数，"
-                             f"实际为“{_shown(value)}”")
+        self.problems.append(
+            f"{self.where(entry)}：报告年度应为 {YEAR_RANGE[0]} 到 {YEAR_RANGE[1]} 之间的整数，实际为“{_shown(value)}”"
+        )
         return None
 
     def date(self, entry: MapEntry) -> date | None:
@@ -262,8 +290,9 @@ class _Reader:
             pass
         if not text:
             return None
-        self.problems.append(f"{self.where(entry)}：成文日期应为日期（如 2023-01-20 或 2023年1月20日），"
-                             f"实际为“{_shown(value)}”")
+        self.problems.append(
+            f"{self.where(entry)}：成文日期应为日期（如 2023-01-20 或 2023年1月20日），实际为“{_shown(value)}”"
+        )
         return None
 
 
@@ -294,8 +323,9 @@ def _meta(r: _Reader, fmt: ReportFormat, entries: list[MapEntry]) -> dict[str, A
         r.problems.append(f"{r.where(_entry(entries, 'format'))}：报告格式不可修改（本模板为 {fmt.id}）")
     status = _STATUS.get((meta.get("status") or "").strip())
     if status is None:
-        r.problems.append(f"{r.where(_entry(entries, 'status'))}：状态应为“草稿”或“定稿”，"
-                          f"实际为“{meta.get('status') or ''}”")
+        r.problems.append(
+            f"{r.where(_entry(entries, 'status'))}：状态应为“草稿”或“定稿”，实际为“{meta.get('status') or ''}”"
+        )
     meta["status"] = status
     return meta
 
@@ -311,8 +341,11 @@ def parse_report_workbook(data: bytes, source: str = "<内存>") -> Report:
     fmt, entries = _read_map(wb, source)
     moved = _structure_problems(wb, entries)
     if moved:
-        raise ExcelError(f"文件 {source} 中表格的行或列被移动或删除，未导入任何内容"
-                         "（请在原样式的模板中修改数值，不要插入或删除表格内的行和列）", moved)
+        raise ExcelError(
+            f"文件 {source} 中表格的行或列被移动或删除，未导入任何内容"
+            "（请在原样式的模板中修改数值，不要插入或删除表格内的行和列）",
+            moved,
+        )
     r = _Reader(wb)
     cells: dict[CellKey, CellValue] = {}
     for entry in entries:
@@ -328,8 +361,9 @@ def parse_report_workbook(data: bytes, source: str = "<内存>") -> Report:
     meta = _meta(r, fmt, [e for e in entries if e.kind == "meta"])
     texts = {e.key: r.text(e) or "" for e in entries if e.kind == "text" and e.key in fmt.text_keys()}
     labels = {spec.key: spec.label for spec in fmt.text_specs()}
-    r.problems += [f"{labels.get(key, key)}：{why}" for key, text in texts.items()
-                   if (why := text_too_long(text)) is not None]
+    r.problems += [
+        f"{labels.get(key, key)}：{why}" for key, text in texts.items() if (why := text_too_long(text)) is not None
+    ]
     explanations: dict[str, str] = {}
     for entry in (e for e in entries if e.kind == "explanation"):
         if RULE_ID.fullmatch(entry.key):
@@ -337,9 +371,17 @@ def parse_report_workbook(data: bytes, source: str = "<内存>") -> Report:
     if r.problems:
         raise ExcelError(f"文件 {source} 中有 {len(r.problems)} 处内容无法导入，未导入任何内容", r.problems)
     return Report(
-        agency=meta["agency"], year=meta["year"], format_id=fmt.id, agency_code=meta.get("agency_code"),
-        title=meta.get("title"), signed_by=meta.get("signed_by"), signed_on=meta.get("signed_on"),
-        status=cast(Status, meta["status"]), cells=cells, texts=texts, fees=meta["fees"],
+        agency=meta["agency"],
+        year=meta["year"],
+        format_id=fmt.id,
+        agency_code=meta.get("agency_code"),
+        title=meta.get("title"),
+        signed_by=meta.get("signed_by"),
+        signed_on=meta.get("signed_on"),
+        status=cast(Status, meta["status"]),
+        cells=cells,
+        texts=texts,
+        fees=meta["fees"],
         explanations=explanations,
     )
 

@@ -29,8 +29,18 @@ EXCEL_MAX_CHARS = 32767
 
 EntryKind = Literal["cell", "label", "range", "meta", "text", "explanation"]
 ENTRY_KINDS: tuple[EntryKind, ...] = ("cell", "label", "range", "meta", "text", "explanation")
-META_KEYS = ("agency", "agency_code", "year", "format", "title", "signed_by", "signed_on", "status",
-             "fee_notices", "fee_amount_yuan")
+META_KEYS = (
+    "agency",
+    "agency_code",
+    "year",
+    "format",
+    "title",
+    "signed_by",
+    "signed_on",
+    "status",
+    "fee_notices",
+    "fee_amount_yuan",
+)
 STATUS_LABELS = {"draft": "草稿", "final": "定稿"}
 
 

@@ -104,8 +104,9 @@ def _column_widths(layout: GridLayout) -> list[float]:
     return widths
 
 
-def draw_table(ws: Worksheet, fmt: ReportFormat, table: Table, report: Report, top: int,
-               entries: list[MapEntry] | None = None) -> int:
+def draw_table(
+    ws: Worksheet, fmt: ReportFormat, table: Table, report: Report, top: int, entries: list[MapEntry] | None = None
+) -> int:
     """Draw one table with its top-left corner at row `top` (1-based) and column A; returns the next free row.
 
     With `entries`, the map entries of its value cells, labels and range are appended."""
@@ -123,8 +124,7 @@ def draw_table(ws: Worksheet, fmt: ReportFormat, table: Table, report: Report, t
             for c in range(col, col + g.colspan):
                 ws.cell(row=r, column=c).border = _BORDER
         if g.rowspan > 1 or g.colspan > 1:
-            ws.merge_cells(start_row=row, start_column=col, end_row=row + g.rowspan - 1,
-                           end_column=col + g.colspan - 1)
+            ws.merge_cells(start_row=row, start_column=col, end_row=row + g.rowspan - 1, end_column=col + g.colspan - 1)
         cell = ws.cell(row=row, column=col)
         if g.key is not None:
             _put_value(cell, report.cells.get(g.key))
@@ -140,7 +140,7 @@ def draw_table(ws: Worksheet, fmt: ReportFormat, table: Table, report: Report, t
                 entries.append(MapEntry("label", table.key, ws.title, (cell.coordinate,), g.text))
         if g.role == "label":
             cell.alignment = _LABEL
-            width = sum(widths[g.col:g.col + g.colspan])
+            width = sum(widths[g.col : g.col + g.colspan])
             needed = math.ceil(display_width(g.text) / max(width - 1, 1))
             lines[g.row] = max(lines[g.row], math.ceil(needed / g.rowspan))
         else:
@@ -192,8 +192,10 @@ def _text_rows(fmt: ReportFormat, report: Report) -> list[tuple[EntryKind, str, 
         ("meta", "status", "状态（草稿／定稿）", STATUS_LABELS[report.status]),
     ]
     if fmt.has_fee_fields() or report.fees.is_set():
-        rows += [("meta", "fee_notices", "信息处理费：发出收费通知书件数", report.fees.notices),
-                 ("meta", "fee_amount_yuan", "信息处理费：实际收取金额（元）", report.fees.amount_yuan)]
+        rows += [
+            ("meta", "fee_notices", "信息处理费：发出收费通知书件数", report.fees.notices),
+            ("meta", "fee_amount_yuan", "信息处理费：实际收取金额（元）", report.fees.amount_yuan),
+        ]
     for spec in fmt.text_specs():
         section = next((s for s in fmt.sections if spec in s.texts), None)
         if section is None:
@@ -203,8 +205,9 @@ def _text_rows(fmt: ReportFormat, report: Report) -> list[tuple[EntryKind, str, 
         else:
             label = f"{section.title}\n{spec.label}"
         rows.append(("text", spec.key, label, report.texts.get(spec.key)))
-    rows += [("explanation", rule, f"审核提示的说明：{rule}", text)
-             for rule, text in sorted(report.explanations.items())]
+    rows += [
+        ("explanation", rule, f"审核提示的说明：{rule}", text) for rule, text in sorted(report.explanations.items())
+    ]
     return rows
 
 
@@ -253,8 +256,7 @@ def _map_sheet(wb: Workbook, fmt: ReportFormat, entries: list[MapEntry]) -> None
     ws.append(["kind", "key", "sheet", "cells", "text"])
     for entry in entries:
         row = ws.max_row + 1
-        for col, text in enumerate((entry.kind, entry.key, entry.sheet, " ".join(entry.cells), entry.text),
-                                   start=1):
+        for col, text in enumerate((entry.kind, entry.key, entry.sheet, " ".join(entry.cells), entry.text), start=1):
             if text is not None:
                 put_text(ws.cell(row=row, column=col), text)
 

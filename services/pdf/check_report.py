@@ -31,8 +31,10 @@ def summary(findings: Sequence[Finding]) -> str:
         return "审核未发现问题。"
     errors = sum(1 for f in findings if f.severity == "error")
     explained = sum(1 for f in findings if f.explained)
-    return (f"共{len(findings)}项：错误{errors}项，提示{len(findings) - errors}项；"
-            f"已说明{explained}项，未说明{len(findings) - explained}项。")
+    return (
+        f"共{len(findings)}项：错误{errors}项，提示{len(findings) - errors}项；"
+        f"已说明{explained}项，未说明{len(findings) - explained}项。"
+    )
 
 
 def _identity(report: Report, checked_on: date) -> list[tuple[str, str]]:
@@ -48,27 +50,49 @@ def _identity(report: Report, checked_on: date) -> list[tuple[str, str]]:
 
 
 def _findings_table(fonts: FontSet, findings: Sequence[Finding]) -> Table:
-    centred = ParagraphStyle("check-centred", fontName=fonts.primary("table").name, fontSize=TABLE_SIZE,
-                             leading=TABLE_SIZE * 1.3, alignment=TA_CENTER, wordWrap="CJK")
+    centred = ParagraphStyle(
+        "check-centred",
+        fontName=fonts.primary("table").name,
+        fontSize=TABLE_SIZE,
+        leading=TABLE_SIZE * 1.3,
+        alignment=TA_CENTER,
+        wordWrap="CJK",
+    )
     left = ParagraphStyle("check-left", parent=centred, alignment=TA_LEFT)
     rows: list[list[Flowable]] = [[CJKParagraph(markup(fonts, h, "table", "审核报告表头"), centred) for h in HEADERS]]
     for n, finding in enumerate(findings, start=1):
         where = f"审核报告第{n}项"
-        cells = (finding.rule, SEVERITY_NAMES.get(finding.severity, finding.severity), finding.message,
-                 finding.explanation or NOT_EXPLAINED)
+        cells = (
+            finding.rule,
+            SEVERITY_NAMES.get(finding.severity, finding.severity),
+            finding.message,
+            finding.explanation or NOT_EXPLAINED,
+        )
         styles = (left, centred, left, left)
-        rows.append([CJKParagraph(markup(fonts, text, "table", where), style)
-                     for text, style in zip(cells, styles, strict=True)])
-    return Table(rows, colWidths=[TYPE_WIDTH * s for s in COLUMN_SHARES], repeatRows=1, style=TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, black),
-        # the Table selects its cell font (Helvetica, unembedded, by default) even for Paragraph cells
-        ("FONTNAME", (0, 0), (-1, -1), fonts.primary("table").name),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
+        rows.append(
+            [
+                CJKParagraph(markup(fonts, text, "table", where), style)
+                for text, style in zip(cells, styles, strict=True)
+            ]
+        )
+    return Table(
+        rows,
+        colWidths=[TYPE_WIDTH * s for s in COLUMN_SHARES],
+        repeatRows=1,
+        style=TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, black),
+                # the Table selects its cell font (Helvetica, unembedded, by default) even for Paragraph cells
+                ("FONTNAME", (0, 0), (-1, -1), fonts.primary("table").name),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        ),
+    )
 
 
-def render_check_report(report: Report, findings: Sequence[Finding], fonts: FontSet | None = None, *,
-                        checked_on: date | None = None) -> bytes:
+def render_check_report(
+    report: Report, findings: Sequence[Finding], fonts: FontSet | None = None, *, checked_on: date | None = None
+) -> bytes:
     """The 审核报告 of a report as PDF bytes: its identity, a table of every finding and a summary line."""
     fonts = fonts or resolve_fonts()
     checked_on = checked_on or date.today()
@@ -85,7 +109,13 @@ def render_check_report(report: Report, findings: Sequence[Finding], fonts: Font
     decoration = PageDecoration(fonts, "centred", watermark=None)
     decoration.validate()
     buffer = BytesIO()
-    doc = report_document(buffer, title=f"{report.display_title()}审核报告", author=report.agency,
-                          subject="审核报告", decoration=decoration, initial_font=fonts.primary("body").name)
+    doc = report_document(
+        buffer,
+        title=f"{report.display_title()}审核报告",
+        author=report.agency,
+        subject="审核报告",
+        decoration=decoration,
+        initial_font=fonts.primary("body").name,
+    )
     doc.build(flow)
     return buffer.getvalue()

@@ -98,8 +98,9 @@ class NameCache:
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.file.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"version": CACHE_VERSION, "fonts": self._entries}, ensure_ascii=False),
-                           encoding="utf-8")
+            tmp.write_text(
+                json.dumps({"version": CACHE_VERSION, "fonts": self._entries}, ensure_ascii=False), encoding="utf-8"
+            )
             os.replace(tmp, self.file)
             self._dirty = False
         except OSError:

@@ -45,12 +45,19 @@ class Found:
 
 # Windows file names vary by vendor and by who installed them; these are the common ones (matched case-blind).
 # The family names are what the fonts' name tables (and fontconfig) call them: a file is found by either.
-XIAOBIAOSONG = Wish("方正小标宋简体", ("fzxbsjw.ttf", "fzxbsjw--gb1-0.ttf", "方正小标宋简体.ttf"),
-                    ("方正小标宋简体", "FZXiaoBiaoSong-B05S"))
-XIAOBIAOSONG_GBK = Wish("方正小标宋_GBK", ("fzxbsk.ttf", "方正小标宋_gbk.ttf"),
-                        ("方正小标宋_GBK", "FZXiaoBiaoSong-B05"))
-FANGSONG_GB = Wish("仿宋_GB2312", ("仿宋_gb2312.ttf", "fs_gb2312.ttf", "fsgb2312.ttf", "simfang_gb2312.ttf",
-                                  "fangsong_gb2312.ttf"), ("仿宋_GB2312", "FangSong_GB2312"))
+XIAOBIAOSONG = Wish(
+    "方正小标宋简体",
+    ("fzxbsjw.ttf", "fzxbsjw--gb1-0.ttf", "方正小标宋简体.ttf"),
+    ("方正小标宋简体", "FZXiaoBiaoSong-B05S"),
+)
+XIAOBIAOSONG_GBK = Wish(
+    "方正小标宋_GBK", ("fzxbsk.ttf", "方正小标宋_gbk.ttf"), ("方正小标宋_GBK", "FZXiaoBiaoSong-B05")
+)
+FANGSONG_GB = Wish(
+    "仿宋_GB2312",
+    ("仿宋_gb2312.ttf", "fs_gb2312.ttf", "fsgb2312.ttf", "simfang_gb2312.ttf", "fangsong_gb2312.ttf"),
+    ("仿宋_GB2312", "FangSong_GB2312"),
+)
 FANGSONG_GBK = Wish("方正仿宋_GBK", ("fzfsk.ttf", "方正仿宋_gbk.ttf"), ("方正仿宋_GBK", "FZFangSong-Z02"))
 FANGSONG_FZ = Wish("方正仿宋简体", ("fzfsjw.ttf",), ("方正仿宋简体", "FZFangSong-Z02S"))
 FANGSONG = Wish("FangSong", ("simfang.ttf",), ("FangSong", "仿宋"))
@@ -58,8 +65,11 @@ SIMSUN = Wish("SimSun", ("simsun.ttc", "simsun.ttf"), ("SimSun", "宋体"))
 HEI_GBK = Wish("方正黑体_GBK", ("fzhtk.ttf", "方正黑体_gbk.ttf"), ("方正黑体_GBK", "FZHei-B01"))
 HEI_FZ = Wish("方正黑体简体", ("fzhtjw.ttf",), ("方正黑体简体", "FZHei-B01S"))
 SIMHEI = Wish("SimHei", ("simhei.ttf",), ("SimHei", "黑体"))
-KAITI_GB = Wish("楷体_GB2312", ("楷体_gb2312.ttf", "kt_gb2312.ttf", "ktgb2312.ttf", "simkai_gb2312.ttf",
-                               "kaiti_gb2312.ttf"), ("楷体_GB2312", "KaiTi_GB2312"))
+KAITI_GB = Wish(
+    "楷体_GB2312",
+    ("楷体_gb2312.ttf", "kt_gb2312.ttf", "ktgb2312.ttf", "simkai_gb2312.ttf", "kaiti_gb2312.ttf"),
+    ("楷体_GB2312", "KaiTi_GB2312"),
+)
 KAITI_GBK = Wish("方正楷体_GBK", ("fzktk.ttf", "方正楷体_gbk.ttf"), ("方正楷体_GBK", "FZKai-Z03"))
 KAITI_FZ = Wish("方正楷体简体", ("fzktjw.ttf",), ("方正楷体简体", "FZKai-Z03S"))
 KAITI = Wish("KaiTi", ("simkai.ttf",), ("KaiTi", "楷体"))
@@ -87,16 +97,42 @@ ROLE_WISHES: Mapping[Role, tuple[Wish, ...]] = {
     "heading2": (KAITI_GB, KAITI_GBK, KAITI_FZ, KAITI, GKAI, UKAI),
     "page_number": (SIMSUN, SUNGTI, UMING),
 }
-STANDARD_COUNT: Mapping[Role, int] = {"title": 2, "body": 4, "table": 4, "heading1": 3, "heading2": 4,
-                                      "page_number": 1}
-ROLE_NAMES: Mapping[Role, str] = {"title": "标题", "body": "正文", "table": "表格", "heading1": "一级标题",
-                                  "heading2": "二级标题", "page_number": "页码"}
+STANDARD_COUNT: Mapping[Role, int] = {"title": 2, "body": 4, "table": 4, "heading1": 3, "heading2": 4, "page_number": 1}
+ROLE_NAMES: Mapping[Role, str] = {
+    "title": "标题",
+    "body": "正文",
+    "table": "表格",
+    "heading1": "一级标题",
+    "heading2": "二级标题",
+    "page_number": "页码",
+}
 # After a role's own wishes, any other known face may draw a character the better ones lack; Song-like first
 # because most text is Song/FangSong.
 FALLBACK_WISHES: tuple[Wish, ...] = (
-    FANGSONG_GB, FANGSONG_GBK, FANGSONG_FZ, FANGSONG, SIMSUN, SUNGTI, UMING, KAITI_GB, KAITI_GBK, KAITI_FZ, KAITI,
-    GKAI, UKAI, HEI_GBK, SIMHEI, HEI_FZ, ZENHEI, MICROHEI, XIAOBIAOSONG, XIAOBIAOSONG_GBK, YAHEI, DENGXIAN,
-    SIMSUN_EXTB, SIMSUN_EXTG,
+    FANGSONG_GB,
+    FANGSONG_GBK,
+    FANGSONG_FZ,
+    FANGSONG,
+    SIMSUN,
+    SUNGTI,
+    UMING,
+    KAITI_GB,
+    KAITI_GBK,
+    KAITI_FZ,
+    KAITI,
+    GKAI,
+    UKAI,
+    HEI_GBK,
+    SIMHEI,
+    HEI_FZ,
+    ZENHEI,
+    MICROHEI,
+    XIAOBIAOSONG,
+    XIAOBIAOSONG_GBK,
+    YAHEI,
+    DENGXIAN,
+    SIMSUN_EXTB,
+    SIMSUN_EXTG,
 )
 
 
@@ -148,13 +184,22 @@ class Discovery:
         (a Windows font folder first), then fontconfig's."""
         wanted = {name.casefold() for name in wish.fc_families}
         wanted_files = {name.casefold() for name in wish.files}
-        out = [Found(face.path, face.index, wish.family) for face in self.named
-               if any(n.casefold() in wanted for n in face.families)]
+        out = [
+            Found(face.path, face.index, wish.family)
+            for face in self.named
+            if any(n.casefold() in wanted for n in face.families)
+        ]
         named_paths = {face.path for face in self.named if face.families}
-        out += [Found(path, 0, wish.family) for path in self.folder_files
-                if path.name.casefold() in wanted_files and path not in named_paths]
-        out += [Found(face.path, face.index, wish.family) for names, face in self.fontconfig
-                if any(n.casefold() in wanted for n in names)]
+        out += [
+            Found(path, 0, wish.family)
+            for path in self.folder_files
+            if path.name.casefold() in wanted_files and path not in named_paths
+        ]
+        out += [
+            Found(face.path, face.index, wish.family)
+            for names, face in self.fontconfig
+            if any(n.casefold() in wanted for n in names)
+        ]
         return out
 
     def families(self) -> list[str]:
@@ -195,8 +240,13 @@ def fontconfig_faces(notes: list[str]) -> list[tuple[tuple[str, ...], Found]]:
     try:
         result = subprocess.run(
             [exe, ":charset=4e2d", "--format", "%{family}|%{fontformat}|%{index}|%{file}\n"],
-            capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=FC_LIST_TIMEOUT,
-            check=False)
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=FC_LIST_TIMEOUT,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         notes.append(f"fc-list 无法运行（{exc}），未使用 fontconfig 中的字体")
         return []
@@ -228,17 +278,25 @@ def fontconfig_faces(notes: list[str]) -> list[tuple[tuple[str, ...], Found]]:
     return list(unique.values())
 
 
-def discover(extra_dirs: Sequence[Path], windows_dirs: Sequence[Path] | None, use_fontconfig: bool,
-             choices: Mapping[Role, str] | None = None, name_cache: NameCache | None = None,
-             registry: bool = True) -> Discovery:
+def discover(
+    extra_dirs: Sequence[Path],
+    windows_dirs: Sequence[Path] | None,
+    use_fontconfig: bool,
+    choices: Mapping[Role, str] | None = None,
+    name_cache: NameCache | None = None,
+    registry: bool = True,
+) -> Discovery:
     """Find candidate faces: Windows font folders and registry, then fontconfig, then the extra folders."""
     notes: list[str] = []
     dirs = default_windows_dirs() if windows_dirs is None else list(windows_dirs)
     windows = [f for d in dirs for f in font_files(d)]
     if registry and windows_dirs is None:
         known = set(windows)
-        windows += [f for f in registry_font_files(dirs) if f not in known and f.suffix.casefold() in (".ttf", ".ttc")
-                    and f.is_file()]
+        windows += [
+            f
+            for f in registry_font_files(dirs)
+            if f not in known and f.suffix.casefold() in (".ttf", ".ttc") and f.is_file()
+        ]
     extra_files = [f for d in extra_dirs for f in font_files(d)]
     fc = fontconfig_faces(notes) if use_fontconfig else []
     extra = tuple(Found(path, 0, path.stem) for path in extra_files)
@@ -247,5 +305,11 @@ def discover(extra_dirs: Sequence[Path], windows_dirs: Sequence[Path] | None, us
     for face in named:
         if not face.truetype and face.families:
             notes.append(f"{face.path}（{face.families[0]}）：PostScript (CFF) 轮廓，ReportLab 只能嵌入 TrueType 轮廓")
-    return Discovery(tuple(windows + extra_files), tuple(fc), extra, tuple(notes),
-                     tuple(f for f in named if f.truetype), dict(choices or {}))
+    return Discovery(
+        tuple(windows + extra_files),
+        tuple(fc),
+        extra,
+        tuple(notes),
+        tuple(f for f in named if f.truetype),
+        dict(choices or {}),
+    )

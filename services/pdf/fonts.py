@@ -35,8 +35,10 @@ class MissingGlyphError(NianbaoError):
 
     def __init__(self, char: str, where: str) -> None:
         shown = f"“{char}”" if char.isprintable() else "不可见字符"
-        super().__init__(f"{where}中的{shown}（U+{ord(char):04X}）在本机所有可用字体中都没有字形，打印出来会是空白。"
-                         "请改用常用写法，或安装含有此字的字体后重试。")
+        super().__init__(
+            f"{where}中的{shown}（U+{ord(char):04X}）在本机所有可用字体中都没有字形，打印出来会是空白。"
+            "请改用常用写法，或安装含有此字的字体后重试。"
+        )
         self.char = char
         self.where = where
 
@@ -67,7 +69,8 @@ class _Loaded:
             glyph = self._cmap.get(code, 0)
             pos = self._pos
             known = self._known[code] = 0 < glyph < len(pos) - 1 and (
-                pos[glyph + 1] > pos[glyph] or unicodedata.category(chr(code)) in _BLANK)
+                pos[glyph + 1] > pos[glyph] or unicodedata.category(chr(code)) in _BLANK
+            )
         return known
 
 
@@ -115,8 +118,12 @@ def _explain(message: str) -> str:
 
 def _neutral(char: str) -> bool:
     """Whitespace, format characters and variation selectors: drawn (or not) by whatever face is current."""
-    return char.isspace() or unicodedata.category(char) == "Cf" or "\ufe00" <= char <= "\ufe0f" or (
-        "\U000e0100" <= char <= "\U000e01ef")
+    return (
+        char.isspace()
+        or unicodedata.category(char) == "Cf"
+        or "\ufe00" <= char <= "\ufe0f"
+        or ("\U000e0100" <= char <= "\U000e01ef")
+    )
 
 
 _RUNS_CACHED = 20_000
@@ -159,8 +166,12 @@ class Face:
 class FontSet:
     """The faces for each role, best first, with fallbacks checked against the fonts' cmaps."""
 
-    def __init__(self, candidates: Mapping[Role, Sequence[Face]], notes: Sequence[str] = (),
-                 standards: Mapping[Role, Sequence[str]] | None = None) -> None:
+    def __init__(
+        self,
+        candidates: Mapping[Role, Sequence[Face]],
+        notes: Sequence[str] = (),
+        standards: Mapping[Role, Sequence[str]] | None = None,
+    ) -> None:
         """`candidates` per role, best first, unchecked: faces that cannot be embedded are dropped on first use.
         `standards`: the families the layout means for a role; another face serving it is a stand-in."""
         self._candidates = {role: tuple(candidates.get(role, ())) for role in ROLES}
@@ -198,8 +209,11 @@ class FontSet:
     def require(self) -> None:
         """Raise NoFontError, saying exactly that, when not one Chinese TrueType face is usable at all."""
         if not any(self.first_usable(role) for role in ROLES):
-            raise NoFontError("本机没有安装可用于打印的中文 TrueType 字体（如仿宋、宋体、黑体、楷体），无法生成PDF。"
-                              "请安装字体后重试。", list(self.skipped()))
+            raise NoFontError(
+                "本机没有安装可用于打印的中文 TrueType 字体（如仿宋、宋体、黑体、楷体），无法生成PDF。"
+                "请安装字体后重试。",
+                list(self.skipped()),
+            )
 
     def substitutions(self) -> list[str]:
         """For each role served by a stand-in, which face stands in and why the standard one does not serve."""
@@ -224,8 +238,10 @@ class FontSet:
     def primary(self, role: Role) -> Face:
         face = self.first_usable(role)
         if face is None:
-            raise NoFontError("本机没有可用于打印的中文 TrueType 字体（例如仿宋、宋体、黑体）。请安装字体后重试。",
-                              list(self.skipped()))
+            raise NoFontError(
+                "本机没有可用于打印的中文 TrueType 字体（例如仿宋、宋体、黑体）。请安装字体后重试。",
+                list(self.skipped()),
+            )
         return face
 
     def runs(self, text: str, role: Role, where: str) -> list[tuple[Face, str]]:
@@ -290,16 +306,24 @@ def _font_set(discovery: Discovery) -> FontSet:
     def face(path: Path, index: int, family: str) -> Face:
         return faces.setdefault((path, index, family), Face.at(path, index, family))
 
-    standards = {role: [w.family for w in ROLE_WISHES[role][:STANDARD_COUNT[role]]] for role in ROLES}
+    standards = {role: [w.family for w in ROLE_WISHES[role][: STANDARD_COUNT[role]]] for role in ROLES}
     for role, chosen in discovery.choices.items():
         standards[role] = [chosen, *standards[role]]  # the clerk's own choice is no stand-in
-    return FontSet({role: [face(f.path, f.index, f.family) for f in discovery.chain(role)] for role in ROLES},
-                   discovery.notes, standards)
+    return FontSet(
+        {role: [face(f.path, f.index, f.family) for f in discovery.chain(role)] for role in ROLES},
+        discovery.notes,
+        standards,
+    )
 
 
-def resolve_fonts(extra_dirs: Sequence[Path] = (), *, windows_dirs: Sequence[Path] | None = None,
-                  use_fontconfig: bool = True, choices: Mapping[Role, str] | None = None,
-                  name_cache: NameCache | None = None) -> FontSet:
+def resolve_fonts(
+    extra_dirs: Sequence[Path] = (),
+    *,
+    windows_dirs: Sequence[Path] | None = None,
+    use_fontconfig: bool = True,
+    choices: Mapping[Role, str] | None = None,
+    name_cache: NameCache | None = None,
+) -> FontSet:
     """The fonts of this machine per role: Windows font folders and registry, fontconfig, then extra_dirs and
     resources/fonts; `choices` puts a family the clerk chose first for its role.
 
@@ -308,8 +332,7 @@ def resolve_fonts(extra_dirs: Sequence[Path] = (), *, windows_dirs: Sequence[Pat
     """
     if not extra_dirs and windows_dirs is None and use_fontconfig and name_cache is None:
         return _chosen_fonts(tuple(sorted((choices or {}).items()))) if choices else _default_fonts()
-    return _font_set(discover([*extra_dirs, resource_path("fonts")], windows_dirs, use_fontconfig, choices,
-                              name_cache))
+    return _font_set(discover([*extra_dirs, resource_path("fonts")], windows_dirs, use_fontconfig, choices, name_cache))
 
 
 @cache

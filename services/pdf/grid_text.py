@@ -42,8 +42,16 @@ def char_faces(fonts: FontSet, text: str, role: Role, where: str) -> list[Face]:
 class GridText(Flowable):  # type: ignore[misc]
     """Lines of text at a fixed pitch, each drawn from its own indent with its own character spacing."""
 
-    def __init__(self, text: str, faces: Sequence[Face], lines: Sequence[Line], size: float, pitch: float,
-                 width: float, splittable: bool = True) -> None:
+    def __init__(
+        self,
+        text: str,
+        faces: Sequence[Face],
+        lines: Sequence[Line],
+        size: float,
+        pitch: float,
+        width: float,
+        splittable: bool = True,
+    ) -> None:
         super().__init__()
         self.text = text
         self.faces = list(faces)
@@ -55,8 +63,9 @@ class GridText(Flowable):  # type: ignore[misc]
         self.splittable = splittable
 
     @classmethod
-    def paragraph(cls, fonts: FontSet, text: str, role: Role, where: str, size: float, pitch: float,
-                  width: float, indent: float) -> GridText:
+    def paragraph(
+        cls, fonts: FontSet, text: str, role: Role, where: str, size: float, pitch: float, width: float, indent: float
+    ) -> GridText:
         """A body paragraph or heading: justified grid lines, the first `indent` in."""
         faces = char_faces(fonts, text, role, where)
         widths = [char_width(face, char, size) for face, char in zip(faces, text, strict=True)]
@@ -92,8 +101,9 @@ class GridText(Flowable):  # type: ignore[misc]
                 draw_line(canvas, self.text, self.faces, line, self.height - k * self.pitch - baseline, self.size)
 
 
-def draw_line(canvas: Any, text: str, faces: Sequence[Face], line: Line, y: float, size: float,
-              x0: float = 0.0) -> None:
+def draw_line(
+    canvas: Any, text: str, faces: Sequence[Face], line: Line, y: float, size: float, x0: float = 0.0
+) -> None:
     """One text object for text[line.start:line.end] from x0 + line.indent at baseline y.
 
     Each run of one face and one ReportLab subset (256 glyphs each) starts at its own computed x: readers
@@ -120,7 +130,7 @@ def draw_line(canvas: Any, text: str, faces: Sequence[Face], line: Line, y: floa
                 ops.append(f"{name} {size_str} Tf")
                 current = name
             ops.append(f"1 0 0 1 {fp_str(x, y)} Tm ({escape(data)}) Tj")
-            x += sum(char_width(face, ch, size) for ch in text[done:done + len(data)]) + line.spacing * len(data)
+            x += sum(char_width(face, ch, size) for ch in text[done : done + len(data)]) + line.spacing * len(data)
             done += len(data)
         start = i
     ops.append("0 Tc ET")  # the character spacing is part of the page's state: leave none behind

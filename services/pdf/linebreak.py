@@ -70,7 +70,7 @@ def _separates(text: str, i: int) -> bool:
         return False
     if text[i] not in _THOUSANDS:
         return True
-    group = text[i + 1:i + 5]
+    group = text[i + 1 : i + 5]
     return len(group) >= 3 and group[:3].isdigit() and (len(group) == 3 or not group[3].isdigit())
 
 
@@ -79,8 +79,15 @@ def grid_tracking(width: float, size: float) -> float:
     return width / GRID_CHARS - size
 
 
-def break_lines(text: str, widths: Sequence[float], width: float, track: float = 0.0, indent: float = 0.0,
-                max_spread: float = MAX_SPREAD, justify: bool = True) -> list[Line]:
+def break_lines(
+    text: str,
+    widths: Sequence[float],
+    width: float,
+    track: float = 0.0,
+    indent: float = 0.0,
+    max_spread: float = MAX_SPREAD,
+    justify: bool = True,
+) -> list[Line]:
     """Break one paragraph into lines of `width`; `widths` are its characters' natural advances, each of which
     takes `track` more on the grid (grid_tracking).
 
@@ -120,8 +127,9 @@ def break_lines(text: str, widths: Sequence[float], width: float, track: float =
     return out
 
 
-def _back_off(text: str, widths: Sequence[float], start: int, end: int, room: float, track: float,
-              max_spread: float) -> int:
+def _back_off(
+    text: str, widths: Sequence[float], start: int, end: int, room: float, track: float, max_spread: float
+) -> int:
     """Where a full line really ends: the latest break at or before `end` that the rules allow.
 
     Punctuation rules always hold: a closing mark is first squeezed in (compressing the line), else characters
@@ -131,9 +139,12 @@ def _back_off(text: str, widths: Sequence[float], start: int, end: int, room: fl
     """
     # a closing mark that would start the next line stays on this one when compressing the line by at most
     # half the mark's width makes room (its glyph fills only half its em)
-    overflow = sum(widths[start:end + 1]) + track * (end - start) - room
-    if (text[end] in NO_LINE_START and (end + 1 == len(text) or not joined(text, end + 1))
-            and overflow <= min(widths[end] / 2, MAX_SQUEEZE * (end - start))):
+    overflow = sum(widths[start : end + 1]) + track * (end - start) - room
+    if (
+        text[end] in NO_LINE_START
+        and (end + 1 == len(text) or not joined(text, end + 1))
+        and overflow <= min(widths[end] / 2, MAX_SQUEEZE * (end - start))
+    ):
         return end + 1
     cut = end
     while cut > start + 1 and joined(text, cut):

@@ -104,8 +104,9 @@ class PageDecoration:
         runs = self.fonts.runs(page_number_text(number), "page_number", "页码")
         width = runs_width(runs, PAGE_NUMBER_SIZE)
         canvas.setFillColor(Color(0, 0, 0))
-        draw_runs(canvas, runs, page_number_x(number, width, self.page_numbers), page_number_baseline(),
-                  PAGE_NUMBER_SIZE)
+        draw_runs(
+            canvas, runs, page_number_x(number, width, self.page_numbers), page_number_baseline(), PAGE_NUMBER_SIZE
+        )
         canvas.restoreState()
 
     def _draw_watermark(self, canvas: Canvas) -> None:
@@ -122,17 +123,37 @@ class PageDecoration:
         canvas.restoreState()
 
 
-def report_document(buffer: Any, *, title: str, author: str, subject: str, decoration: PageDecoration,
-                    initial_font: str) -> BaseDocTemplate:
+def report_document(
+    buffer: Any, *, title: str, author: str, subject: str, decoration: PageDecoration, initial_font: str
+) -> BaseDocTemplate:
     """An A4 document whose single frame is exactly the type area (no frame padding)."""
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM, title=title, author=author, subject=subject, creator="Nianbao 年报",
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="Nianbao 年报",
         # The canvas otherwise selects Helvetica in every page's preamble, which puts an unembedded
         # standard font into the file.
-        initialFontName=initial_font, initialFontSize=BODY_SIZE, initialLeading=LINE_PITCH,
+        initialFontName=initial_font,
+        initialFontSize=BODY_SIZE,
+        initialLeading=LINE_PITCH,
     )
-    frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, TYPE_WIDTH, TYPE_HEIGHT, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0, id="type-area")
+    frame = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        TYPE_WIDTH,
+        TYPE_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="type-area",
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decoration)])
     return doc

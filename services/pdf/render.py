@@ -26,13 +26,15 @@ if TYPE_CHECKING:
 __all__ = ["PdfOptions", "render_check_report", "render_report"]
 
 
-def render_check_report(report: Report, findings: Sequence[Finding], fonts: FontSet | None = None, *,
-                        checked_on: date | None = None) -> bytes:
+def render_check_report(
+    report: Report, findings: Sequence[Finding], fonts: FontSet | None = None, *, checked_on: date | None = None
+) -> bytes:
     """services.pdf.check_report.render_check_report, loaded when asked for: it brings the whole check
     catalogue, which printing a report does not need (a quarter of the `pdf` command's imports)."""
     from services.pdf.check_report import render_check_report as render
 
     return render(report, findings, fonts, checked_on=checked_on)
+
 
 TABLE_GAP = LINE_PITCH / 3
 HEADING_ROOM = 2
@@ -124,8 +126,13 @@ def render_report(report: Report, options: PdfOptions = PdfOptions(), fonts: Fon
     decoration.validate()
     flowables = story(report, fonts)
     buffer = BytesIO()
-    doc = report_document(buffer, title=report.display_title(), author=report.signed_by or report.agency,
-                          subject="政府信息公开工作年度报告", decoration=decoration,
-                          initial_font=fonts.primary("body").name)
+    doc = report_document(
+        buffer,
+        title=report.display_title(),
+        author=report.signed_by or report.agency,
+        subject="政府信息公开工作年度报告",
+        decoration=decoration,
+        initial_font=fonts.primary("body").name,
+    )
     doc.build(flowables)
     return buffer.getvalue()

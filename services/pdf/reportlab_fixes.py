@@ -16,8 +16,12 @@ _original = ttfonts.makeToUnicodeCMap
 
 
 def _utf16_hex(code: int) -> str:
-    return "".join(f"{unit:04X}" for unit in (
-        (code,) if code <= 0xFFFF else (0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF))))
+    return "".join(
+        f"{unit:04X}"
+        for unit in (
+            (code,) if code <= 0xFFFF else (0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF))
+        )
+    )
 
 
 def make_to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:

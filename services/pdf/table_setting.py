@@ -67,16 +67,23 @@ def _group_width(layout: GridLayout, col: int, size: float, pad: float) -> float
     return chars * size + 2 * pad + 1
 
 
-def column_widths(layout: GridLayout, texts: Mapping[tuple[int, int], str], size: float, pad: float,
-                  available: float, measure: Measure = estimate_width) -> list[float]:
+def column_widths(
+    layout: GridLayout,
+    texts: Mapping[tuple[int, int], str],
+    size: float,
+    pad: float,
+    available: float,
+    measure: Measure = estimate_width,
+) -> list[float]:
     """Widths of the grid's columns, summing to `available`: value columns as wide as their widest value or
     half their header, row labels the rest."""
     value_cols = sorted({c.col for c in layout.value_cells()})
     if len(value_cols) == layout.cols:
         return [available / layout.cols] * layout.cols
     label_cols = [c for c in range(layout.cols) if c not in value_cols]
-    group_cols = [c for c in label_cols[:-1]
-                  if any(g.role == "label" and g.col == c and g.rowspan > 1 for g in layout.cells)]
+    group_cols = [
+        c for c in label_cols[:-1] if any(g.role == "label" and g.col == c and g.rowspan > 1 for g in layout.cells)
+    ]
     plain_cols = [c for c in label_cols if c not in group_cols]
     widths = dict.fromkeys(range(layout.cols), 0.0)
     for c in group_cols:
@@ -85,10 +92,17 @@ def column_widths(layout: GridLayout, texts: Mapping[tuple[int, int], str], size
 
     headers = [c.text for c in layout.cells if c.role == "header" and c.colspan == 1 and c.col in value_cols]
     values = [texts[(c.row, c.col)] for c in layout.value_cells() if c.colspan == 1]
-    value_need = max([ceil(len(h) / 2) * size for h in headers] + [measure(v, size) for v in values]
-                     + [2 * size]) + 2 * (pad + CLEARANCE)
-    label_need = max((measure(c.text, size) + 2 * pad for c in layout.cells
-                      if c.role in ("label", "corner") and c.col in plain_cols), default=0.0)
+    value_need = max(
+        [ceil(len(h) / 2) * size for h in headers] + [measure(v, size) for v in values] + [2 * size]
+    ) + 2 * (pad + CLEARANCE)
+    label_need = max(
+        (
+            measure(c.text, size) + 2 * pad
+            for c in layout.cells
+            if c.role in ("label", "corner") and c.col in plain_cols
+        ),
+        default=0.0,
+    )
     label_part = max(min(label_need, rest - value_need * len(value_cols)), LABEL_SHARE * available)
     for c in plain_cols:
         widths[c] = label_part / len(plain_cols)
@@ -97,20 +111,28 @@ def column_widths(layout: GridLayout, texts: Mapping[tuple[int, int], str], size
     return [widths[c] for c in range(layout.cols)]
 
 
-def overflowing(layout: GridLayout, texts: Mapping[tuple[int, int], str], setting: TableSetting,
-                measure: Measure) -> tuple[int, int] | None:
+def overflowing(
+    layout: GridLayout, texts: Mapping[tuple[int, int], str], setting: TableSetting, measure: Measure
+) -> tuple[int, int] | None:
     """The first value cell whose number would come closer to a border than the clearance, or None."""
     for cell in layout.value_cells():
         text = texts[(cell.row, cell.col)]
-        room = sum(setting.widths[cell.col:cell.col + cell.colspan]) - 2 * (setting.pad + CLEARANCE)
+        room = sum(setting.widths[cell.col : cell.col + cell.colspan]) - 2 * (setting.pad + CLEARANCE)
         if text and measure(text, setting.size) > room + 1e-6:
             return cell.row, cell.col
     return None
 
 
-def choose_setting(layout: GridLayout, texts: Mapping[tuple[int, int], str], kind: str, available: float,
-                   page_height: float, measure: Measure, height: Callable[[TableSetting], float],
-                   where: Callable[[int, int], str]) -> TableSetting:
+def choose_setting(
+    layout: GridLayout,
+    texts: Mapping[tuple[int, int], str],
+    kind: str,
+    available: float,
+    page_height: float,
+    measure: Measure,
+    height: Callable[[TableSetting], float],
+    where: Callable[[int, int], str],
+) -> TableSetting:
     """The largest type at which every number fits its column with clearance and the whole table fits
     `page_height`; failing the latter, the largest at which the numbers fit (the table then breaks across
     pages). Raises TableOverflowError naming the cell when a number fits at no size."""
@@ -128,8 +150,9 @@ def choose_setting(layout: GridLayout, texts: Mapping[tuple[int, int], str], kin
         return fitting[0]
     assert last_overflow is not None
     row, col = last_overflow
-    raise TableOverflowError(f"{where(row, col)}的数字“{texts[(row, col)]}”太长，即使用最小字号也超出表格边框。"
-                             "请核对这个数字。")
+    raise TableOverflowError(
+        f"{where(row, col)}的数字“{texts[(row, col)]}”太长，即使用最小字号也超出表格边框。请核对这个数字。"
+    )
 
 
 _TIERS: dict[int, tuple[GridLayout, dict[int, int]]] = {}
@@ -151,7 +174,8 @@ def break_tiers_of(layout: GridLayout) -> dict[int, int]:
     tiers: dict[int, int] = {}
     if layout.header_rows == 0:  # blocks: each starts with its caption (or its own header row)
         starts = {c.row for c in layout.cells if c.role == "caption"} or {
-            c.row for c in layout.cells if c.role == "corner"}
+            c.row for c in layout.cells if c.role == "corner"
+        }
         return {r: 0 for r in starts if r > 0}
     for r in range(first_body + 1, layout.rows):
         crossing = [c for c in layout.cells if c.role == "label" and c.row < r < c.row + c.rowspan]
@@ -162,13 +186,16 @@ def break_tiers_of(layout: GridLayout) -> dict[int, int]:
     return tiers
 
 
-def choose_break(start: int, rows: int, tiers: Mapping[int, int], fits: Callable[[int], bool],
-                 allow_tier: int) -> int | None:
+def choose_break(
+    start: int, rows: int, tiers: Mapping[int, int], fits: Callable[[int], bool], allow_tier: int
+) -> int | None:
     """The last row break after `start` whose piece fits, leaving at least MIN_FRAGMENT rows on each side;
     breaks of the lowest tier first."""
     for tier in range(allow_tier + 1):
-        candidates = sorted((r for r, t in tiers.items() if t <= tier and start + MIN_FRAGMENT <= r
-                             and rows - r >= MIN_FRAGMENT), reverse=True)
+        candidates = sorted(
+            (r for r, t in tiers.items() if t <= tier and start + MIN_FRAGMENT <= r and rows - r >= MIN_FRAGMENT),
+            reverse=True,
+        )
         for r in candidates:
             if fits(r):
                 return r
@@ -182,8 +209,11 @@ def continued(text: str) -> str:
 def cell_name(layout: GridLayout, row: int, col: int) -> str:
     """A value cell as the clerk reads it: its row label and its column headers."""
     labels = [c.text for c in layout.cells if c.role == "label" and c.row <= row < c.row + c.rowspan and c.text]
-    headers = [c.text for c in sorted(layout.cells, key=lambda c: c.row)
-               if c.role == "header" and c.col <= col < c.col + c.colspan and c.text]
+    headers = [
+        c.text
+        for c in sorted(layout.cells, key=lambda c: c.row)
+        if c.role == "header" and c.col <= col < c.col + c.colspan and c.text
+    ]
     return "·".join([*labels[-1:], *headers])
 
 
@@ -193,19 +223,28 @@ def estimated_height(layout: GridLayout, texts: Mapping[tuple[int, int], str], s
     for cell in layout.cells:
         if cell.rowspan != 1:
             continue
-        room = max(1.0, sum(setting.widths[cell.col:cell.col + cell.colspan]) - 2 * setting.pad)
+        room = max(1.0, sum(setting.widths[cell.col : cell.col + cell.colspan]) - 2 * setting.pad)
         lines = max(1, ceil(estimate_width(texts[(cell.row, cell.col)], setting.size) / room))
         rows[cell.row] = max(rows[cell.row], lines * setting.leading + 2 * setting.pad)
     return sum(rows)
 
 
-def estimated_setting(layout: GridLayout, texts: Mapping[tuple[int, int], str], kind: str, available: float,
-                      page_height: float) -> TableSetting:
+def estimated_setting(
+    layout: GridLayout, texts: Mapping[tuple[int, int], str], kind: str, available: float, page_height: float
+) -> TableSetting:
     """The setting for Word and HTML, which measure text with no face at hand; a number too wide at every size
     is left to wrap there (the PDF is where it is refused)."""
     try:
-        return choose_setting(layout, texts, kind, available, page_height, estimate_width,
-                              lambda setting: estimated_height(layout, texts, setting), lambda r, c: "")
+        return choose_setting(
+            layout,
+            texts,
+            kind,
+            available,
+            page_height,
+            estimate_width,
+            lambda setting: estimated_height(layout, texts, setting),
+            lambda r, c: "",
+        )
     except TableOverflowError:
         size = TYPE_SIZES[kind][-1]
         pad = PADDINGS[kind]

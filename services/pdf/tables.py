@@ -82,8 +82,14 @@ def balanced_lines(widths: Sequence[float], text: str, room: float) -> list[Line
 class TableSet:
     """One table set at one size: every cell's lines and every row's height, for the whole table or a piece."""
 
-    def __init__(self, fonts: FontSet, layout: GridLayout, texts: Mapping[tuple[int, int], str],
-                 setting: TableSetting, where: str) -> None:
+    def __init__(
+        self,
+        fonts: FontSet,
+        layout: GridLayout,
+        texts: Mapping[tuple[int, int], str],
+        setting: TableSetting,
+        where: str,
+    ) -> None:
         self.layout = layout
         self.setting = setting
         self.fonts = fonts
@@ -101,7 +107,7 @@ class TableSet:
             place = f"{self.where}·{cell_name(self.layout, cell.row, cell.col) or cell.text}"
             raise MissingGlyphError(exc.char, place) from None
         widths = [char_width(face, ch, size) for face, ch in zip(faces, text, strict=True)]
-        room = sum(self.setting.widths[cell.col:cell.col + cell.colspan]) - 2 * pad
+        room = sum(self.setting.widths[cell.col : cell.col + cell.colspan]) - 2 * pad
         centred = not (cell.role == "label" and cell.rowspan == 1)  # row labels read left-aligned
         lines = balanced_lines(widths, text, room) if text else []
         return SetCell(text, faces, tuple(lines), centred)
@@ -172,8 +178,15 @@ class TableSet:
             width = sum(char_width(cell.faces[i], cell.text[i], size) for i in range(line.start, line.end))
             width += line.spacing * max(0, line.end - line.start - 1)
             x = left + (right - left - width) / 2 if cell.centred else left + pad
-            draw_line(canvas, cell.text, cell.faces, Line(line.start, line.end, 0.0, line.spacing, line.last),
-                      first - k * leading, size, x)
+            draw_line(
+                canvas,
+                cell.text,
+                cell.faces,
+                Line(line.start, line.end, 0.0, line.spacing, line.last),
+                first - k * leading,
+                size,
+                x,
+            )
 
 
 class ReportTable(Flowable):  # type: ignore[misc]
@@ -213,8 +226,10 @@ class ReportTable(Flowable):  # type: ignore[misc]
         """The least height that lets the table start on a page: its header and first row group (at least
         MIN_FRAGMENT rows), or the whole table when it cannot break between groups."""
         tiers = break_tiers(self.setter.layout)
-        first = min((r for r, t in tiers.items() if t == 0 and self.start + MIN_FRAGMENT <= r
-                     and self.end - r >= MIN_FRAGMENT), default=self.end)
+        first = min(
+            (r for r, t in tiers.items() if t == 0 and self.start + MIN_FRAGMENT <= r and self.end - r >= MIN_FRAGMENT),
+            default=self.end,
+        )
         return self.piece(self.start, first).height
 
     def draw(self) -> None:
@@ -238,7 +253,14 @@ def table(fonts: FontSet, report: Report, table_key: str, where: str) -> ReportT
         faces = char_faces(fonts, text, "table", where)
         return sum(char_width(face, ch, size) for face, ch in zip(faces, text, strict=True))
 
-    setting = choose_setting(layout, texts, kind, TYPE_WIDTH, TYPE_HEIGHT - LINE_PITCH, measure,
-                             lambda s: setter(s).height(range(layout.rows)),
-                             lambda r, c: f"{where}·{cell_name(layout, r, c)}")
+    setting = choose_setting(
+        layout,
+        texts,
+        kind,
+        TYPE_WIDTH,
+        TYPE_HEIGHT - LINE_PITCH,
+        measure,
+        lambda s: setter(s).height(range(layout.rows)),
+        lambda r, c: f"{where}·{cell_name(layout, r, c)}",
+    )
     return ReportTable(setter(setting))

@@ -38,8 +38,29 @@ DATE_RIGHT_INDENT = 4 * GRID_PITCH
 """The date stands four characters in from the right edge."""
 
 _NATURAL_BEFORE = ("关于", "政府信息公开", "信息公开")
-_AGENCY_WORD_ENDS = ("自治区", "自治州", "自治县", "人民政府", "办公厅", "办公室", "委员会", "管理委员会", "省", "市",
-                     "县", "区", "旗", "盟", "镇", "乡", "街道", "局", "厅", "署", "中心")
+_AGENCY_WORD_ENDS = (
+    "自治区",
+    "自治州",
+    "自治县",
+    "人民政府",
+    "办公厅",
+    "办公室",
+    "委员会",
+    "管理委员会",
+    "省",
+    "市",
+    "县",
+    "区",
+    "旗",
+    "盟",
+    "镇",
+    "乡",
+    "街道",
+    "局",
+    "厅",
+    "署",
+    "中心",
+)
 """Where an agency name may break between words when it is too long for a line of its own."""
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z.%]")
 _MAX_PUSH_BACK = 6
@@ -48,8 +69,11 @@ _FUZZ = 1e-6
 
 
 def _keeps_together(before: str, after: str) -> bool:
-    return (after in NO_LINE_START or before in NO_LINE_END
-            or bool(_UNBREAKABLE.match(before) and _UNBREAKABLE.match(after)))
+    return (
+        after in NO_LINE_START
+        or before in NO_LINE_END
+        or bool(_UNBREAKABLE.match(before) and _UNBREAKABLE.match(after))
+    )
 
 
 class CJKParagraph(Paragraph):  # type: ignore[misc]
@@ -120,8 +144,13 @@ def paragraphs(text: str) -> list[str]:
 
 def body_style(fonts: FontSet, name: str = "body", role: Role = "body", **kw: Any) -> ParagraphStyle:
     base: dict[str, Any] = {
-        "fontName": fonts.primary(role).name, "fontSize": BODY_SIZE, "leading": LINE_PITCH,
-        "firstLineIndent": INDENT, "alignment": TA_JUSTIFY, "wordWrap": "CJK", "allowWidows": 0,
+        "fontName": fonts.primary(role).name,
+        "fontSize": BODY_SIZE,
+        "leading": LINE_PITCH,
+        "firstLineIndent": INDENT,
+        "alignment": TA_JUSTIFY,
+        "wordWrap": "CJK",
+        "allowWidows": 0,
         "allowOrphans": 0,
     }
     base.update(kw)
@@ -179,12 +208,16 @@ def title_shape(widths: Sequence[float], slack: float = 0.0) -> bool:
     if all(a <= b + slack for a, b in pairwise(widths)):
         return True
     top = max(range(len(widths)), key=lambda k: widths[k])
-    return (0 < top < len(widths) - 1 and all(a <= b + slack for a, b in pairwise(widths[:top + 1]))
-            and all(a + slack >= b for a, b in pairwise(widths[top:])))
+    return (
+        0 < top < len(widths) - 1
+        and all(a <= b + slack for a, b in pairwise(widths[: top + 1]))
+        and all(a + slack >= b for a, b in pairwise(widths[top:]))
+    )
 
 
-def title_lines(text: str, width: Callable[[str], float], available: float, agency: str | None = None,
-                max_lines: int = 4) -> list[str]:
+def title_lines(
+    text: str, width: Callable[[str], float], available: float, agency: str | None = None, max_lines: int = 4
+) -> list[str]:
     """Break a title into lines that fit: between words, in a 梯形 or 菱形 (GB/T 9704), as even as that allows.
 
     Never a line of one or two characters, never a line shorter than a third of the longest; e.g. agency /
@@ -223,7 +256,7 @@ def _greedy(text: str, width: Callable[[str], float], available: float) -> list[
     start = 0
     while start < len(text):
         end = start + 1
-        while end < len(text) and width(text[start:end + 1]) <= available:
+        while end < len(text) and width(text[start : end + 1]) <= available:
             end += 1
         lines.append(text[start:end])
         start = end
@@ -245,8 +278,10 @@ def title(fonts: FontSet, text: str, agency: str | None) -> list[Flowable]:
         indent = max(0.0, (TYPE_WIDTH - measure_span(start, end)) / 2)
         lines.append(Line(start, end, indent, 0.0, True))
         start = end
-    return [GridText(text, faces, lines, TITLE_SIZE, TITLE_LEADING, TYPE_WIDTH, splittable=False),
-            Spacer(TYPE_WIDTH, LINE_PITCH)]
+    return [
+        GridText(text, faces, lines, TITLE_SIZE, TITLE_LEADING, TYPE_WIDTH, splittable=False),
+        Spacer(TYPE_WIDTH, LINE_PITCH),
+    ]
 
 
 def measure_text(fonts: FontSet, text: str) -> float:
@@ -332,8 +367,9 @@ def _single_line(fonts: FontSet, text: str, where: str, right: float | None, cen
         return GridText.paragraph(fonts, text, "body", where, BODY_SIZE, LINE_PITCH, TYPE_WIDTH, 0.0)
     x = (right - width) if right is not None else (centre or 0.0) - width / 2
     x = min(max(0.0, x), TYPE_WIDTH - width)
-    return GridText(text, faces, [Line(0, len(text), x, track, True)], BODY_SIZE, LINE_PITCH, TYPE_WIDTH,
-                    splittable=False)
+    return GridText(
+        text, faces, [Line(0, len(text), x, track, True)], BODY_SIZE, LINE_PITCH, TYPE_WIDTH, splittable=False
+    )
 
 
 def signature(fonts: FontSet, last: Flowable | None, name: str, day: date | None) -> KeepTail:

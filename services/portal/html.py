@@ -36,16 +36,17 @@ body {{ margin: 0; background: #fff; color: #000; }}
 _P = f"margin:0;text-indent:2em;text-align:justify;font-size:16pt;font-family:{BODY_FONTS}"
 _H1 = f"margin:0;text-indent:2em;font-size:16pt;font-weight:normal;font-family:{HEADING1_FONTS}"
 _H2 = f"margin:0;text-indent:2em;font-size:16pt;font-weight:normal;font-family:{HEADING2_FONTS}"
-_TITLE = (f"margin:0 0 1em;text-align:center;font-size:22pt;font-weight:normal;line-height:1.6;"
-          f"text-wrap:balance;font-family:{TITLE_FONTS}")
+_TITLE = (
+    f"margin:0 0 1em;text-align:center;font-size:22pt;font-weight:normal;line-height:1.6;"
+    f"text-wrap:balance;font-family:{TITLE_FONTS}"
+)
 
 
 def _cell(cell: GridCell, text: str) -> str:
     header = cell.role in ("caption", "corner", "header")
     # row labels read left-aligned, like on paper; a label standing over several rows and all numbers centred
     align = "left" if cell.role == "label" and cell.rowspan == 1 else "center"
-    spans = "".join(f' {name}="{n}"' for name, n in (("rowspan", cell.rowspan), ("colspan", cell.colspan))
-                    if n > 1)
+    spans = "".join(f' {name}="{n}"' for name, n in (("rowspan", cell.rowspan), ("colspan", cell.colspan)) if n > 1)
     style = f"{BORDER};padding:2px 4px;text-align:{align};vertical-align:middle;font-weight:normal"
     if cell.key is not None:
         style += ";white-space:nowrap"
@@ -65,14 +66,20 @@ def _table(block: TableBlock) -> str:
     rows: list[str] = []
     for r in range(layout.rows):
         cells = [layout.at(r, c) for c in range(layout.cols)]
-        rows.append("<tr>" + "".join(_cell(cell, block.texts[(cell.row, cell.col)])
-                                     for cell in cells if cell is not None) + "</tr>")
+        rows.append(
+            "<tr>"
+            + "".join(_cell(cell, block.texts[(cell.row, cell.col)]) for cell in cells if cell is not None)
+            + "</tr>"
+        )
     head = rows[: layout.header_rows]
-    body = rows[layout.header_rows:]
-    style = (f"{BORDER};border-collapse:collapse;width:100%;font-size:{size:g}pt;"
-             f"line-height:1.4;font-family:{BODY_FONTS}")
-    parts = [f'<table border="1" cellspacing="0" cellpadding="4" width="100%" style="{style}">',
-             f"<colgroup>{cols}</colgroup>"]
+    body = rows[layout.header_rows :]
+    style = (
+        f"{BORDER};border-collapse:collapse;width:100%;font-size:{size:g}pt;line-height:1.4;font-family:{BODY_FONTS}"
+    )
+    parts = [
+        f'<table border="1" cellspacing="0" cellpadding="4" width="100%" style="{style}">',
+        f"<colgroup>{cols}</colgroup>",
+    ]
     if head:
         parts.append("<thead>\n" + "\n".join(head) + "\n</thead>")
     parts.append("<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>")
@@ -81,10 +88,12 @@ def _table(block: TableBlock) -> str:
 
 def _signature(block: Signature) -> str:
     # the agency's name centred over the date, the date four characters in from the right (GB/T 9704)
-    return (f'<div style="margin-top:3em;text-align:right;padding-right:4em">'
-            f'<div style="display:inline-block;text-align:center">'
-            f'<p style="margin:0">{escape(block.agency)}</p>'
-            f'<p style="margin:0">{escape(block.date)}</p></div></div>')
+    return (
+        f'<div style="margin-top:3em;text-align:right;padding-right:4em">'
+        f'<div style="display:inline-block;text-align:center">'
+        f'<p style="margin:0">{escape(block.agency)}</p>'
+        f'<p style="margin:0">{escape(block.date)}</p></div></div>'
+    )
 
 
 def report_html(report: Report) -> str:

@@ -54,8 +54,10 @@ __all__ = [
 _TITLE = re.compile(r"(?P<agency>.*?)(?P<year>\d{4})\s*年度?\s*政府信息公开(?:工作)?年度报告")
 _HEADING = re.compile(rf"^([{NUMERALS}])\s*、\s*(.*)$", re.S)
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
-_DATE = re.compile(r"^(?P<by>.*?)\s*(?P<y>[\d〇○O零一二三四五六七八九]{4})\s*年\s*(?P<m>[\d一二三四五六七八九十]{1,3})"
-                   r"\s*月\s*(?P<d>[\d一二三四五六七八九十]{1,3})\s*日$")
+_DATE = re.compile(
+    r"^(?P<by>.*?)\s*(?P<y>[\d〇○O零一二三四五六七八九]{4})\s*年\s*(?P<m>[\d一二三四五六七八九十]{1,3})"
+    r"\s*月\s*(?P<d>[\d一二三四五六七八九十]{1,3})\s*日$"
+)
 
 
 @dataclass
@@ -107,8 +109,9 @@ def outline(items: Sequence[Item], fmt: ReportFormat) -> _Outline:
     return out
 
 
-def _heading(text: str, current: str | None, sections: tuple[Section, ...],
-             titles: dict[str, Section]) -> tuple[str, str] | None:
+def _heading(
+    text: str, current: str | None, sections: tuple[Section, ...], titles: dict[str, Section]
+) -> tuple[str, str] | None:
     match = _HEADING.match(text)
     if not match or match.group(1) not in titles:
         return None
@@ -120,8 +123,11 @@ def _heading(text: str, current: str | None, sections: tuple[Section, ...],
         return None
     name, rest = clause(match.group(2), 40)
     expected = section.title.split("、", 1)[1]
-    if name is not None and similar(name, expected) and SequenceMatcher(
-            None, normalise(name), normalise(expected)).ratio() >= 0.5:
+    if (
+        name is not None
+        and similar(name, expected)
+        and SequenceMatcher(None, normalise(name), normalise(expected)).ratio() >= 0.5
+    ):
         return section.key, rest
     in_table = current is not None and sections[now].table is not None
     if name is not None and not rest and index == now + 1 and not in_table and len(name) <= 20:
@@ -194,8 +200,9 @@ def _table_tokens(items: Sequence[Item], out: _Outline, fmt: ReportFormat, notes
     return tokens
 
 
-def _choose_format(year: int | None, source: str, detected: ReportFormat | None,
-                   notes: Notes) -> tuple[int, ReportFormat]:
+def _choose_format(
+    year: int | None, source: str, detected: ReportFormat | None, notes: Notes
+) -> tuple[int, ReportFormat]:
     if year is None:
         fmt = detected or max(all_formats().values(), key=lambda f: f.year_from)
         notes.not_understood.append(f"未找到报告年度，暂按 {fmt.year_from} 年")
@@ -206,8 +213,10 @@ def _choose_format(year: int | None, source: str, detected: ReportFormat | None,
     if source != "标题":
         notes.not_understood.append(f"未找到标题，报告年度按{source}推断为 {year} 年，请核对")
     if detected is not None and detected.id != fmt.id:
-        notes.not_understood.append(f"表格标签属于 {detected.id} 年格式，与 {year} 年度应使用的 {fmt.id} 年格式"
-                                    f"不符，按 {detected.id} 年格式读取")
+        notes.not_understood.append(
+            f"表格标签属于 {detected.id} 年格式，与 {year} 年度应使用的 {fmt.id} 年格式"
+            f"不符，按 {detected.id} 年格式读取"
+        )
         fmt = detected
     return year, fmt
 
@@ -286,8 +295,11 @@ def _fill_texts(report: Report, out: _Outline, notes: Notes) -> None:
 
 def _refuse_long_texts(result: PublishedImport) -> PublishedImport:
     fmt = result.report.format
-    long = [f"{spec.label}：{why}" for spec in fmt.text_specs()
-            if (why := text_too_long(result.report.text(spec.key))) is not None]
+    long = [
+        f"{spec.label}：{why}"
+        for spec in fmt.text_specs()
+        if (why := text_too_long(result.report.text(spec.key))) is not None
+    ]
     if long:
         raise PublishedReportError("文中有一段文字过长，不像年度报告的正文，未导入任何内容：", long)
     return result

@@ -16,11 +16,52 @@ from services.published.text import check_text
 
 _VOID = {"br", "img", "hr", "meta", "input", "link", "area", "base", "col", "embed", "source", "wbr", "param"}
 _SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "select", "button", "head", "textarea"}
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "td", "th", "table", "section",
-          "article", "blockquote", "pre", "center", "dd", "dt", "dl", "br", "hr", "header", "footer", "main",
-          "caption", "form", "tbody", "thead", "tfoot", "body", "html"}
-_CLOSES = {"p": {"p"}, "li": {"li"}, "tr": {"tr", "td", "th"}, "td": {"td", "th"}, "th": {"td", "th"},
-           "dt": {"dt", "dd"}, "dd": {"dt", "dd"}}
+_BLOCK = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "center",
+    "dd",
+    "dt",
+    "dl",
+    "br",
+    "hr",
+    "header",
+    "footer",
+    "main",
+    "caption",
+    "form",
+    "tbody",
+    "thead",
+    "tfoot",
+    "body",
+    "html",
+}
+_CLOSES = {
+    "p": {"p"},
+    "li": {"li"},
+    "tr": {"tr", "td", "th"},
+    "td": {"td", "th"},
+    "th": {"td", "th"},
+    "dt": {"dt", "dd"},
+    "dd": {"dt", "dd"},
+}
 _MAX_SPAN = 50
 _MAX_CELL = 300
 _MAX_WIDTH = 64

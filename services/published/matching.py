@@ -218,7 +218,8 @@ class _TableFiller:
         self._close_row()
         if self.table.layout == "wide" and self.filled and self.wide_slots:
             self.notes.not_understood.append(
-                f"{self.table.name}：应有 {self.filled + len(self.wide_slots)} 个数，只找到 {self.filled} 个")
+                f"{self.table.name}：应有 {self.filled + len(self.wide_slots)} 个数，只找到 {self.filled} 个"
+            )
 
     def _value(self, token: Token) -> None:
         if self.table.layout == "wide":
@@ -249,7 +250,8 @@ class _TableFiller:
             reason = "空白"
         if value is None:
             self.notes.not_understood.append(
-                f"{self.where(token.row)}：{self._cell_name(row, col)} 的值无法读取（{reason}）")
+                f"{self.where(token.row)}：{self._cell_name(row, col)} 的值无法读取（{reason}）"
+            )
             return
         self.report.cells[spec.key] = value
         self.filled += 1
@@ -279,8 +281,7 @@ class _TableFiller:
         self._close_row()
         self.header_open = False
         if key in self.seen_rows:
-            self.notes.not_understood.append(
-                f"{self.where(token.row)}：“{token.text}”出现了两次，只取第一次的数字")
+            self.notes.not_understood.append(f"{self.where(token.row)}：“{token.text}”出现了两次，只取第一次的数字")
             return
         self.seen_rows.add(key)
         self.row, self.row_at = key, token.row
@@ -301,7 +302,8 @@ class _TableFiller:
         if self.row is not None and self.slots:
             names = "、".join(f"“{self.table.column(c).label}”" for c in self.slots)
             self.notes.not_understood.append(
-                f"{self.where(self.row_at)}：“{self.table.row(self.row).label}”缺少 {names} 的数字")
+                f"{self.where(self.row_at)}：“{self.table.row(self.row).label}”缺少 {names} 的数字"
+            )
         self.row, self.slots = None, []
 
 
@@ -332,12 +334,10 @@ def clause(text: str, limit: int = 30) -> tuple[str | None, str]:
     """Split a heading that runs into its text ('（四）平台建设。2020年…') at its first stop."""
     match = re.search(r"[。：:]", text[: limit + 1])
     if match:
-        return text[: match.start()], text[match.end():].strip()
+        return text[: match.start()], text[match.end() :].strip()
     if len(text) <= limit:
         return text, ""
     return None, text
-
-
 
 
 def paragraphs(items: Iterable[Item]) -> list[str]:
@@ -368,8 +368,9 @@ def split_s1(paras: list[str], fmt: ReportFormat, notes: Notes) -> tuple[dict[st
         else:
             parts[specs[current].key].append(para)
     if not parts and opening:
-        notes.not_understood.append(f"一、总体情况：未找到（一）至（{NUMERALS[len(specs) - 1]}）小标题，全文放入“"
-                                    f"{specs[0].label}”")
+        notes.not_understood.append(
+            f"一、总体情况：未找到（一）至（{NUMERALS[len(specs) - 1]}）小标题，全文放入“{specs[0].label}”"
+        )
         return {specs[0].key: "\n\n".join(opening)}, []
     return {k: "\n\n".join(v) for k, v in parts.items()}, opening
 
@@ -446,9 +447,11 @@ def take_fees(paras: list[str], notes: Notes) -> tuple[list[str], Fees]:
                     fees.amount_yuan = check_yuan(Decimal(amount.group(1).replace(",", "")))
                 except (ValueParseError, InvalidOperation):
                     notes.not_understood.append(f"信息处理费金额“{amount.group(1)}元”无法读取")
-        notes.filled.append(f"信息处理费：收费通知 {fees.notices if fees.notices is not None else '?'} 件，"
-                            f"{fees.amount_yuan if fees.amount_yuan is not None else '?'} 元")
+        notes.filled.append(
+            f"信息处理费：收费通知 {fees.notices if fees.notices is not None else '?'} 件，"
+            f"{fees.amount_yuan if fees.amount_yuan is not None else '?'} 元"
+        )
         if _GENERATED_FEE.fullmatch(para):
-            paras = paras[:i] + paras[i + 1:]
+            paras = paras[:i] + paras[i + 1 :]
         return paras, fees
     return paras, Fees()

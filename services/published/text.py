@@ -48,8 +48,7 @@ def check_text(text: str) -> None:
     sample = text[:65536]
     control = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
     if "\x00" in sample or (sample and control / len(sample) > _CONTROL_SHARE):
-        raise PublishedReportError("这不是文本文件（含有大量控制字符或乱码），"
-                                   "无法作为年度报告读取")
+        raise PublishedReportError("这不是文本文件（含有大量控制字符或乱码），无法作为年度报告读取")
 
 
 def _is_table_line(line: str) -> bool:
