@@ -8,7 +8,7 @@ the UI re-runs it after every edit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,7 +24,7 @@ from services.values import MAX_VALUE, CellValue, check_value, format_for_displa
 
 Severity = Literal["error", "warning"]
 
-_MAX_TERMS = 8
+MAX_TERMS = 8
 """Longer sums list only their nonzero terms, so a message stays readable."""
 _MISSING_NAMED = 3
 _LOWEST: Mapping[str, int] = {"count": 0, "signed": -MAX_VALUE, "amount": 0}
@@ -212,15 +212,22 @@ def _total(values: Iterable[CellValue]) -> CellValue:
     return total
 
 
-def _terms(labels: tuple[str, ...], keys: tuple[CellKey, ...], cells: Mapping[CellKey, object]) -> str:
-    pairs = [(label, _number(cells, k)) for label, k in zip(labels, keys, strict=True)]
-    if len(pairs) <= _MAX_TERMS:
-        return " + ".join(f"{label}({format_for_display(v)})" for label, v in pairs)
-    shown = [f"{label}({format_for_display(v)})" for label, v in pairs if v != 0]
-    zeros = len(pairs) - len(shown)
+def terms_text(pairs: Sequence[tuple[str, CellValue]], *, abbreviate: bool = True) -> str:
+    """One side of an identity as the clerk reads it, `一(6) + 二(0)`; beyond MAX_TERMS terms the zeros are
+    counted rather than listed. The check messages and the panel both write sides this way."""
+    shown = list(pairs)
+    zeros = 0
+    if abbreviate and len(shown) > MAX_TERMS:
+        shown = [pair for pair in pairs if pair[1] != 0]
+        zeros = len(pairs) - len(shown)
+    parts = [f"{label}({format_for_display(value)})" for label, value in shown]
     if zeros:
-        shown.append(f"其余 {zeros} 项(0)" if shown else f"{zeros} 项(均为 0)")
-    return " + ".join(shown)
+        parts.append(f"其余 {zeros} 项(0)" if parts else f"{zeros} 项(均为 0)")
+    return " + ".join(parts)
+
+
+def _terms(labels: tuple[str, ...], keys: tuple[CellKey, ...], cells: Mapping[CellKey, object]) -> str:
+    return terms_text([(label, _number(cells, k)) for label, k in zip(labels, keys, strict=True)])
 
 
 def _identity_message(inst: _Instance, cells: Mapping[CellKey, object], left: CellValue, right: CellValue) -> str:
@@ -519,6 +526,18 @@ def errors(findings: Iterable[Finding]) -> list[Finding]:
 def unexplained_warnings(findings: Iterable[Finding]) -> list[Finding]:
     """The warnings still waiting for an explanation (审核说明)."""
     return [f for f in findings if f.severity == "warning" and not f.explained]
+
+
+def finalise_blockers(report: Report, previous: Report | None = None) -> list[Finding]:
+    """The one rule of 定稿: what stands in the way is every error (missing values count then) and every
+    unexplained warning, last year's report taken into account."""
+    findings = check_report(report, previous, finalising=True)
+    return errors(findings) + unexplained_warnings(findings)
+
+
+def blockers_summary(blocking: Sequence[Finding]) -> str:
+    n_err = sum(1 for f in blocking if f.severity == "error")
+    return f"还有 {n_err} 个错误、{len(blocking) - n_err} 个未说明的提示，不能定稿"
 
 
 def can_finalise(findings: Iterable[Finding]) -> bool:

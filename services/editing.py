@@ -20,13 +20,14 @@ from services import storage
 from services.checks import (
     Finding,
     IdentityResult,
+    blockers_summary,
     check_report,
     errors,
+    finalise_blockers,
     identity_results,
     recompute_totals,
-    unexplained_warnings,
 )
-from services.errors import StorageError, ValueParseError
+from services.errors import StaleReportError, StorageError, ValueParseError
 from services.formats import CellKey, ReportFormat
 from services.report import Report, Status
 from services.values import CellValue, parse_value, to_text
@@ -296,18 +297,14 @@ class ReportEditor:
     # ------------------------------------------------------------ status
 
     def blocking(self) -> list[Finding]:
-        """What stands in the way of 定稿 now (missing values count as errors then)."""
-        findings = check_report(self.report, self.previous, finalising=True)
-        return errors(findings) + unexplained_warnings(findings)
+        """What stands in the way of 定稿 now (checks.finalise_blockers)."""
+        return finalise_blockers(self.report, self.previous)
 
     def finalise(self, reason: str | None = None) -> EditOutcome:
         blocking = self.blocking()
         if blocking:
-            n_err = sum(1 for f in blocking if f.severity == "error")
             return EditOutcome(
-                False,
-                f"不能定稿：还有 {n_err} 个错误、{len(blocking) - n_err} 个未说明的提示。",
-                problems=tuple(f.message for f in blocking),
+                False, f"不能定稿：{blockers_summary(blocking)}。", problems=tuple(f.message for f in blocking)
             )
         return self._set_status("final", reason or "定稿")
 
@@ -349,10 +346,10 @@ class ReportEditor:
             with self.db.transaction() as session:
                 version = write(session)
                 storage.set_counts(session, self.report_id, n_err, len(findings) - n_err)
+        except StaleReportError as exc:
+            self.reload()
+            return EditOutcome(False, exc.message + "已重新载入最新内容。", reloaded=True)
         except StorageError as exc:
-            if exc.message == storage.STALE_MESSAGE:
-                self.reload()
-                return EditOutcome(False, storage.STALE_MESSAGE + "已重新载入最新内容。", reloaded=True)
             return EditOutcome(False, f"未保存：{exc.message}", problems=tuple(exc.problems), retry_text="")
         except ValueParseError as exc:
             return EditOutcome(False, f"未保存：{exc}")

@@ -35,6 +35,16 @@ class StorageError(NianbaoError):
     """The database cannot do what was asked (missing report, stale version, locked or read-only file)."""
 
 
+class StaleReportError(StorageError):
+    """Someone (another PC, another window) saved the report since this version was read: nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__(STALE_MESSAGE)
+
+
+STALE_MESSAGE = "报告已被其他人修改（或在另一个窗口中修改过），您的修改未保存。请重新打开报告后再修改。"
+
+
 class CorruptDatabaseError(StorageError):
     """The database file is damaged or not a database at all; it was left exactly as found, to restore a backup."""
 

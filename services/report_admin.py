@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session, aliased
 from models.tables import Agency, ReportRecord
 from services.catalogue import refresh_counts, refresh_counts_after_save
 from services.checks import recompute_totals
-from services.errors import FormatFileError, StorageError
+from services.errors import FormatFileError, StaleReportError, StorageError
 from services.formats import CellKey, ReportFormat, format_for_year, get_format
 from services.names import clean_name
 from services.report import YEAR_RANGE, AgencyKind, Report, empty_report
 from services.storage import (
     AGENCY_KINDS,
-    STALE_MESSAGE,
     delete_report,
     find_report,
     log_report_change,
@@ -169,7 +168,7 @@ def delete_report_checked(session: Session, report_id: int, reason: str | None, 
     if row is None:
         raise StorageError("报告不存在（可能已被其他人删除）。")
     if expected_version is not None and row.version != expected_version:
-        raise StorageError(STALE_MESSAGE)
+        raise StaleReportError()
     text = (reason or "").strip() or None
     if row.status == "final" and text is None:
         raise StorageError(FINAL_DELETE_NEEDS_REASON)

@@ -21,8 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models.base import utc_now
 from models.tables import Agency, Cell, Explanation, ReportRecord, ReportText, Revision
-from services.checks import Finding, check_report, errors, unexplained_warnings
-from services.errors import StorageError, ValueParseError
+from services.checks import Finding, blockers_summary, finalise_blockers
+from services.errors import StaleReportError, StorageError, ValueParseError
 from services.formats import CellKey, CellKind, ReportFormat, get_format
 from services.names import clean_name
 from services.report import EXPLANATION_KEY_MAX, AgencyKind, Fees, Report, Status, text_too_long
@@ -31,7 +31,6 @@ from services.values import CellValue, check_value, check_yuan, to_text
 STATUSES: tuple[Status, ...] = ("draft", "final")
 AGENCY_KINDS: tuple[AgencyKind, ...] = ("department", "government")
 MetaField = Literal["title", "signed_by", "signed_on", "fee_notices", "fee_amount_yuan"]
-STALE_MESSAGE = "报告已被其他人修改（或在另一个窗口中修改过），您的修改未保存。请重新打开报告后再修改。"
 
 
 @dataclass(frozen=True)
@@ -197,7 +196,7 @@ def delete_report(session: Session, report_id: int, reason: str | None, expected
     """Delete a report; its revisions stay in the log (with agency and year) and record the deletion."""
     record = _record(session, report_id)
     if expected_version is not None and record.version != expected_version:
-        raise StorageError(STALE_MESSAGE)
+        raise StaleReportError()
     _log(session, record, "report", str(record.version), "deleted", reason)
     session.flush()
     # Cells, texts and explanations go by ON DELETE CASCADE; revisions keep their rows (report_id SET NULL).
@@ -358,19 +357,14 @@ def previous_report(session: Session, report: Report) -> Report | None:
 
 
 def finalising_findings(session: Session, report: Report) -> list[Finding]:
-    """What stands in the way of 定稿: errors and unexplained warnings, last year's report included."""
-    findings = check_report(report, previous_report(session, report), finalising=True)
-    return errors(findings) + unexplained_warnings(findings)
+    """What stands in the way of 定稿 (checks.finalise_blockers), last year's report read from the database."""
+    return finalise_blockers(report, previous_report(session, report))
 
 
 def _refuse_unless_finalisable(session: Session, report: Report) -> None:
     blocking = finalising_findings(session, report)
     if blocking:
-        n_err = sum(1 for f in blocking if f.severity == "error")
-        raise StorageError(
-            f"报告还有 {n_err} 个错误、{len(blocking) - n_err} 个未说明的提示，不能定稿：",
-            [f.message for f in blocking],
-        )
+        raise StorageError(f"报告{blockers_summary(blocking)}：", [f.message for f in blocking])
 
 
 # ---------------------------------------------------------------- internals
@@ -509,7 +503,7 @@ def _record(session: Session, report_id: int) -> ReportRecord:
 def _locked(session: Session, report_id: int, expected_version: int) -> ReportRecord:
     record = _record(session, report_id)
     if record.version != expected_version:
-        raise StorageError(STALE_MESSAGE)
+        raise StaleReportError()
     return record
 
 
@@ -519,7 +513,7 @@ def _flush_versioned(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError:
-        raise StorageError(STALE_MESSAGE) from None
+        raise StaleReportError() from None
 
 
 def _bump(

@@ -90,6 +90,19 @@ def check_yuan(number: int | Decimal, shown: str | None = None) -> Decimal:
     return Decimal(value)
 
 
+def parse_yuan(text: str) -> Decimal | None:
+    """An amount in 元 as typed ('1,200', '１２００元', '0.12万元'); '' is None. Raises ValueParseError.
+
+    Unlike a table amount (in 万元), the 信息处理费 is in 元: a bare number is 元, and 万 multiplies."""
+    raw = text.strip()
+    body = raw.removesuffix("元").strip()
+    wan = body.endswith("万")
+    value = parse_value(body, "amount")
+    if value is None:
+        return None
+    return check_yuan(value * 10000 if wan else value, raw)
+
+
 def normalise_amount(value: Decimal) -> Decimal:
     """Drop trailing zeros but never use exponent notation (Decimal('5E+2') → Decimal('500')); -0 is 0."""
     if value == 0:

@@ -432,7 +432,7 @@ def test_huge_declared_size_is_refused(tmp_path: Path) -> None:
 
 
 def test_high_compression_ratio_is_refused(tmp_path: Path) -> None:
-    data = _rezip(report_workbook_bytes(sample_report()), {"xl/media/zeros.bin": b"\0" * (4 * 1024 * 1024)})
+    data = _rezip(report_workbook_bytes(sample_report()), {"xl/media/zeros.bin": b"\0" * (16 * 1024 * 1024)})
     path = tmp_path / "ratio.xlsx"
     path.write_bytes(data)
     assert "压缩比异常" in _refused(path).message
@@ -508,3 +508,19 @@ def test_a_long_text_is_cut_for_excel_without_splitting_an_escape() -> None:
             pieces = split_text(text)
             assert all(len(piece) <= EXCEL_MAX_CHARS for piece in pieces)
             assert "".join(unescape_text(piece) for piece in pieces) == text, (offset, tail)
+
+
+def test_the_fee_typed_as_text_in_excel_is_in_yuan(tmp_path: Path) -> None:
+    report = filled_report("2021")
+    for typed, expected in (("1,200元", Decimal(1200)), ("0.12万元", Decimal(1200)), ("１２００", Decimal(1200)),
+                            (80.5, Decimal("80.5"))):
+
+        def edit(wb: Workbook, typed: object = typed) -> None:
+            for ws in wb.worksheets:
+                for row in ws.iter_rows():
+                    for cell in row:
+                        if cell.value == "信息处理费：实际收取金额（元）":
+                            ws.cell(row=cell.row, column=cell.column + 1).value = typed
+
+        back = read_report_xlsx(_edited(tmp_path, report, edit))
+        assert back.fees.amount_yuan == expected, typed

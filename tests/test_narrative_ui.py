@@ -19,9 +19,10 @@ from services import storage
 from services.editing import EditOutcome, ReportEditor
 from services.formats import Section
 from services.report import Report
+from services.values import parse_yuan
 from tests.factories import filled_report
 from ui.basic_tab import BasicTab
-from ui.narrative_tab import FEE_AMOUNT_LABEL, NarrativeTab, parse_yuan
+from ui.narrative_tab import FEE_AMOUNT_LABEL, NarrativeTab
 from ui.report_session import ReportSession
 
 

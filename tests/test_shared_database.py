@@ -22,7 +22,7 @@ from models.database import SCHEMA_HEAD
 from services import storage
 from services.checks import recompute_totals
 from services.editing import ReportEditor
-from services.errors import StorageError
+from services.errors import STALE_MESSAGE, StaleReportError, StorageError
 from services.formats import CellKey
 from services.report import Fees, Report, empty_report
 from tests.factories import filled_report
@@ -194,7 +194,7 @@ def test_a_stale_version_from_a_second_session_is_refused_and_nothing_changes(
     ):
         with pytest.raises(StorageError, match=STALE) as info, any_db.transaction() as session:
             write(session)
-        assert info.value.message == storage.STALE_MESSAGE
+        assert isinstance(info.value, StaleReportError)
     expected = sample_report()
     expected.set(*NATURAL, 7)
     assert load(any_db, report_id) == expected
@@ -240,7 +240,7 @@ def test_a_writer_blocked_by_an_open_transaction_is_refused_once_it_commits(
         assert thread.is_alive(), f"B did not wait for A's open transaction: {outcome}"
     thread.join(timeout=30)
     [refused] = outcome
-    assert isinstance(refused, StorageError) and refused.message == storage.STALE_MESSAGE
+    assert isinstance(refused, StaleReportError)
     assert load(any_db, report_id).get(*NATURAL) == 11 and version(any_db, report_id) == 2
     assert [(r.old, r.new) for r in log(any_db, report_id)[1:]] == [("6", "11")]
 
@@ -253,7 +253,7 @@ def test_a_stale_editor_reloads_instead_of_overwriting(any_db: Database, other_d
     mine, theirs = ReportEditor.open(any_db, report_id), ReportEditor.open(other_db, report_id)
     assert theirs.set_cell_text(NATURAL, "40").ok
     outcome = mine.set_cell_text(NATURAL, "41")
-    assert not outcome.ok and outcome.reloaded and outcome.message.startswith(storage.STALE_MESSAGE)
+    assert not outcome.ok and outcome.reloaded and outcome.message.startswith(STALE_MESSAGE)
     assert load(any_db, report_id).get(*NATURAL) == 40
     assert mine.report.get(*NATURAL) == 40 and mine.version == theirs.version == 2
     assert mine.report == load(any_db, report_id)  # the window now shows the current values

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from services.checks import Finding, IdentityResult, errors, unexplained_warnings
+from services.checks import Finding, IdentityResult, errors, terms_text, unexplained_warnings
 from services.formats import ReportFormat
 from services.report_admin import carry_over_sources
 from services.text_checks import difference
@@ -20,8 +20,6 @@ from ui.report_session import ReportSession
 
 ERRORS_TITLE = "错误"
 WARNINGS_TITLE = "提示（需填写审核说明）"
-MAX_TERMS = 8
-"""A longer side lists only its nonzero terms, so a line stays readable (the tooltip has them all)."""
 RED = QBrush(QColor("#c62828"))
 AMBER = QBrush(QColor("#a15c00"))
 GREY = QBrush(QColor("#6b6b6b"))
@@ -36,15 +34,7 @@ Target = tuple[str, object] | None
 
 
 def _side(terms: Sequence[tuple[str, CellValue]], total: CellValue, *, abbreviate: bool) -> str:
-    shown = list(terms)
-    zeros = 0
-    if abbreviate and len(shown) > MAX_TERMS:
-        shown = [t for t in terms if t[1] != 0]
-        zeros = len(terms) - len(shown)
-    parts = [f"{label}({format_for_display(value)})" for label, value in shown]
-    if zeros:
-        parts.append(f"其余 {zeros} 项(0)" if parts else f"{zeros} 项(均为 0)")
-    text = " + ".join(parts)
+    text = terms_text(terms, abbreviate=abbreviate)
     return text if len(terms) == 1 else f"{text} = {format_for_display(total)}"
 
 

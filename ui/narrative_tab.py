@@ -22,7 +22,7 @@ from services.editing import EditOutcome
 from services.errors import ValueParseError
 from services.formats import Section, TextSpec
 from services.storage import MetaField
-from services.values import check_yuan, parse_value, to_text
+from services.values import parse_value, parse_yuan, to_text
 from ui.report_session import ReportSession
 
 SAVE_DELAY_MS = 1000
@@ -134,17 +134,6 @@ def text_block(session: ReportSession, spec: TextSpec, layout: QVBoxLayout) -> t
     layout.addWidget(edit, 1)
     layout.addWidget(counter)
     return edit, counter, TextSaver(session, spec.key, edit, counter)
-
-
-def parse_yuan(text: str) -> Decimal | None:
-    """An amount in 元 as typed ('1,200', '１２００元', '0.12万元'); '' is None. Raises ValueParseError."""
-    raw = text.strip()
-    body = raw.removesuffix("元").strip()
-    wan = body.endswith("万")
-    value = parse_value(body, "amount")
-    if value is None:
-        return None
-    return check_yuan(value * 10000 if wan else value, raw)
 
 
 def yuan_text(value: Decimal | None) -> str:

@@ -45,7 +45,7 @@ from services.exchange_read import MAX_NAME, RULE_ID
 from services.formats import CellKey, CellKind, ReportFormat, all_formats
 from services.names import clean_name
 from services.report import YEAR_RANGE, Fees, Report, Status, text_too_long
-from services.values import AMOUNT_PLACES, MAX_VALUE, CellValue, check_value, check_yuan, parse_value
+from services.values import AMOUNT_PLACES, MAX_VALUE, CellValue, check_value, check_yuan, parse_value, parse_yuan
 
 _COORD = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 _RANGE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}:[A-Z]{1,3}[1-9][0-9]{0,6}")
@@ -308,9 +308,13 @@ def _meta(r: _Reader, fmt: ReportFormat, entries: list[MapEntry]) -> dict[str, A
             notices = r.number(entry, "count")
             meta["fees"].notices = notices if isinstance(notices, int) else None
         elif key == "fee_amount_yuan":
-            amount = r.number(entry, "amount")
+            typed = r.cell(entry).value
             try:
-                meta["fees"].amount_yuan = None if amount is None else check_yuan(amount)
+                if isinstance(typed, str):  # '1,200元', '0.12万元': in 元 (a table amount would be 万元)
+                    meta["fees"].amount_yuan = parse_yuan(unescape_text(typed))
+                else:
+                    amount = r.number(entry, "amount")
+                    meta["fees"].amount_yuan = None if amount is None else check_yuan(amount)
             except ValueParseError as exc:
                 r.problems.append(f"{where}：信息处理费{exc.message}")
         else:
