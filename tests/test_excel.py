@@ -512,8 +512,12 @@ def test_a_long_text_is_cut_for_excel_without_splitting_an_escape() -> None:
 
 def test_the_fee_typed_as_text_in_excel_is_in_yuan(tmp_path: Path) -> None:
     report = filled_report("2021")
-    for typed, expected in (("1,200元", Decimal(1200)), ("0.12万元", Decimal(1200)), ("１２００", Decimal(1200)),
-                            (80.5, Decimal("80.5"))):
+    for typed, expected in (
+        ("1,200元", Decimal(1200)),
+        ("0.12万元", Decimal(1200)),
+        ("１２００", Decimal(1200)),
+        (80.5, Decimal("80.5")),
+    ):
 
         def edit(wb: Workbook, typed: object = typed) -> None:
             for ws in wb.worksheets:
