@@ -46,6 +46,8 @@ class Finding:
     cells: tuple[CellKey, ...]
     key: str
     explanation: str | None = None
+    texts: tuple[str, ...] = ()
+    """The narratives it is about, for a finding on texts (where a click on it leads)."""
 
     @property
     def explained(self) -> bool:
@@ -513,7 +515,8 @@ def check_report(report: Report, previous: Report | None = None, *, finalising: 
     issues += _sign_date(report, finalising=finalising)
     issues += text_checks.narrative_empty_issues(report, fmt, plan.text_names)
     findings += (
-        Finding(i.rule, "warning", i.message, i.cells, i.key, _explanation(report, i.key, i.rule)) for i in issues
+        Finding(i.rule, "warning", i.message, i.cells, i.key, _explanation(report, i.key, i.rule), i.texts)
+        for i in issues
     )
     return findings
 

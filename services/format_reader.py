@@ -17,6 +17,7 @@ from services.errors import FormatFileError
 from services.formats import (
     CELL_KINDS,
     SCHEMA_VERSION,
+    SECTION_SPLITS,
     Block,
     CarryOver,
     CellKey,
@@ -352,7 +353,28 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
         tkey = r.opt_str(s, "table", sp, optional=True)
         if tkey is not None and tkey not in tables:
             raise r.fail(f"{sp}.table", f"表 {tkey!r} 不存在")
-        sections.append(Section(r.key(s, sp), r.req_str(s, "title", sp), texts, tkey, r.flag(s, "fees", sp)))
+        min_chars = s.get("min_chars")
+        if min_chars is not None and (not isinstance(min_chars, int) or isinstance(min_chars, bool) or min_chars < 1):
+            raise r.fail(f"{sp}.min_chars", "应为正整数")
+        split = s.get("split")
+        if split is not None and split not in SECTION_SPLITS:
+            raise r.fail(f"{sp}.split", f"应为 {' 或 '.join(SECTION_SPLITS)}")
+        if split == "problems_improvements" and len(texts) != 2:
+            raise r.fail(f"{sp}.split", "problems_improvements 要求该部分恰有两段文字（问题、改进）")
+        if (split == "subheadings" or r.flag(s, "each_text_required", sp)) and not texts:
+            raise r.fail(sp, "该部分没有文字")
+        sections.append(
+            Section(
+                r.key(s, sp),
+                r.req_str(s, "title", sp),
+                texts,
+                tkey,
+                r.flag(s, "fees", sp),
+                r.flag(s, "each_text_required", sp),
+                min_chars,
+                split,
+            )
+        )
 
     rules = tuple(_rule(r, x, f"$.rules[{i}]", tables) for i, x in enumerate(r.array(root.get("rules"), "$.rules")))
 
@@ -393,6 +415,7 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
         text_numbers=tuple(text_numbers),
         fees_required=r.flag(fees, "required", "$.fees"),
         fee_keywords=keywords,
+        legal_basis=r.opt_str(root, "legal_basis", "$", optional=True),
     )
 
 

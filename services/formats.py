@@ -166,6 +166,10 @@ class TextSpec:
     label: str
 
 
+SectionSplit = Literal["subheadings", "problems_improvements"]
+SECTION_SPLITS: tuple[SectionSplit, ...] = ("subheadings", "problems_improvements")
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
@@ -173,6 +177,13 @@ class Section:
     texts: tuple[TextSpec, ...] = ()
     table: str | None = None
     fees: bool = False
+    each_text_required: bool = False
+    """NARRATIVE_EMPTY for each of its texts left empty (一、总体情况's sub-topics)."""
+    min_chars: int | None = None
+    """S5_EMPTY when its texts together say less than this, or only 无 (五、存在的主要问题及改进情况)."""
+    split: SectionSplit | None = None
+    """How a published report's section is cut into its texts: by its （一）…（五） sub-headings, or into the
+    problems and the improvements (its two texts, in that order)."""
 
 
 @dataclass(frozen=True)
@@ -230,6 +241,8 @@ class ReportFormat:
     text_numbers: tuple[TextNumberRule, ...]
     fees_required: bool
     fee_keywords: tuple[str, ...]
+    legal_basis: str | None = None
+    """The legal basis as customarily cited in a preamble; None: the format document itself."""
 
     def table(self, key: str) -> Table:
         for table in self.tables:

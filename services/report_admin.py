@@ -32,11 +32,6 @@ from services.values import CellValue
 FINAL_DELETE_NEEDS_REASON = "删除已定稿的报告须填写原因"
 
 _REGULATION = "《中华人民共和国政府信息公开条例》"
-_LEGAL_BASIS: dict[str, str] = {
-    "2021": f"{_REGULATION}和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开"
-    "工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）",
-}
-"""The legal basis as customarily cited, per format id; other formats cite the format document itself."""
 
 _PREAMBLE = (
     "本报告根据{basis}要求，由{agency}编制。全文包括{parts}等部分。"
@@ -69,7 +64,7 @@ class AgencyLine:
 def standard_preamble(agency: str, year: int, format_id: str | None = None) -> str:
     """The customary opening paragraph (引言) of the report for a year, in its format unless one is given."""
     fmt = _format(year, format_id)
-    basis = _LEGAL_BASIS.get(fmt.id) or f"{_REGULATION}和《{fmt.name}》（{fmt.document}）"
+    basis = fmt.legal_basis or f"{_REGULATION}和《{fmt.name}》（{fmt.document}）"  # the format file's, if it has one
     # "四、…行政复议、行政诉讼情况" → "…行政复议和行政诉讼情况", so the list of parts reads unambiguously
     parts = "、".join(section.title.split("、", 1)[-1].replace("、", "和") for section in fmt.sections)
     return _PREAMBLE.format(basis=basis, agency=agency.strip(), year=year, parts=parts)

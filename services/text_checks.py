@@ -18,9 +18,6 @@ from services.formats import CellKey, ReportFormat, TextNumberRule
 from services.report import Report
 from services.values import CellValue, format_for_display
 
-S1_SECTION = "s1"
-S5_SECTION = "s5"
-S5_MIN_CHARS = 20
 REPEAT_MIN_CHARS = 30
 """Texts shorter than this (either year) are not compared: a one-line "无" is the same every year."""
 
@@ -39,6 +36,8 @@ class Issue(NamedTuple):
     key: str
     message: str
     cells: tuple[CellKey, ...] = ()
+    texts: tuple[str, ...] = ()
+    """The narratives it is about (where a click on it leads)."""
 
 
 def text_names(fmt: ReportFormat) -> dict[str, str]:
@@ -136,18 +135,16 @@ def text_number_issues(
             )
 
 
-def _texts_of(report: Report, fmt: ReportFormat, section_key: str) -> list[tuple[str, str]]:
-    for section in fmt.sections:
-        if section.key == section_key:
-            return [(spec.key, report.texts.get(spec.key, "")) for spec in section.texts]
-    return []
-
-
 def narrative_empty_issues(report: Report, fmt: ReportFormat, names: Mapping[str, str]) -> Iterator[Issue]:
-    """NARRATIVE_EMPTY: a sub-topic of section 一 has no text."""
-    for key, text in _texts_of(report, fmt, S1_SECTION):
-        if not text.strip():
-            yield Issue("NARRATIVE_EMPTY", f"NARRATIVE_EMPTY:{key}", f"“{names[key]}”尚未填写")
+    """NARRATIVE_EMPTY: a text of a section whose every text is required (一、总体情况's sub-topics) is empty."""
+    for section in fmt.sections:
+        if not section.each_text_required:
+            continue
+        for spec in section.texts:
+            if not report.texts.get(spec.key, "").strip():
+                yield Issue(
+                    "NARRATIVE_EMPTY", f"NARRATIVE_EMPTY:{spec.key}", f"“{names[spec.key]}”尚未填写", texts=(spec.key,)
+                )
 
 
 @lru_cache(maxsize=64)
@@ -156,22 +153,24 @@ def _meaningful(text: str) -> str:
 
 
 def s5_issues(report: Report, fmt: ReportFormat) -> Iterator[Issue]:
-    """S5_EMPTY: section 五 together is empty, just "无", or under 20 characters."""
-    parts = _texts_of(report, fmt, S5_SECTION)
-    if not parts:
-        return
-    title = next(s.title for s in fmt.sections if s.key == S5_SECTION)
-    joined = "".join(text for _, text in parts)
-    meaningful = _meaningful(joined)
-    if not meaningful:
-        message = f"“{title}”为空：应写明存在的主要问题和改进情况"
-    elif meaningful in ("无", "暂无", "没有"):
-        message = f"“{title}”只写了“{joined.strip()}”：应写明存在的主要问题和改进情况"
-    elif len(meaningful) < S5_MIN_CHARS:
-        message = f"“{title}”只有 {len(meaningful)} 个字（少于 {S5_MIN_CHARS} 字）：内容过于简略"
-    else:
-        return
-    yield Issue("S5_EMPTY", "S5_EMPTY", message)
+    """S5_EMPTY: a section with a minimum length (五、存在的主要问题及改进情况) together is empty, just "无", or
+    shorter than its min_chars."""
+    for section in fmt.sections:
+        if section.min_chars is None:
+            continue
+        keys = tuple(spec.key for spec in section.texts)
+        joined = "".join(report.texts.get(key, "") for key in keys)
+        meaningful = _meaningful(joined)
+        topics = "和".join(spec.label for spec in section.texts)
+        if not meaningful:
+            message = f"“{section.title}”为空：应写明{topics}"
+        elif meaningful in ("无", "暂无", "没有"):
+            message = f"“{section.title}”只写了“{joined.strip()}”：应写明{topics}"
+        elif len(meaningful) < section.min_chars:
+            message = f"“{section.title}”只有 {len(meaningful)} 个字（少于 {section.min_chars} 字）：内容过于简略"
+        else:
+            continue
+        yield Issue("S5_EMPTY", "S5_EMPTY", message, texts=keys)
 
 
 def s6_fee_issues(report: Report, fmt: ReportFormat) -> Iterator[Issue]:
@@ -189,6 +188,7 @@ def s6_fee_issues(report: Report, fmt: ReportFormat) -> Iterator[Issue]:
             "S6_FEE",
             "S6_FEE",
             f"“{section.title}”未说明{words}：收费通知件数和实际收取金额均未填写，文字中也未提及{words}",
+            texts=tuple(spec.key for spec in section.texts),
         )
 
 

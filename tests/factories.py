@@ -50,7 +50,7 @@ def filled_report(
             report.cells[("t3", "new", col)] = handled + carried_out
     recompute_totals(report)
     report.texts = {key: f"{key}的文字，共收到若干意见。" * 3 for key in report.format.text_keys()}
-    report.texts["preamble"] = (
+    report.texts[report.format.preamble.key] = (
         f"根据《中华人民共和国政府信息公开条例》，编制本报告。统计期限为{year}年1月1日至12月31日。"
     )
     report.signed_by = agency

@@ -15,5 +15,6 @@ createEditor  # Qt QStyledItemDelegate (ui/table_view.py)
 pytest_collection_modifyitems  # pytest hook (tests/conftest.py)
 pg_url  # pytest fixture, requested by name
 no_openpyxl  # pytest fixture, requested by name
+third_format  # pytest fixture, requested by name
 write_version_file  # called by packaging/nianbao.spec
 CursorResult  # named in a typing.cast string (services/storage.py)

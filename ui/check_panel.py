@@ -64,15 +64,14 @@ def line_names(fmt: ReportFormat) -> dict[tuple[str, str, str], str]:
 
 
 def finding_target(finding: Finding, fmt: ReportFormat) -> Target:
-    """Where clicking a finding leads: the narrative its key names, its section's text, or its first cell."""
+    """Where clicking a finding leads: the first narrative it is about, the narrative its key names, or its
+    first cell."""
+    if finding.texts:
+        return ("text", finding.texts[0])
     text_keys = fmt.text_keys()
     for part in finding.key.split(":")[1:]:
         if part in text_keys:
             return ("text", part)
-    section = finding.rule.split("_")[0].lower()  # S5_EMPTY → s5, S6_FEE → s6
-    for sec in fmt.sections:
-        if sec.key == section and sec.texts:
-            return ("text", sec.texts[0].key)
     if finding.cells:
         return ("cell", finding.cells[0])
     return None

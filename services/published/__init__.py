@@ -35,8 +35,8 @@ from services.published.matching import (
     normalise,
     paragraphs,
     similar,
-    split_s1,
-    split_s5,
+    split_by_subheadings,
+    split_problems_improvements,
     take_fees,
 )
 from services.published.text import check_text, decode_text, text_items, too_large
@@ -237,6 +237,7 @@ def build_import(items: Sequence[Item], agency: str | None = None, page_title: s
     texts_seen = paragraphs(i for s in out.sections.values() for i in s)
     year_found, source = _year(out.title, [*out.preamble, *texts_seen], signed_on)
     year, fmt = _choose_format(year_found, source, detect_format(t for ts in tokens.values() for t in ts), notes)
+    out.sections = _keyed_in(out.sections, any_format, fmt)
 
     title_match = _TITLE.search(out.title) if out.title else None
     title_agency = title_match.group("agency").strip() if title_match else ""
@@ -262,6 +263,14 @@ def build_import(items: Sequence[Item], agency: str | None = None, page_title: s
     return PublishedImport(report, tuple(meta + notes.filled), tuple(notes.not_understood))
 
 
+def _keyed_in(sections: dict[str, list[Item]], source: ReportFormat, target: ReportFormat) -> dict[str, list[Item]]:
+    """The outline's sections under the chosen format's own section keys: the formats number their sections
+    alike (一 … 六), whatever their keys."""
+    by_numeral = {s.title[0]: s.key for s in target.sections}
+    keys = {s.key: by_numeral.get(s.title[0], s.key) for s in source.sections}
+    return {keys.get(key, key): items for key, items in sections.items()}
+
+
 def _fill_texts(report: Report, out: _Outline, notes: Notes) -> None:
     fmt = report.format
     preamble = list(out.preamble)
@@ -272,14 +281,15 @@ def _fill_texts(report: Report, out: _Outline, notes: Notes) -> None:
             notes.not_understood.append(f"{section.title}：未找到该章节标题")
             continue
         paras = paragraphs(out.sections[section.key])
-        if section.key == "s1":
-            texts, opening = split_s1(paras, fmt, notes)
+        if section.split == "subheadings":
+            texts, opening = split_by_subheadings(paras, section, notes)
             report.texts.update(texts)
             if opening:
                 preamble += opening
                 notes.filled.append(f"{section.title}：标题下的开头段落放入“{fmt.preamble.label}”")
-        elif section.key == "s5":
-            report.texts["s5_problems"], report.texts["s5_improvements"] = split_s5(paras, notes)
+        elif section.split == "problems_improvements":
+            problems, improvements = (spec.key for spec in section.texts)
+            report.texts[problems], report.texts[improvements] = split_problems_improvements(paras, section, notes)
         elif len(section.texts) == 1:
             if section.fees:
                 paras, report.fees = take_fees(paras, notes)

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
 from services.errors import NianbaoError, ValueParseError
-from services.formats import Block, HeaderNode, ReportFormat, Table, all_formats
+from services.formats import Block, HeaderNode, ReportFormat, Section, Table, all_formats
 from services.report import Fees, Report
 from services.values import check_yuan, parse_value
 
@@ -344,9 +344,10 @@ def paragraphs(items: Iterable[Item]) -> list[str]:
     return [i.strip() for i in items if isinstance(i, str) and i.strip()]
 
 
-def split_s1(paras: list[str], fmt: ReportFormat, notes: Notes) -> tuple[dict[str, str], list[str]]:
-    """Section 一 by its sub-topic headings （一）…（五）; paragraphs before the first go back as the opening."""
-    specs = next(s for s in fmt.sections if s.key == "s1").texts
+def split_by_subheadings(paras: list[str], section: Section, notes: Notes) -> tuple[dict[str, str], list[str]]:
+    """A section by its texts' sub-topic headings （一）…（五） (一、总体情况); paragraphs before the first go
+    back as the opening."""
+    specs = section.texts
     parts: dict[str, list[str]] = {}
     opening: list[str] = []
     current = -1
@@ -369,7 +370,7 @@ def split_s1(paras: list[str], fmt: ReportFormat, notes: Notes) -> tuple[dict[st
             parts[specs[current].key].append(para)
     if not parts and opening:
         notes.not_understood.append(
-            f"一、总体情况：未找到（一）至（{NUMERALS[len(specs) - 1]}）小标题，全文放入“{specs[0].label}”"
+            f"{section.title}：未找到（一）至（{NUMERALS[len(specs) - 1]}）小标题，全文放入“{specs[0].label}”"
         )
         return {specs[0].key: "\n\n".join(opening)}, []
     return {k: "\n\n".join(v) for k, v in parts.items()}, opening
@@ -380,8 +381,9 @@ _IMPROVE = re.compile(r"改进|措施|整改|下一步|今后|计划|打算|举�
 _IMPROVE_SENTENCE = re.compile(r"。(?=(?:下一步|今后|针对|为此|改进措施|\d{4}年[，,]?(?:我|本|将)))")
 
 
-def split_s5(paras: list[str], notes: Notes) -> tuple[str, str]:
-    """Section 五 into problems and improvements: by its sub-headings, else by the first paragraph about改进."""
+def split_problems_improvements(paras: list[str], section: Section, notes: Notes) -> tuple[str, str]:
+    """A section (五、存在的主要问题及改进情况) into problems and improvements, its two texts: by its sub-headings,
+    else by the first paragraph about 改进."""
     problems: list[str] = []
     improvements: list[str] = []
     target: list[str] | None = None
@@ -419,7 +421,7 @@ def split_s5(paras: list[str], notes: Notes) -> tuple[str, str]:
             if len(pieces) == 2:
                 problems, improvements = [pieces[0] + "。"], [pieces[1]]
         if problems and not improvements:
-            notes.not_understood.append("五、存在的主要问题及改进情况：未能区分问题与改进，全文放入“存在的主要问题”")
+            notes.not_understood.append(f"{section.title}：未能区分问题与改进，全文放入“{section.texts[0].label}”")
     return "\n\n".join(problems), "\n\n".join(improvements)
 
 
