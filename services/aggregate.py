@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from models.tables import Agency
 from services.checks import Finding, check_report, errors, recompute_totals
 from services.errors import FormatFileError, StorageError
-from services.formats import CellKey, ReportFormat, format_for_year, get_format
+from services.formats import CellKey, ReportFormat, format_for_year, get_format, per_format
 from services.names import clean_name
 from services.report import Fees, Report, empty_report
 from services.storage import find_report, load_report
@@ -65,20 +65,14 @@ class _Plan:
     """Value cells holding Decimal amounts."""
 
 
-_PLANS: dict[str, _Plan] = {}
-
-
+@per_format
 def _plan(fmt: ReportFormat) -> _Plan:
-    # Keyed by id but checked by identity, as in services.checks: a test may load another file with the same id.
-    plan = _PLANS.get(fmt.id)
-    if plan is None or plan.fmt is not fmt:
-        values = [spec for spec in fmt.cell_specs() if not spec.computed]
-        plan = _PLANS[fmt.id] = _Plan(
-            fmt,
-            tuple(spec.key for spec in values if spec.kind != "amount"),
-            tuple(spec.key for spec in values if spec.kind == "amount"),
-        )
-    return plan
+    values = [spec for spec in fmt.cell_specs() if not spec.computed]
+    return _Plan(
+        fmt,
+        tuple(spec.key for spec in values if spec.kind != "amount"),
+        tuple(spec.key for spec in values if spec.kind == "amount"),
+    )
 
 
 def aggregate_reports(

@@ -17,7 +17,7 @@ from typing import Literal
 
 from services import text_checks
 from services.errors import FormatFileError, ValueParseError
-from services.formats import CellKey, CellKind, ReportFormat, Row, Table, format_for_year
+from services.formats import CellKey, CellKind, ReportFormat, Row, Table, format_for_year, per_format
 from services.report import Report
 from services.text_checks import Issue, TextScanner, difference
 from services.values import MAX_VALUE, CellValue, check_value, format_for_display, is_valid, normalise_amount
@@ -110,7 +110,6 @@ class _Plan:
     scanner: TextScanner
 
 
-_PLANS: dict[str, _Plan] = {}
 _FORMATS: dict[str, ReportFormat] = {}
 
 
@@ -123,11 +122,7 @@ def _format_of(report: Report) -> ReportFormat:
 
 
 def _plan(fmt: ReportFormat) -> _Plan:
-    # Keyed by id but checked by identity: a test may load another file with the same id.
-    plan = _PLANS.get(fmt.id)
-    if plan is None or plan.fmt is not fmt:
-        plan = _PLANS[fmt.id] = _build_plan(fmt)
-    return plan
+    return _cached_plan(fmt)
 
 
 def row_name(table: Table, row: Row) -> str:
@@ -190,6 +185,9 @@ def _build_plan(fmt: ReportFormat) -> _Plan:
 
 
 # ---------------------------------------------------------------- sums
+
+
+_cached_plan = per_format(_build_plan)
 
 
 def _number(cells: Mapping[CellKey, object], key: CellKey) -> CellValue:

@@ -8,12 +8,12 @@ a file. services.format_reader reads and validates the files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, TypeVar
 
 from services.errors import FormatFileError
 from services.paths import resource_path
@@ -275,6 +275,24 @@ class ReportFormat:
 
     def has_fee_fields(self) -> bool:
         return any(s.fees for s in self.sections)
+
+
+_T = TypeVar("_T")
+
+
+def per_format(build: Callable[[ReportFormat], _T]) -> Callable[[ReportFormat], _T]:
+    """`build(fmt)` computed once per format (checks' plan, 汇总's plan, the paper grids): keyed by the format's
+    id, checked by identity, so another file loaded with the same id (a test's) gets its own."""
+    known: dict[str, tuple[ReportFormat, _T]] = {}
+
+    @wraps(build)
+    def cached(fmt: ReportFormat) -> _T:
+        entry = known.get(fmt.id)
+        if entry is None or entry[0] is not fmt:
+            entry = known[fmt.id] = (fmt, build(fmt))
+        return entry[1]
+
+    return cached
 
 
 @cache

@@ -6,11 +6,11 @@ three-row header with its merged labels and t4's two-level header look the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from services.formats import CellKey, HeaderNode, ReportFormat, Table
+from services.formats import CellKey, HeaderNode, ReportFormat, Table, per_format
 
 Role = Literal["caption", "corner", "header", "label", "value", "computed"]
 
@@ -178,16 +178,15 @@ def _wide(table: Table) -> GridLayout:
     return _finish(table.key, cells, data_row)
 
 
-_LAYOUTS: dict[tuple[str, str], tuple[ReportFormat, GridLayout]] = {}
+@per_format
+def _layouts(fmt: ReportFormat) -> Mapping[str, GridLayout]:
+    builders = {"blocks": _blocks, "grid": _grid, "wide": _wide}
+    return {table.key: builders[table.layout](table) for table in fmt.tables}
 
 
 def grid_layout(fmt: ReportFormat, table_key: str) -> GridLayout:
-    """The paper grid of one table of a format (computed once per format and table)."""
-    known = _LAYOUTS.get((fmt.id, table_key))
-    if known is not None and known[0] is fmt:
-        return known[1]
-    table = fmt.table(table_key)
-    builders = {"blocks": _blocks, "grid": _grid, "wide": _wide}
-    layout = builders[table.layout](table)
-    _LAYOUTS[(fmt.id, table_key)] = (fmt, layout)
-    return layout
+    """The paper grid of one table of a format (computed once per format)."""
+    layouts = _layouts(fmt)
+    if table_key not in layouts:
+        raise KeyError(table_key)
+    return layouts[table_key]
