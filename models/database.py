@@ -17,10 +17,10 @@ from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, tex
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.backup import DEFAULT_KEEP, integrity_problems, make_backup
 from models.base import Base
+from models.errors import CorruptDatabaseError, StorageError, describe_os_error
 from models.tables import Agency  # noqa: F401  (registers every table on Base.metadata)
-from services.backup import DEFAULT_KEEP, integrity_problems, make_backup
-from services.errors import CorruptDatabaseError, StorageError, describe_os_error
 
 if TYPE_CHECKING:
     from alembic.config import Config

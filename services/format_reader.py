@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, Literal, cast
 
 from services.errors import FormatFileError
-from services.formats import (
+from services.format_model import (
     CELL_KINDS,
     SCHEMA_VERSION,
     SECTION_SPLITS,
