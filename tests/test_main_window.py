@@ -379,3 +379,44 @@ def test_the_navigator_tooltip_follows_the_counts(qtbot: QtBot, db: Database, tm
     keys(tab, "9999")
     press(tab, Qt.Key.Key_Return)
     assert item.text(2) != "" and f"错误 {item.text(2)} 个" in item.toolTip(0)
+
+
+def test_the_import_question_is_never_behind_a_progress_box_and_the_open_report_shows_the_import(
+    qtbot: QtBot, db: Database, tmp_path: Path, sample_json_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from ui.file_import import ConflictDialog
+
+    window = window_on(qtbot, db, tmp_path)
+    window.import_files([sample_json_path])
+    assert window.session is not None
+    changed = json.loads(sample_json_path.read_text(encoding="utf-8"))
+    changed["tables"]["t3"]["new"]["natural"] = 9
+    changed["texts"]["s6_other"] = "文件中的新内容。"
+    other = tmp_path / "changed.json"
+    other.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    in_front: list[list[str]] = []
+
+    def answer(cls: object, *args: object) -> str:
+        qtbot.wait(700)  # longer than the progress box's 400 ms: it would have popped up over the question
+        in_front.append([w.labelText() for w in QApplication.topLevelWidgets()
+                         if isinstance(w, QProgressDialog) and w.isVisible()])
+        return "replace"
+
+    monkeypatch.setattr(ConflictDialog, "ask", classmethod(answer))
+    assert window.import_files([other]) == []
+    assert in_front == [[]], "nothing in front of the question"
+    # the open report is the imported one: its numbers, a message saying so, and the next edit is saved
+    editor = window.session.editor
+    assert editor.report.number("t3", "new", "natural") == 9
+    assert editor.report.text("s6_other") == "文件中的新内容。"
+    assert "已导入 1 份报告" in window.message.text() and "替换" in window.message.text()
+    tab = t3(window)
+    tab.view.select_key(("t3", "new", "business"))
+    keys(tab.view, "3")
+    press(tab.view, Qt.Key.Key_Return)
+    assert fresh(db, "贵阳市人民防空办公室", 2020).number("t3", "new", "business") == 3
+    assert "其他人修改" not in window.message.text()

@@ -55,67 +55,105 @@ class AgencyDialog:
 @dataclass
 class ImportOutcome:
     imported: list[int] = field(default_factory=list)
+    replaced: list[int] = field(default_factory=list)
+    """Reports stored before and now replaced from a file (an open one must be read again)."""
     messages: list[str] = field(default_factory=list)
     cancelled: bool = False
 
 
-def _import_one(db: Database, label: str, read: ReadReport, parent: QWidget | None, outcome: ImportOutcome) -> bool:
-    """Store one report, asking when it exists; False when the clerk cancels the rest."""
+def _decide(
+    db: Database, label: str, read: ReadReport, parent: QWidget | None, outcome: ImportOutcome
+) -> OnExisting | Literal["skip", "cancel"]:
+    """Ask what the clerk must say about one report before anything is stored: its agency when the file names
+    none, and what to do when that agency and year are stored already."""
     if not read.report.agency.strip():  # a published page that names no agency
         name = AgencyDialog.ask(parent, label)
         if not name:
             outcome.messages.append(f"{label}：没有机关名称，未导入。")
-            return True
+            return "skip"
         read.report.agency = name
     with db.transaction() as session:
         stored = existing_report(session, read.report)
-    on_existing: OnExisting = "refuse"
-    if stored is not None:
-        choice = ConflictDialog.ask(parent, read.report.agency, read.report.year, label)
-        if choice == "cancel":
-            outcome.cancelled = True
-            return False
-        on_existing = choice
+    if stored is None:
+        return "refuse"
+    choice = ConflictDialog.ask(parent, read.report.agency, read.report.year, label)
+    return choice
+
+
+def _store(db: Database, label: str, read: ReadReport, on_existing: OnExisting, outcome: ImportOutcome) -> None:
     with db.transaction() as session:
         result = import_report(session, read.report, on_existing=on_existing)
     if not result.kept:
         outcome.imported.append(result.report_id)
+        if on_existing == "replace":
+            outcome.replaced.append(result.report_id)
     if result.notice():
         outcome.messages.append(f"{label}：{result.notice()}")
     if read.not_understood:
         outcome.messages.append(
             f"{label}：以下内容未能识别，请核对后手工填写：\n" + "\n".join(f"  {line}" for line in read.not_understood)
         )
-    return True
 
 
-def import_files(db: Database, paths: list[Path], parent: QWidget | None) -> ImportOutcome:
-    """Each file all-or-nothing; a bad file is reported and the next one goes on."""
-    outcome = ImportOutcome()
-    progress = QProgressDialog("正在导入…", "取消", 0, len(paths), parent)
+def _progress(parent: QWidget | None, title: str, total: int) -> QProgressDialog:
+    progress = QProgressDialog(title, "取消", 0, total, parent)
     progress.setWindowTitle("导入")
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(400)  # a single small file shows no dialog
+    return progress
+
+
+def _ask_and_store(
+    db: Database, reads: list[tuple[str, ReadReport]], parent: QWidget | None, outcome: ImportOutcome
+) -> None:
+    """Every question first, with nothing in front of it; then the storing, with its own progress."""
+    decided: list[tuple[str, ReadReport, OnExisting]] = []
+    for label, read in reads:
+        decision = _decide(db, label, read, parent, outcome)
+        if decision == "cancel":
+            outcome.cancelled = True
+            return
+        if decision != "skip":
+            decided.append((label, read, decision))
+    progress = _progress(parent, "正在保存…", len(decided))
+    for i, (label, read, on_existing) in enumerate(decided):
+        progress.setValue(i)
+        progress.setLabelText(f"正在保存 {label}（{i + 1}/{len(decided)}）…")
+        try:
+            _store(db, label, read, on_existing, outcome)
+        except NianbaoError as exc:
+            outcome.messages.append(f"{label}：未导入。{exc}")
+    progress.setValue(len(decided))
+    progress.close()
+
+
+def import_files(db: Database, paths: list[Path], parent: QWidget | None) -> ImportOutcome:
+    """Each file all-or-nothing; a bad file is reported and the next one goes on. The files are read first
+    (with progress), then every question is asked (no progress box over it), then the reports are stored."""
+    outcome = ImportOutcome()
+    reads: list[tuple[str, ReadReport]] = []
+    progress = _progress(parent, "正在读取…", len(paths))
     for i, path in enumerate(paths):
         progress.setValue(i)
-        progress.setLabelText(f"正在导入 {path.name}（{i + 1}/{len(paths)}）…")
+        progress.setLabelText(f"正在读取 {path.name}（{i + 1}/{len(paths)}）…")
         if progress.wasCanceled():
             outcome.cancelled = True
             break
         try:
-            if not _import_one(db, path.name, read_document(path), parent, outcome):
-                break
+            reads.append((path.name, read_document(path)))
         except NianbaoError as exc:
             outcome.messages.append(f"{path.name}：未导入。{exc}")
     progress.setValue(len(paths))
+    progress.close()
+    if not outcome.cancelled:
+        _ask_and_store(db, reads, parent, outcome)
     return outcome
 
 
 def import_files_of_reports(db: Database, reports: list[Report], parent: QWidget | None) -> ImportOutcome:
     """Store reports made in the app (a 汇总) with the same questions as imported files."""
     outcome = ImportOutcome()
-    for report in reports:
-        label = f"{report.agency} {report.year} 年报告"
-        if not _import_one(db, label, ReadReport(report), parent, outcome):
-            break
+    _ask_and_store(
+        db, [(f"{report.agency} {report.year} 年报告", ReadReport(report)) for report in reports], parent, outcome
+    )
     return outcome

@@ -199,8 +199,9 @@ class MainWindow(QMainWindow):
         if report_id is not None:
             self.open_report(report_id)
 
-    def open_report(self, report_id: int) -> None:
-        if self.session is not None and self.session.editor.report_id == report_id:
+    def open_report(self, report_id: int, *, again: bool = False) -> None:
+        """Show a report; `again` reads the one already open anew (it was replaced by an import)."""
+        if not again and self.session is not None and self.session.editor.report_id == report_id:
             return
         self._flush()
         try:
@@ -365,8 +366,14 @@ class MainWindow(QMainWindow):
         """Import report files (each all-or-nothing); returns what to tell the clerk."""
         outcome = import_files(self._db, paths, self)
         self.refresh_navigator()
-        if outcome.imported:
+        current = self.session.editor.report_id if self.session is not None else None
+        if current is not None and current in outcome.replaced:
+            self.open_report(current, again=True)  # the open report was replaced: show what was imported
+        elif outcome.imported:
             self.open_report(outcome.imported[-1])
+        if outcome.imported:
+            replaced = f"，其中 {len(outcome.replaced)} 份替换了原有的报告" if outcome.replaced else ""
+            self._say(EditOutcome(True, f"已导入 {len(outcome.imported)} 份报告{replaced}。"))
         if outcome.cancelled:
             outcome.messages.append("导入已取消，其余文件未导入。")
         return outcome.messages
