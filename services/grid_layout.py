@@ -37,6 +37,7 @@ class GridLayout:
     """Rows at the top that a printed table repeats on every page (0 for t2, whose headers are per block)."""
     _at: dict[tuple[int, int], GridCell] = field(default_factory=dict, repr=False, compare=False)
     _where: dict[CellKey, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
+    _covering: dict[tuple[int, int], GridCell] = field(default_factory=dict, repr=False, compare=False)
 
     def at(self, row: int, col: int) -> GridCell | None:
         """The cell whose top-left corner is at (row, col); None inside a span or outside the table."""
@@ -48,14 +49,30 @@ class GridLayout:
     def value_cells(self) -> Iterator[GridCell]:
         return (c for c in self.cells if c.key is not None)
 
+    def covering(self, row: int, col: int) -> GridCell | None:
+        """The cell that covers (row, col), its top-left corner or inside its span."""
+        if not self._covering:
+            for cell in self.cells:
+                for r in range(cell.row, cell.row + cell.rowspan):
+                    for c in range(cell.col, cell.col + cell.colspan):
+                        self._covering[(r, c)] = cell
+        return self._covering.get((row, col))
+
     def next_value(self, key: CellKey, direction: Literal["right", "down", "left", "up"]) -> CellKey | None:
-        """The nearest value cell from `key` in a direction, skipping labels and headers (Tab, Enter)."""
+        """The nearest value cell from `key` in a direction, skipping labels and headers (Tab, Enter); going down
+        from 表二's 现行有效 into the next block lands in the cell under it, whatever that cell spans."""
+        start = self._at[self._where[key]]
         row, col = self._where[key]
         d_row, d_col = {"right": (0, 1), "down": (1, 0), "left": (0, -1), "up": (-1, 0)}[direction]
+        # step out of the cell's own span first
+        if d_row > 0:
+            row = start.row + start.rowspan - 1
+        if d_col > 0:
+            col = start.col + start.colspan - 1
         row, col = row + d_row, col + d_col
         while 0 <= row < self.rows and 0 <= col < self.cols:
-            cell = self._at.get((row, col))
-            if cell is not None and cell.key is not None:
+            cell = self.covering(row, col)
+            if cell is not None and cell.key is not None and cell is not start:
                 return cell.key
             row, col = row + d_row, col + d_col
         return None

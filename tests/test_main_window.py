@@ -402,8 +402,9 @@ def test_the_import_question_is_never_behind_a_progress_box_and_the_open_report_
 
     def answer(cls: object, *args: object) -> str:
         qtbot.wait(700)  # longer than the progress box's 400 ms: it would have popped up over the question
-        in_front.append([w.labelText() for w in QApplication.topLevelWidgets()
-                         if isinstance(w, QProgressDialog) and w.isVisible()])
+        in_front.append(
+            [w.labelText() for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+        )
         return "replace"
 
     monkeypatch.setattr(ConflictDialog, "ask", classmethod(answer))
@@ -420,3 +421,36 @@ def test_the_import_question_is_never_behind_a_progress_box_and_the_open_report_
     press(tab.view, Qt.Key.Key_Return)
     assert fresh(db, "贵阳市人民防空办公室", 2020).number("t3", "new", "business") == 3
     assert "其他人修改" not in window.message.text()
+
+
+def test_enter_in_t2_goes_down_into_the_next_block(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    with db.transaction() as session:
+        report_id = storage.save_report(session, filled_report("2021", agency="某县财政局"))
+    window = window_on(qtbot, db, tmp_path)
+    window.open_report(report_id)
+    tab = window.table_tab("t2")
+    assert tab is not None
+    window.tabs.setCurrentWidget(tab)
+    window.activateWindow()
+    tab.view.setFocus()
+    QApplication.processEvents()
+    assert tab.view.hasFocus()
+    tab.view.select_key(("t2", "normative", "in_force"))
+    for typed in ("40", "120", "35"):  # 现行有效, then down into the blocks below
+        keys(tab.view, typed)
+        press(tab.view, Qt.Key.Key_Return)
+    report = fresh(db, "某县财政局", 2022)
+    assert report.get("t2", "normative", "in_force") == 40
+    assert report.get("t2", "licensing", "decisions") == 120
+    assert report.get("t2", "penalty", "decisions") == 35
+
+
+def test_moving_down_leaves_a_spanning_cell_for_the_cell_under_it() -> None:
+    from services.formats import get_format
+    from services.grid_layout import grid_layout
+
+    layout = grid_layout(get_format("2021"), "t2")
+    for col in ("issued", "repealed", "in_force"):
+        assert layout.next_value(("t2", "normative", col), "down") == ("t2", "licensing", "decisions")
+    assert layout.next_value(("t2", "licensing", "decisions"), "down") == ("t2", "penalty", "decisions")
+    assert layout.next_value(("t2", "licensing", "decisions"), "up") is not None
