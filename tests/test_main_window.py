@@ -454,3 +454,44 @@ def test_moving_down_leaves_a_spanning_cell_for_the_cell_under_it() -> None:
         assert layout.next_value(("t2", "normative", col), "down") == ("t2", "licensing", "decisions")
     assert layout.next_value(("t2", "licensing", "decisions"), "down") == ("t2", "penalty", "decisions")
     assert layout.next_value(("t2", "licensing", "decisions"), "up") is not None
+
+
+def test_the_history_reads_as_the_form_one_line_per_action(
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs import HistoryDialog
+
+    with db.transaction() as session:
+        report_id = storage.save_report(session, filled_report("2021", agency="某县财政局"))
+    window = window_on(qtbot, db, tmp_path)
+    window.open_report(report_id)
+    assert window.session is not None
+    tab = t3(window)
+    tab.view.select_key(NEW)
+    keys(tab.view, "17")
+    press(tab.view, Qt.Key.Key_Return)  # one value; its row and column totals follow
+    for day in (18, 19, 20, 21):  # a date stepped day by day, as with the arrow keys
+        window.session.set_field("signed_on", date(2023, 1, day))
+    shown: list[HistoryDialog] = []
+
+    def record(self: HistoryDialog) -> int:
+        shown.append(self)
+        return 0
+
+    monkeypatch.setattr(HistoryDialog, "exec", record)
+    window.show_history()
+    table = shown[0].table
+    rows = [
+        [table.item(r, c).text() for c in range(table.columnCount())]  # type: ignore[union-attr]
+        for r in range(table.rowCount())
+    ]
+    text = "\n".join(" | ".join(row) for row in rows)
+    assert "cell" not in text and "t3." not in text and "signed_on" not in text, text
+    assert any("表三·一、本年新收政府信息公开申请数量·自然人" in row[1] and row[2].endswith("→ 17") for row in rows), (
+        text
+    )
+    assert not any("总计" in row[1] for row in rows), "computed totals are folded into the action"
+    dates = [row for row in rows if row[1] == "成文日期"]
+    assert len(dates) == 1 and dates[0][2].endswith("→ 2023年1月21日"), dates
+    headers = [table.horizontalHeaderItem(c).text() for c in range(4)]  # type: ignore[union-attr]
+    assert headers == ["时间", "修改了什么", "原值 → 新值", "原因"]

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from services.formats import all_formats, format_for_year
+from services.history import HistoryLine
 from services.report import YEAR_RANGE
-from services.storage import RevisionEntry
 
 
 @dataclass(frozen=True)
@@ -108,22 +108,30 @@ def show_problems(parent: QWidget | None, title: str, message: str, problems: tu
 class HistoryDialog(QDialog):
     """修改历史: every change of the report with old and new value and the reason."""
 
-    def __init__(self, entries: list[RevisionEntry], title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, lines: list[HistoryLine], title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"修改历史 — {title}")
-        self.resize(760, 420)
-        self.table = QTableWidget(len(entries), 5)
-        self.table.setHorizontalHeaderLabels(["时间", "内容", "原值", "新值", "原因"])
+        self.resize(900, 480)
+        self.table = QTableWidget(len(lines), 4)
+        self.table.setHorizontalHeaderLabels(["时间", "修改了什么", "原值 → 新值", "原因"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for row, entry in enumerate(reversed(entries)):
-            local = entry.at.astimezone()
-            for col, text in enumerate(
-                (f"{local:%Y-%m-%d %H:%M:%S}", entry.what, entry.old or "", entry.new or "", entry.reason or "")
-            ):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        # every column on screen, the reason included: the long names and values wrap instead
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 160)
+        for row, line in enumerate(reversed(lines)):  # newest first
+            local = line.at.astimezone()
+            change = f"{line.old or '（空）'} → {line.new or '（空）'}"
+            for col, text in enumerate((f"{local:%Y-%m-%d %H:%M}", line.what, change, line.reason)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, col, item)
+        self.table.resizeRowsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -131,5 +139,5 @@ class HistoryDialog(QDialog):
         layout.addWidget(buttons)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, entries: list[RevisionEntry], title: str) -> None:
-        cls(entries, title, parent).exec()
+    def ask(cls, parent: QWidget | None, lines: list[HistoryLine], title: str) -> None:
+        cls(lines, title, parent).exec()

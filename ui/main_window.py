@@ -33,6 +33,7 @@ from services.documents import read_report_file
 from services.editing import EditOutcome, ReportEditor
 from services.errors import NianbaoError
 from services.formats import CellKey
+from services.history import readable_history
 from services.paths import resource_path
 from ui import report_output
 from ui.aggregate_dialog import AggregateDialog, result_text, save_units_workbook
@@ -506,7 +507,9 @@ class MainWindow(QMainWindow):
 
     def show_history(self) -> None:
         if self.session is not None:
-            HistoryDialog.ask(self, self.session.editor.history(), self.session.editor.report.display_title())
+            editor = self.session.editor
+            lines = readable_history(editor.history(), editor.report.format)
+            HistoryDialog.ask(self, lines, editor.report.display_title())
 
     def rename_agency(self) -> None:
         old = self.navigator.current_agency() or (self.session.editor.report.agency if self.session else None)
