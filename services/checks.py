@@ -391,8 +391,8 @@ def _cn(day: date) -> str:
 def _sign_date(report: Report, *, finalising: bool) -> Iterator[Issue]:
     signed = report.signed_on
     if signed is None:
-        if finalising:
-            yield Issue("SIGN_DATE", "SIGN_DATE", "未填写成文日期")
+        # shown while drafting too: the panel lists what 定稿 will ask for before the clerk clicks
+        yield Issue("SIGN_DATE", "SIGN_DATE", "未填写成文日期")
         return
     start = date(report.year + 1, 1, 1)
     department = report.kind == "department"

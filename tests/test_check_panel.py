@@ -188,11 +188,13 @@ def test_reload_and_final_report_are_shown(qtbot: QtBot, db: Database) -> None:
     report.signed_on = None
     session = open_session(db, report)
     panel = panel_for(qtbot, session)
-    assert panel.summary.text() == "错误 0 个，未说明的提示 0 个"
+    # the missing date is on the panel while drafting, as 定稿 will ask for it
+    assert panel.summary.text() == "错误 0 个，未说明的提示 1 个"
+    assert panel.explanation_edit("SIGN_DATE") is not None
     other = ReportEditor.open(db, session.editor.report_id)
     assert other.set_text("s1_oversight", "").ok
     outcome = session.set_text("s1_active", "改动")  # stale: reloaded, then saved again
     assert outcome.ok and outcome.reloaded
-    assert panel.summary.text() == "错误 0 个，未说明的提示 1 个"
+    assert panel.summary.text() == "错误 0 个，未说明的提示 2 个"
     edit = panel.explanation_edit("NARRATIVE_EMPTY:s1_oversight")
     assert edit is not None and not edit.isReadOnly()

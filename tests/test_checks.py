@@ -467,7 +467,7 @@ def test_helpers_split_findings() -> None:
         ("某某市人民政府", date(2021, 4, 1), False, True),
         ("某某市人民政府", date(2020, 1, 20), False, True),
         ("某某市人民政府", date(2022, 1, 20), False, True),
-        ("某某市人民政府", None, False, False),
+        ("某某市人民政府", None, False, True),  # the panel shows what 定稿 will ask for, while drafting too
         ("某某市人民政府", None, True, True),
         ("某某市某某局", None, True, True),
     ],
