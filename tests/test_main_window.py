@@ -51,8 +51,9 @@ def press(widget: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.Keybo
     QTest.keyClick(QApplication.focusWidget() or widget, key, modifier)
 
 
-def t3(window: MainWindow) -> TableTab:
-    tab = window.table_tab("t3")
+def t3(window: MainWindow, table: str = "t3") -> TableTab:
+    """The table's tab shown, with the keyboard in its grid."""
+    tab = window.table_tab(table)
     assert tab is not None
     window.tabs.setCurrentWidget(tab)
     window.activateWindow()
@@ -428,13 +429,7 @@ def test_enter_in_t2_goes_down_into_the_next_block(qtbot: QtBot, db: Database, t
         report_id = storage.save_report(session, filled_report("2021", agency="某县财政局"))
     window = window_on(qtbot, db, tmp_path)
     window.open_report(report_id)
-    tab = window.table_tab("t2")
-    assert tab is not None
-    window.tabs.setCurrentWidget(tab)
-    window.activateWindow()
-    tab.view.setFocus()
-    QApplication.processEvents()
-    assert tab.view.hasFocus()
+    tab = t3(window, "t2")
     tab.view.select_key(("t2", "normative", "in_force"))
     for typed in ("40", "120", "35"):  # 现行有效, then down into the blocks below
         keys(tab.view, typed)
