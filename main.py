@@ -21,7 +21,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from services.documents import ReadReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
@@ -96,13 +99,15 @@ def _db_target(args: argparse.Namespace) -> str:
     return str(chosen) if chosen else str(default_database_path(args.data_dir))
 
 
-def _say_notes(path: Path, filled: tuple[str, ...], not_understood: tuple[str, ...]) -> None:
-    """What a published report's import understood and what it did not, for the clerk (on stderr, so that
-    --json output stays clean)."""
-    if filled:
-        print(f"{path}：已识别 " + "；".join(filled), file=sys.stderr)
-    for line in not_understood:
+def _say_notes(path: Path, read: ReadReport) -> None:
+    """What a published report's import understood and what it did not, and what a reader put right, for the
+    clerk (on stderr, so that --json output stays clean)."""
+    if read.filled:
+        print(f"{path}：已识别 " + "；".join(read.filled), file=sys.stderr)
+    for line in read.not_understood:
         print(f"{path}：未能识别 {line}", file=sys.stderr)
+    for line in read.notices:
+        print(f"{path}：注意：{line}", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
@@ -111,7 +116,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from services.errors import NianbaoError
 
     read = read_document(args.file)
-    _say_notes(args.file, read.filled, read.not_understood)
+    _say_notes(args.file, read)
     report = read.report
     previous = read_report_file(args.previous) if args.previous else None
     if previous is not None and (previous.agency, previous.year) != (report.agency, report.year - 1):
@@ -143,7 +148,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     for path in args.files:
         try:
             read = read_document(path, args.agency)
-            _say_notes(path, read.filled, read.not_understood)
+            _say_notes(path, read)
             report = read.report
             if not report.agency.strip():
                 raise NianbaoError("文件中没有机关名称，请用 --agency 指定后再导入。")

@@ -20,6 +20,8 @@ class ReadReport:
     """For a published report read from a web page or text: what was understood and placed."""
     not_understood: tuple[str, ...] = ()
     """…and what could not be placed, for the clerk to check by hand."""
+    notices: tuple[str, ...] = ()
+    """What the reader put right and the clerk should know (an Excel total typed over, recomputed)."""
 
 
 def _unknown(path: Path, kinds: tuple[str, ...], verb: str) -> NotAvailableError:
@@ -38,9 +40,10 @@ def read_document(path: Path, agency: str | None = None) -> ReadReport:
 
         return ReadReport(read_exchange(path))
     if suffix == ".xlsx":
-        from services.excel import read_report_xlsx
+        from services.excel import read_excel
 
-        return ReadReport(read_report_xlsx(path))
+        read = read_excel(path)
+        return ReadReport(read.report, notices=read.notices)
     if suffix in (".html", ".htm", ".txt"):
         from services.published import PublishedReportError, import_published
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from collections.abc import Callable
@@ -12,23 +13,29 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
+from services.checks import recompute_totals
+from services.documents import read_document
 from services.excel import (
     MAP_SHEET,
     MAX_FILE_BYTES,
     TEXT_SHEET,
     UNITS_TOTAL_SHEET,
     ExcelError,
+    parse_excel,
     parse_report_workbook,
+    read_excel,
     read_report_xlsx,
     report_workbook_bytes,
     write_report_xlsx,
     write_units_xlsx,
 )
 from services.excel.write import amount_cell_value
+from services.exchange import read_exchange
 from services.formats import CellKey
 from services.grid_layout import grid_layout
 from services.report import Fees, Report
@@ -47,6 +54,49 @@ def _coord(report: Report, key: CellKey) -> str:
     """Where the exporter puts a value cell: the table's grid one row below the sheet's title."""
     row, col = grid_layout(report.format, key[0]).position(key)
     return f"{openpyxl.utils.get_column_letter(col + 1)}{row + 2}"
+
+
+def _totals(report: Report) -> list[CellKey]:
+    """The computed cells as the format file marks them (not as the writer finds them)."""
+    return [spec.key for spec in report.format.cell_specs() if spec.computed]
+
+
+def _formula_cells(wb: Workbook) -> set[tuple[str, str]]:
+    return {
+        (ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"
+    }
+
+
+_TERM = re.compile(r"([+-]?)(?:SUM\(([^()]*)\)|(\$?[A-Z]{1,3}\$?[0-9]+))")
+
+
+def _evaluate(ws: Worksheet, formula: str) -> int | Decimal:
+    """A tiny spreadsheet: =SUM(refs and ranges) and refs joined by + and -, over numbers, blanks and formulas."""
+    body = formula.removeprefix("=").replace(" ", "").upper()
+    terms = list(_TERM.finditer(body))
+    assert "".join(m.group(0) for m in terms) == body and terms, f"not a sum: {formula}"
+    total: int | Decimal = 0
+    for sign, args, ref in (m.groups() for m in terms):
+        refs = [ref] if ref else args.split(",")
+        value = sum((_value(ws, cell) for part in refs for cell in _cells(ws, part)), start=0)
+        total += -value if sign == "-" else value
+    return total
+
+
+def _cells(ws: Worksheet, ref: str) -> list[Cell]:
+    found = ws[ref.replace("$", "")]
+    if isinstance(found, tuple):  # a range: rows of cells
+        return [cell for row in found for cell in (row if isinstance(row, tuple) else (row,))]
+    return [found]
+
+
+def _value(ws: Worksheet, cell: Cell) -> int | Decimal:
+    if cell.data_type == "f":
+        return _evaluate(ws, str(cell.value))
+    if cell.value is None:
+        return 0
+    assert isinstance(cell.value, int | float) and not isinstance(cell.value, bool), (cell.coordinate, cell.value)
+    return cell.value if isinstance(cell.value, int) else Decimal(repr(cell.value))
 
 
 def _tricky_2021() -> Report:
@@ -126,7 +176,7 @@ def test_formula_like_texts_are_stored_as_text(tmp_path: Path) -> None:
         assert cell.quotePrefix, key
     assert by_key["s1_request"].value == "=SUM(A1)"
     assert by_key["agency"].value.startswith("=HYPERLINK")
-    assert not any(c.data_type == "f" for sheet in wb.worksheets for row in sheet.iter_rows() for c in row)
+    assert _formula_cells(wb) == {(report.format.table(k[0]).name, _coord(report, k)) for k in _totals(report)}
 
 
 def test_signed_counts_and_the_largest_amount_round_trip() -> None:
@@ -297,10 +347,10 @@ def test_bad_values_are_all_listed_with_their_cells(tmp_path: Path) -> None:
 
     error = _refused(_edited(tmp_path, report, edit))
     problems = "\n".join(error.problems)
-    assert f"表三!{natural}：“abc”不是数字" in problems
-    assert f"表三!{legal}：“-3”是负数" in problems
-    assert f"表四!{upheld}：“1.5”不是整数" in problems
-    assert f"表二!{amount}：金额“1.0000001”精度超过分" in problems
+    assert f"表三!{natural}（表三 · 一、本年新收政府信息公开申请数量 · 自然人）：“abc”不是数字" in problems
+    assert f"表三!{legal}（" in problems and "：“-3”是负数" in problems
+    assert f"表四!{upheld}（表四 · 行政复议 · 结果维持）：“1.5”不是整数" in problems
+    assert f"表二!{amount}（" in problems and "：金额“1.0000001”精度超过分" in problems
     assert "报告年度应为" in problems and "状态应为“草稿”或“定稿”" in problems and "机关名称应填写" in problems
     assert len(error.problems) == 7
 
@@ -313,8 +363,10 @@ def test_formula_in_a_value_cell_is_refused(tmp_path: Path) -> None:
         wb["表三"][where] = "=D6+1"
 
     error = _refused(_edited(tmp_path, report, edit))
-    assert len(error.problems) == 1
-    assert error.problems[0].startswith(f"表三!{where}：是公式")
+    assert error.problems == [
+        f"表三!{where}（表三 · 一、本年新收政府信息公开申请数量 · 自然人）：是公式（=D6+1）。"
+        "只有合计单元格可以是公式，这里请直接填写数字（可复制后“选择性粘贴→数值”）"
+    ]
 
 
 def test_workbook_without_the_hidden_map_is_refused(tmp_path: Path) -> None:
@@ -492,6 +544,8 @@ def test_units_workbook_has_the_sum_and_one_sheet_per_unit(tmp_path: Path) -> No
     summed = _label_row_value(wb[UNITS_TOTAL_SHEET], label, 3)
     assert summed == sum(u.cells[("t3", "new", "natural")] for u in units) == total.cells[("t3", "new", "natural")]
     assert _label_row_value(wb["某某局（2）"], label, 3) == units[1].cells[("t3", "new", "natural")]
+    # 汇总 is read by other programs, which see no value in a formula openpyxl wrote: its totals are numbers
+    assert _label_row_value(wb[UNITS_TOTAL_SHEET], label, 9) == total.cells[("t3", "new", "total")]
 
 
 def test_units_of_another_format_are_refused(tmp_path: Path) -> None:
@@ -528,3 +582,176 @@ def test_the_fee_typed_as_text_in_excel_is_in_yuan(tmp_path: Path) -> None:
 
         back = read_report_xlsx(_edited(tmp_path, report, edit))
         assert back.fees.amount_yuan == expected, typed
+
+
+# --- live totals, the texts sheet in Chinese, files of the previous version -----------------------------
+
+OLD_FILE = Path(__file__).resolve().parent / "data" / "excel-v1-2021.xlsx"
+"""Written by the previous version (template 1: totals as numbers, keys shown on the texts sheet), with the
+exchange file of the same report beside it."""
+
+
+def _workbook(report: Report) -> Workbook:
+    return openpyxl.load_workbook(io.BytesIO(report_workbook_bytes(report)))
+
+
+def _sheet(wb: Workbook, report: Report, key: CellKey) -> Worksheet:
+    return wb[report.format.table(key[0]).name]
+
+
+@pytest.mark.parametrize("format_id", ["2019", "2021"])
+def test_every_total_is_a_formula_over_exactly_its_parts(format_id: str) -> None:
+    report = filled_report(format_id, seed=5)
+    wb = _workbook(report)
+    totals = _totals(report)
+    for key in totals:
+        cell = _sheet(wb, report, key)[_coord(report, key)]
+        assert cell.data_type == "f" and str(cell.value).startswith("=SUM("), (key, cell.value)
+        assert _evaluate(_sheet(wb, report, key), str(cell.value)) == report.cells[key], key
+    # the clerk types into each value cell in turn: every formula moves exactly as the app's recomputation
+    for spec in report.format.cell_specs():
+        if spec.computed:
+            continue
+        ws = _sheet(wb, report, spec.key)
+        cell = ws[_coord(report, spec.key)]
+        before = cell.value
+        cell.value = (before or 0) + 1000
+        expected = report.copy()
+        expected.cells[spec.key] = expected.cells[spec.key] + 1000
+        recompute_totals(expected)
+        got = {k: _evaluate(_sheet(wb, report, k), str(_sheet(wb, report, k)[_coord(report, k)].value)) for k in totals}
+        assert got == {k: expected.cells[k] for k in totals}, spec.key
+        cell.value = before
+
+
+@pytest.mark.parametrize("format_id", ["2019", "2021"])
+def test_export_then_import_gives_the_same_report(format_id: str) -> None:
+    report = filled_report(format_id, seed=9)
+    report.explanations = {"SIGN_DATE": "因机构改革延期。", "X_SWING:t3/new/total": "本年申请集中。"}
+    read = parse_excel(report_workbook_bytes(report))
+    assert read.report == report
+    assert read.notices == ()
+
+
+def test_totals_of_empty_parts_stay_empty() -> None:
+    # as in the app, a total is filled once one of its parts is: a half-filled draft comes back as it was
+    report = filled_report("2021")
+    for col in report.format.table("t4").column_keys():
+        del report.cells[("t4", "review", col)]
+    assert parse_report_workbook(report_workbook_bytes(report)) == report
+
+
+def test_a_total_holding_a_sum_typed_by_hand_imports(tmp_path: Path) -> None:
+    report = filled_report("2021")
+    key = ("t3", "new", "total")
+    first, last = _coord(report, ("t3", "new", "natural")), _coord(report, ("t3", "new", "other_org"))
+
+    def edit(wb: Workbook) -> None:
+        wb["表三"][_coord(report, key)] = f"=sum(${first[0]}${first[1:]}:{last})"
+
+    read = read_excel(_edited(tmp_path, report, edit))
+    assert read.report == report
+    assert read.notices == ()
+
+
+def test_a_stale_number_in_a_total_imports_recomputed_with_a_notice(tmp_path: Path) -> None:
+    report = filled_report("2021")
+    stale, right = ("t3", "total_handled", "total"), ("t3", "new", "total")
+    where = _coord(report, stale)
+
+    def edit(wb: Workbook) -> None:
+        ws = wb["表三"]
+        ws[where] = report.cells[stale] - 1  # typed over the formula, then a part changed
+        ws[_coord(report, right)] = report.cells[right]  # a right number says nothing
+        wb["表四"][_coord(report, ("t4", "review", "total"))] = None
+
+    read = read_excel(_edited(tmp_path, report, edit))
+    assert read.report == report
+    total = report.cells[stale]
+    assert read.notices == (
+        f"表三 · 三、本年度办理结果 › （七）总计 · 总计（表三!{where}）：文件中为 {total - 1}，"
+        f"按各项重算为 {total}，已按重算结果导入",
+    )
+    assert read_document(tmp_path / "edited.xlsx").notices == read.notices
+
+
+def test_a_changed_formula_or_text_in_a_total_is_not_taken(tmp_path: Path) -> None:
+    report = filled_report("2019")
+    handled, upheld = ("t3", "total_handled", "natural"), ("t4", "review", "total")
+
+    def edit(wb: Workbook) -> None:
+        wb["表三"][_coord(report, handled)] = "=SUM(D7:D24)+5"
+        wb["表四"][_coord(report, upheld)] = "很多"
+
+    read = read_excel(_edited(tmp_path, report, edit))
+    assert read.report == report
+    assert [n.split("：", 1)[1] for n in read.notices] == [
+        f"文件中为公式 =SUM(D7:D24)+5，未采用，按各项重算为 {report.cells[handled]}，已按重算结果导入",
+        f"文件中为“很多”，按各项重算为 {report.cells[upheld]}，已按重算结果导入",
+    ]
+
+
+def test_a_number_over_a_total_of_empty_parts_is_answered_with_zero(tmp_path: Path) -> None:
+    report = filled_report("2021")
+    for col in report.format.table("t4").column_keys():
+        del report.cells[("t4", "review", col)]
+
+    def edit(wb: Workbook) -> None:
+        wb["表四"][_coord(report, ("t4", "review", "total"))] = 7
+
+    read = read_excel(_edited(tmp_path, report, edit))
+    assert read.report.cells[("t4", "review", "total")] == 0
+    assert read.notices == ("表四 · 行政复议 · 总计（表四!E5）：文件中为 7，按各项重算为 0，已按重算结果导入",)
+
+
+def _visible_texts(ws: Worksheet) -> list[str]:
+    hidden = {letter for letter, dim in ws.column_dimensions.items() if dim.hidden}
+    return [
+        str(c.value) for row in ws.iter_rows() for c in row if c.value is not None and c.column_letter not in hidden
+    ]
+
+
+def test_the_texts_sheet_names_everything_in_chinese() -> None:
+    report = _tricky_2021()
+    report.explanations["TEXT_NUMBER:s1_request:收到申请"] = "含上年结转。"
+    report.texts["s1_request"] = "本年收到申请 999 件。"
+    wb = _workbook(report)
+    ws = wb[TEXT_SHEET]
+    labels = {row[0].value: row[1].value for row in ws.iter_rows(min_row=2, max_col=2)}
+    assert labels["s1_active"] == "一、总体情况 · （一）主动公开"
+    assert labels["s5_problems"] == "五、存在的主要问题及改进情况 · 存在的主要问题"
+    assert labels["s6_other"] == "六、其他需要报告的事项"
+    assert labels["SIGN_DATE"].startswith("审核说明 · 成文日期")
+    assert labels["TEXT_NUMBER:s1_request:收到申请"].startswith(
+        "审核说明 · 文字与表格数字不符\n“一、总体情况·（二）依申请公开”中写“本年收到申请999件”"
+    )
+    assert labels["T3_SUM:natural"] == "审核说明（自然人）"
+    assert ws.column_dimensions["A"].hidden
+    keys = set(labels) - {None}
+    shown = _visible_texts(ws)
+    assert not keys & set(shown), keys & set(shown)
+    coded = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+|s[0-9]_[a-z]+")
+    assert not [label for label in labels.values() if coded.search(label)], labels
+    assert parse_report_workbook(report_workbook_bytes(report)) == report
+
+
+def test_a_cross_year_explanation_is_named_by_what_it_is_about() -> None:
+    report = filled_report("2021")
+    report.explanations = {"X_SWING:t3/new/total": "本年申请集中。", "X_CARRY_OVER:natural": "上年报告有误。"}
+    labels = {row[0].value: row[1].value for row in _workbook(report)[TEXT_SHEET].iter_rows(min_row=2, max_col=2)}
+    assert (
+        labels["X_SWING:t3/new/total"]
+        == "审核说明 · 与上年相比变化大（表三 · 一、本年新收政府信息公开申请数量 · 总计）"
+    )
+    assert labels["X_CARRY_OVER:natural"] == "审核说明 · 上年结转（自然人）"
+
+
+def test_a_file_of_the_previous_version_still_imports() -> None:
+    wb = openpyxl.load_workbook(OLD_FILE)
+    assert wb[MAP_SHEET]["B1"].value == 1 and not _formula_cells(wb)
+    labels = [row[1] for row in wb[TEXT_SHEET].iter_rows(min_row=2, max_col=2, values_only=True)]
+    assert "审核提示的说明：TEXT_NUMBER:s1_request:收到申请" in labels
+    read = read_excel(OLD_FILE)
+    assert read.report == read_exchange(OLD_FILE.with_suffix(".json"))
+    assert read.notices == ()
+    assert read.report.explanations["TEXT_NUMBER:s1_request:收到申请"] == "文字中的数字含上年结转。"

@@ -7,7 +7,7 @@ names, the hidden map, safe text — in `sheet_map`. Code elsewhere imports from
 from __future__ import annotations
 
 from services.excel.archive import MAX_FILE_BYTES, MAX_RATIO, MAX_UNCOMPRESSED_BYTES
-from services.excel.read import parse_report_workbook, read_report_xlsx
+from services.excel.read import ExcelRead, parse_excel, parse_report_workbook, read_excel, read_report_xlsx
 from services.excel.sheet_map import MAP_SHEET, TEXT_SHEET, UNITS_TOTAL_SHEET, ExcelError
 from services.excel.write import report_workbook_bytes, write_report_xlsx, write_units_xlsx
 
@@ -19,7 +19,10 @@ __all__ = [
     "TEXT_SHEET",
     "UNITS_TOTAL_SHEET",
     "ExcelError",
+    "ExcelRead",
+    "parse_excel",
     "parse_report_workbook",
+    "read_excel",
     "read_report_xlsx",
     "report_workbook_bytes",
     "write_report_xlsx",

@@ -4,8 +4,12 @@ The hidden map says where every value, text and label is. A clerk may retype val
 "１２" or "1,234"), restyle cells or write notes outside the tables; but if a label is no longer at its
 recorded cell with its exact text, or a table's hidden range name has moved, a row or column inside a table
 was inserted, moved or deleted and the file is refused rather than read into the wrong cells. Formulas and
-error values in mapped cells are refused too: a formula's cached value may be stale or absent. Every problem
-is collected with its sheet!cell, and the file is refused as a whole.
+error values in mapped value cells are refused too: a formula's cached value may be stale or absent. Every
+problem is collected with its sheet!cell, and the file is refused as a whole.
+
+A total is never read: whatever its cell holds (the template's formula, a number typed over it, a blank) it
+is recomputed from its parts, and a clerk told (a notice, not a refusal) when a typed number or a changed
+formula said otherwise.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import io
 import re
 import unicodedata
 import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,8 +32,10 @@ from openpyxl.utils.cell import absolute_coordinate, column_index_from_string
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+from services.checks import recompute_totals
 from services.errors import ValueParseError
 from services.excel.archive import check_archive, read_checked
+from services.excel.labels import cell_name
 from services.excel.sheet_map import (
     ENTRY_KINDS,
     MAP_FIRST_ROW,
@@ -35,17 +43,29 @@ from services.excel.sheet_map import (
     MAP_SCHEMA_VERSION,
     MAP_SHEET,
     RANGE_NAME,
+    READ_SCHEMA_VERSIONS,
     STATUS_LABELS,
     ExcelError,
     MapEntry,
     cell_key_text,
     unescape_text,
 )
+from services.excel.totals import same_formula, sum_formula, total_terms
 from services.exchange_read import MAX_NAME, RULE_ID
 from services.formats import CellKey, CellKind, ReportFormat, all_formats
+from services.grid_layout import grid_layout
 from services.names import clean_name
 from services.report import YEAR_RANGE, Fees, Report, Status, text_too_long
-from services.values import AMOUNT_PLACES, MAX_VALUE, CellValue, check_value, check_yuan, parse_value, parse_yuan
+from services.values import (
+    AMOUNT_PLACES,
+    MAX_VALUE,
+    CellValue,
+    check_value,
+    check_yuan,
+    format_for_display,
+    parse_value,
+    parse_yuan,
+)
 
 _COORD = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 _RANGE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}:[A-Z]{1,3}[1-9][0-9]{0,6}")
@@ -116,7 +136,7 @@ def _read_map(wb: Workbook, source: str) -> tuple[ReportFormat, list[MapEntry]]:
         )
     formats = all_formats()
     format_id = rows[1][1]
-    if version != MAP_SCHEMA_VERSION or rows[1][0] != "format" or format_id not in formats:
+    if version not in READ_SCHEMA_VERSIONS or rows[1][0] != "format" or format_id not in formats:
         raise ExcelError(broken, [f"{MAP_SHEET}：模板版本或报告格式无法识别"])
     problems: list[str] = []
     entries: list[MapEntry] = []
@@ -205,11 +225,22 @@ def _from_float(value: float, kind: CellKind) -> CellValue:
     return check_value(number, kind, format(number, "f") if number.is_finite() else repr(value))
 
 
+def _is_formula(cell: Cell) -> bool:
+    return cell.data_type == "f" or isinstance(cell.value, ArrayFormula | DataTableFormula)
+
+
+def _formula_text(value: object) -> str:
+    return _shown(value.text if isinstance(value, ArrayFormula) else value)
+
+
 def _number(cell: Cell, kind: CellKind) -> CellValue | None:
     """The value of a number cell; raises ValueParseError saying what is wrong with it."""
     value = cell.value
-    if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
-        raise ValueParseError(f"是公式（{_shown(value)}），请直接填写数字（可复制后“选择性粘贴→数值”）")
+    if _is_formula(cell):
+        raise ValueParseError(
+            f"是公式（{_formula_text(value)}）。只有合计单元格可以是公式，这里请直接填写数字"
+            "（可复制后“选择性粘贴→数值”）"
+        )
     if cell.data_type == "e":
         raise ValueParseError(f"是错误值 {value}，请填写数字")
     if value is None:
@@ -236,11 +267,13 @@ class _Reader:
     def where(self, entry: MapEntry, index: int = 0) -> str:
         return f"{entry.sheet}!{entry.cells[index]}"
 
-    def number(self, entry: MapEntry, kind: CellKind) -> CellValue | None:
+    def number(self, entry: MapEntry, kind: CellKind, name: str | None = None) -> CellValue | None:
+        """A number cell's value; `name` is the cell as on the form, said beside its sheet!cell."""
         try:
             return _number(self.cell(entry), kind)
         except ValueParseError as exc:
-            self.problems.append(f"{self.where(entry)}：{exc.message}")
+            named = f"（{name}）" if name else ""
+            self.problems.append(f"{self.where(entry)}{named}：{exc.message}")
             return None
 
     def text(self, entry: MapEntry) -> str | None:
@@ -249,7 +282,7 @@ class _Reader:
         for i in range(len(entry.cells)):
             cell = self.cell(entry, i)
             value = cell.value
-            if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
+            if _is_formula(cell):
                 self.problems.append(f"{self.where(entry, i)}：是公式，请直接填写文字")
             elif isinstance(value, str):
                 parts.append(unescape_text(value))
@@ -338,7 +371,102 @@ def _entry(entries: list[MapEntry], key: str) -> MapEntry:
     return next(e for e in entries if e.key == key)  # present: _read_map refuses a map without it
 
 
-def parse_report_workbook(data: bytes, source: str = "<内存>") -> Report:
+@dataclass(frozen=True)
+class ExcelRead:
+    """A report read from the template, and what the clerk should be told about how it was read."""
+
+    report: Report
+    notices: tuple[str, ...] = ()
+    """Totals whose cell said otherwise than their parts (a number typed over the formula, a changed formula)."""
+
+
+def _cell_entries(
+    r: _Reader, fmt: ReportFormat, entries: list[MapEntry], source: str
+) -> tuple[dict[CellKey, CellValue], dict[CellKey, MapEntry]]:
+    """The value cells read, and the totals' entries (recomputed, never read)."""
+    terms = total_terms(fmt)
+    cells: dict[CellKey, CellValue] = {}
+    totals: dict[CellKey, MapEntry] = {}
+    for entry in entries:
+        if entry.kind != "cell":
+            continue
+        parts = entry.key.split("/")
+        spec = fmt.cell_spec((parts[0], parts[1], parts[2])) if len(parts) == 3 else None
+        if spec is None:
+            raise ExcelError(f"文件 {source} 中隐藏的对照表已损坏，无法导入", [f"未知的单元格 {entry.key}"])
+        if spec.key in terms:
+            totals[spec.key] = entry
+            continue
+        value = r.number(entry, spec.kind, cell_name(fmt, spec.key))
+        if value is not None:
+            cells[spec.key] = value
+    return cells, totals
+
+
+def _template_formula(fmt: ReportFormat, key: CellKey, entry: MapEntry) -> str:
+    """The formula the template wrote in a total's cell (its table placed by where the map says the total is)."""
+    layout = grid_layout(fmt, key[0])
+    match = _COORD.fullmatch(entry.cells[0])
+    top = int(match.group(2)) - layout.position(key)[0] if match else 0
+    return sum_formula(layout, top, total_terms(fmt)[key])
+
+
+def _what_was_there(cell: Cell, kind: CellKind, ours: str, now: CellValue) -> str | None:
+    """What a total's cell said that its parts do not (recomputed: `now`); None when it agrees or is blank."""
+    value = cell.value
+    if value is None:
+        return None
+    if _is_formula(cell):
+        if isinstance(value, str) and same_formula(value, ours):
+            return None
+        return f"文件中为公式 {_formula_text(value)}，未采用"
+    try:
+        typed = _number(cell, kind)
+    except ValueParseError:
+        return f"文件中为“{_shown(value)}”"
+    if typed is None or typed == now:
+        return None
+    return f"文件中为 {format_for_display(typed)}"
+
+
+def _live_totals(terms: Mapping[CellKey, tuple[CellKey, ...]], filled: set[CellKey]) -> set[CellKey]:
+    """The totals with a filled part, directly or through another total, or themselves filled."""
+    live = {key for key in terms if key in filled}
+    grown = True
+    while grown:
+        grown = False
+        for key, parts in terms.items():
+            if key not in live and any(part in filled or part in live for part in parts):
+                live.add(key)
+                grown = True
+    return live
+
+
+def _settle_totals(r: _Reader, fmt: ReportFormat, report: Report, totals: dict[CellKey, MapEntry]) -> list[str]:
+    """Fill the totals from their parts; as after an edit in the app, a total whose parts are all empty stays
+    empty, unless a number was typed over it (answered with its parts' 0). A notice for each total cell that
+    said otherwise than its parts."""
+    terms = total_terms(fmt)
+    typed = {key for key, entry in totals.items() if r.cell(entry).value is not None and not _is_formula(r.cell(entry))}
+    live = _live_totals(terms, set(report.cells) | typed)
+    recompute_totals(report)
+    for key in terms.keys() - live:
+        del report.cells[key]
+    notices: list[str] = []
+    for key, entry in totals.items():
+        now = report.cells.get(key, 0)
+        spec = fmt.cell_spec(key)
+        kind: CellKind = spec.kind if spec else "count"
+        said = _what_was_there(r.cell(entry), kind, _template_formula(fmt, key, entry), now)
+        if said is not None:
+            notices.append(
+                f"{cell_name(fmt, key)}（{r.where(entry)}）：{said}，按各项重算为 {format_for_display(now)}，"
+                "已按重算结果导入"
+            )
+    return notices
+
+
+def parse_excel(data: bytes, source: str = "<内存>") -> ExcelRead:
     """Read a workbook's bytes; raises ExcelError listing every problem with its sheet!cell."""
     check_archive(data, source)
     wb = _load(data, source)
@@ -351,17 +479,7 @@ def parse_report_workbook(data: bytes, source: str = "<内存>") -> Report:
             moved,
         )
     r = _Reader(wb)
-    cells: dict[CellKey, CellValue] = {}
-    for entry in entries:
-        if entry.kind != "cell":
-            continue
-        table, row, col = entry.key.split("/")
-        spec = fmt.cell_spec((table, row, col))
-        if spec is None:
-            raise ExcelError(f"文件 {source} 中隐藏的对照表已损坏，无法导入", [f"未知的单元格 {entry.key}"])
-        value = r.number(entry, spec.kind)
-        if value is not None:
-            cells[spec.key] = value
+    cells, totals = _cell_entries(r, fmt, entries, source)
     meta = _meta(r, fmt, [e for e in entries if e.kind == "meta"])
     texts = {e.key: r.text(e) or "" for e in entries if e.kind == "text" and e.key in fmt.text_keys()}
     labels = {spec.key: spec.label for spec in fmt.text_specs()}
@@ -374,7 +492,7 @@ def parse_report_workbook(data: bytes, source: str = "<内存>") -> Report:
             explanations[entry.key] = r.text(entry) or ""
     if r.problems:
         raise ExcelError(f"文件 {source} 中有 {len(r.problems)} 处内容无法导入，未导入任何内容", r.problems)
-    return Report(
+    report = Report(
         agency=meta["agency"],
         year=meta["year"],
         format_id=fmt.id,
@@ -388,9 +506,20 @@ def parse_report_workbook(data: bytes, source: str = "<内存>") -> Report:
         fees=meta["fees"],
         explanations=explanations,
     )
+    return ExcelRead(report, tuple(_settle_totals(r, fmt, report, totals)))
+
+
+def parse_report_workbook(data: bytes, source: str = "<内存>") -> Report:
+    """`parse_excel` without its notices."""
+    return parse_excel(data, source).report
+
+
+def read_excel(path: Path) -> ExcelRead:
+    """Read a report from an .xlsx in the project's template; raises ExcelError and never writes anything."""
+    path = Path(path)
+    return parse_excel(read_checked(path), str(path))
 
 
 def read_report_xlsx(path: Path) -> Report:
-    """Read a report from an .xlsx in the project's template; raises ExcelError and never writes anything."""
-    path = Path(path)
-    return parse_report_workbook(read_checked(path), str(path))
+    """`read_excel` without its notices."""
+    return read_excel(path).report

@@ -19,7 +19,9 @@ MAP_SHEET = "_nianbao"
 TEXT_SHEET = "文字与基本信息"
 UNITS_TOTAL_SHEET = "汇总"
 MAP_MARKER = "nianbao-excel"
-MAP_SCHEMA_VERSION = 1
+MAP_SCHEMA_VERSION = 2
+"""2: totals are formulas and the texts sheet shows names, not keys. Version 1 files are read too."""
+READ_SCHEMA_VERSIONS = (1, 2)
 MAP_FIRST_ROW = 4
 """Rows 1–3 of the map: marker and schema version, format id, column headings."""
 RANGE_NAME = "_nianbao_{table}"

@@ -3,7 +3,8 @@
 Sheets: one per table (表二, 表三, 表四) drawn from `grid_layout`, so merged headers and labels match the
 printed form; "文字与基本信息" with the metadata and every narrative text; the veryHidden "_nianbao" map.
 Counts are written as numbers; an amount as a number only when the float Excel keeps reads back as exactly
-the same Decimal (`amount_cell_value`), otherwise as text; the reader accepts both.
+the same Decimal (`amount_cell_value`), otherwise as text; the reader accepts both. In the template a total is
+a live `=SUM(…)` over its parts (`totals`), so it stays right while the clerk types; the reader recomputes it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from services.errors import ExchangeError
+from services.excel.labels import explanation_labels, text_label
 from services.excel.sheet_map import (
     MAP_MARKER,
     MAP_SCHEMA_VERSION,
@@ -40,9 +42,10 @@ from services.excel.sheet_map import (
     put_text,
     split_text,
 )
+from services.excel.totals import sum_formula, total_terms
 from services.exchange import to_exchange_dict
 from services.files import write_atomically
-from services.formats import ReportFormat, Table
+from services.formats import CellKind, ReportFormat, Table
 from services.grid_layout import GridLayout, grid_layout
 from services.report import Report
 from services.values import CellValue
@@ -62,6 +65,8 @@ AMOUNT_FORMAT = "0.00####"
 EXCEL_DIGITS = 15
 _LINE_HEIGHT = 15.0
 _MAX_ROW_HEIGHT = 409.0  # Excel's limit
+_LABEL_WIDTH = 34.0
+_CONTENT_WIDTH = 90.0
 
 
 def display_width(text: str) -> int:
@@ -104,13 +109,21 @@ def _column_widths(layout: GridLayout) -> list[float]:
     return widths
 
 
+def _put_total(cell: Cell, formula: str, kind: CellKind) -> None:
+    # openpyxl cannot cache the value beside the formula: Excel and WPS compute it on opening (fullCalcOnLoad)
+    cell.value = formula
+    cell.number_format = AMOUNT_FORMAT if kind == "amount" else "0"
+
+
 def draw_table(
     ws: Worksheet, fmt: ReportFormat, table: Table, report: Report, top: int, entries: list[MapEntry] | None = None
 ) -> int:
     """Draw one table with its top-left corner at row `top` (1-based) and column A; returns the next free row.
 
-    With `entries`, the map entries of its value cells, labels and range are appended."""
+    With `entries` (the template), totals are live formulas and the map entries of its value cells, labels and
+    range are appended; without (汇总), totals are numbers, which every reader of the file sees."""
     layout = grid_layout(fmt, table.key)
+    terms = total_terms(fmt) if entries is not None else {}
     widths = _column_widths(layout)
     for i, width in enumerate(widths):
         letter = get_column_letter(i + 1)
@@ -127,7 +140,11 @@ def draw_table(
             ws.merge_cells(start_row=row, start_column=col, end_row=row + g.rowspan - 1, end_column=col + g.colspan - 1)
         cell = ws.cell(row=row, column=col)
         if g.key is not None:
-            _put_value(cell, report.cells.get(g.key))
+            if g.key in terms:
+                spec = table.cell(g.key[1], g.key[2])
+                _put_total(cell, sum_formula(layout, top, terms[g.key]), spec.kind if spec else "count")
+            else:
+                _put_value(cell, report.cells.get(g.key))
             cell.alignment = _VALUE
             if g.role == "computed":
                 cell.fill = _COMPUTED_FILL
@@ -196,28 +213,27 @@ def _text_rows(fmt: ReportFormat, report: Report) -> list[tuple[EntryKind, str, 
             ("meta", "fee_notices", "信息处理费：发出收费通知书件数", report.fees.notices),
             ("meta", "fee_amount_yuan", "信息处理费：实际收取金额（元）", report.fees.amount_yuan),
         ]
-    for spec in fmt.text_specs():
-        section = next((s for s in fmt.sections if spec in s.texts), None)
-        if section is None:
-            label = spec.label
-        elif spec.label in section.title:
-            label = section.title
-        else:
-            label = f"{section.title}\n{spec.label}"
-        rows.append(("text", spec.key, label, report.texts.get(spec.key)))
-    rows += [
-        ("explanation", rule, f"审核提示的说明：{rule}", text) for rule, text in sorted(report.explanations.items())
-    ]
+    rows += [("text", spec.key, text_label(fmt, spec.key), report.texts.get(spec.key)) for spec in fmt.text_specs()]
+    labels = explanation_labels(report)
+    rows += [("explanation", key, labels[key], text) for key, text in sorted(report.explanations.items())]
     return rows
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines a text wraps to in a column `width` characters wide."""
+    per_line = max(width - 2, 1)
+    return sum(math.ceil(max(display_width(part), 1) / per_line) for part in text.split("\n"))
 
 
 def _text_sheet(wb: Workbook, fmt: ReportFormat, report: Report, entries: list[MapEntry]) -> None:
     ws = wb.create_sheet(TEXT_SHEET)
-    for col, (heading, width) in enumerate((("键", 16.0), ("项目", 30.0), ("内容", 90.0)), start=1):
+    for col, (heading, width) in enumerate((("键", 16.0), ("项目", _LABEL_WIDTH), ("内容", _CONTENT_WIDTH)), start=1):
         cell = ws.cell(row=1, column=col)
         put_text(cell, heading)
         cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEADER_FILL, _BORDER, _CENTRE
         ws.column_dimensions[get_column_letter(col)].width = width
+    # the keys are for a reader of the file, not the clerk: the map is what import reads
+    ws.column_dimensions["A"].hidden = True
     ws.freeze_panes = "C2"
     for row, (kind, key, label, value) in enumerate(_text_rows(fmt, report), start=2):
         for col, text in ((1, key), (2, label)):
@@ -235,8 +251,6 @@ def _text_sheet(wb: Workbook, fmt: ReportFormat, report: Report, entries: list[M
                 put_escaped(extra, piece)
                 extra.alignment = _TEXT
                 coords.append(extra.coordinate)
-            lines = sum(math.ceil(max(display_width(p), 1) / 88) for p in value.split("\n"))
-            ws.row_dimensions[row].height = min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * max(lines, 1))
         elif isinstance(value, Decimal):  # 信息处理费 in 元
             _put_value(cell, value)
             cell.number_format = "0.00"
@@ -245,6 +259,9 @@ def _text_sheet(wb: Workbook, fmt: ReportFormat, report: Report, entries: list[M
             if key == "signed_on":
                 cell.number_format = "yyyy-mm-dd"
             cell.alignment = Alignment(horizontal="left", vertical="top")
+        lines = max(_lines(label, _LABEL_WIDTH), _lines(value, _CONTENT_WIDTH) if isinstance(value, str) else 1)
+        if lines > 1:
+            ws.row_dimensions[row].height = min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines)
         entries.append(MapEntry(kind, key, ws.title, tuple(coords)))
 
 
