@@ -603,6 +603,7 @@ def _sheet(wb: Workbook, report: Report, key: CellKey) -> Worksheet:
 def test_every_total_is_a_formula_over_exactly_its_parts(format_id: str) -> None:
     report = filled_report(format_id, seed=5)
     wb = _workbook(report)
+    assert wb.calculation.fullCalcOnLoad  # no value is cached beside a formula: Excel and WPS compute on opening
     totals = _totals(report)
     for key in totals:
         cell = _sheet(wb, report, key)[_coord(report, key)]
@@ -727,6 +728,7 @@ def test_the_texts_sheet_names_everything_in_chinese() -> None:
     )
     assert labels["T3_SUM:natural"] == "审核说明（自然人）"
     assert ws.column_dimensions["A"].hidden
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1  # printed, not cut at the edge
     keys = set(labels) - {None}
     shown = _visible_texts(ws)
     assert not keys & set(shown), keys & set(shown)

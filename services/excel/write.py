@@ -178,6 +178,14 @@ def _section_title(fmt: ReportFormat, table: Table) -> str:
     return next((s.title for s in fmt.sections if s.table == table.key), table.name)
 
 
+def _fit_to_page_width(ws: Worksheet) -> None:
+    """Printed across, as many pages down as needed: a table or a text is never cut at the right edge."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _table_sheet(wb: Workbook, fmt: ReportFormat, table: Table, report: Report, entries: list[MapEntry]) -> None:
     ws = wb.create_sheet(table.name)
     put_text(ws["A1"], _section_title(fmt, table))
@@ -186,10 +194,7 @@ def _table_sheet(wb: Workbook, fmt: ReportFormat, table: Table, report: Report, 
     layout = grid_layout(fmt, table.key)
     label_cols = 1 if table.layout == "blocks" else table.label_columns if table.layout == "grid" else 0
     ws.freeze_panes = f"{get_column_letter(1 + label_cols)}{2 + layout.header_rows}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _fit_to_page_width(ws)
     name = RANGE_NAME.format(table=table.key)
     coords = next(e.cells[0] for e in entries if e.kind == "range" and e.key == table.key)
     target = f"{quote_sheetname(ws.title)}!{absolute_coordinate(coords)}"
@@ -235,6 +240,8 @@ def _text_sheet(wb: Workbook, fmt: ReportFormat, report: Report, entries: list[M
     # the keys are for a reader of the file, not the clerk: the map is what import reads
     ws.column_dimensions["A"].hidden = True
     ws.freeze_panes = "C2"
+    ws.print_title_rows = "1:1"
+    _fit_to_page_width(ws)
     for row, (kind, key, label, value) in enumerate(_text_rows(fmt, report), start=2):
         for col, text in ((1, key), (2, label)):
             cell = ws.cell(row=row, column=col)
