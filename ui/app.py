@@ -1,4 +1,9 @@
-"""Starting the desktop app: Qt application, Chinese translations, database, main window, excepthook."""
+"""Starting the desktop app: Qt application, Chinese translations, database, main window, excepthook.
+
+The window comes first when it can (ui/fast_start.py): the last report, read with sqlite3, is painted before the
+database is opened; then it is opened as on any start (integrity check, recovery, migrations, daily backup) and the
+window goes live. Otherwise the database is opened first and the window built on it.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +12,23 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from services.errors import CorruptDatabaseError, NianbaoError
+from ui.fast_start import after_first_paint, first_window  # first: it loads our modules before Qt's (see there)
+
+# isort: split
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from services.errors import CorruptDatabaseError, NianbaoError
-from ui.dialogs import show_problems
 from ui.error_dialog import ErrorDialog
+from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from models.database import Database
-    from ui.main_window import MainWindow
 
 
 class _SmokeHook(QObject):
@@ -34,6 +41,7 @@ class _SmokeHook(QObject):
         self._window = window
         self._painted = False
         window.installEventFilter(self)
+        window.update()  # a fast start has painted already: paint again, for this hook to see it
         QTimer.singleShot(exit_ms, app.quit)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
@@ -105,9 +113,45 @@ def take_daily_backup(target: str) -> str | None:
     return f"已自动备份数据库：{made}" if made else None
 
 
-def run_app(argv: Sequence[str]) -> int:
+def start_window(
+    target: str,
+    data_dir: str | None,
+    opened: Callable[[MainWindow, Database | None], None],
+    shown: Callable[[MainWindow], None] | None = None,
+) -> MainWindow | None:
+    """Show the window on the last report; None when the database could not be opened (nothing shown).
+
+    `shown` runs once the window is painted; `opened` once the database is open — on a fast start after the first
+    paint, with None if it could not be opened after all (the clerk declined the recovery, say)."""
+    window = first_window(target, data_dir)
+    if window is None:
+        db = open_or_recover(target)
+        if db is None:
+            return None
+        window = MainWindow(db, data_dir)
+        if shown is not None:
+            after_first_paint(window, lambda: shown(window))
+        window.show()
+        opened(window, db)
+        return window
+    fast = window
+
+    def go_live() -> None:
+        if shown is not None:
+            shown(fast)
+        db = open_or_recover(target)
+        if db is not None:
+            fast.attach_database(db)
+        opened(fast, db)
+
+    after_first_paint(fast, go_live)
+    fast.show()
+    return fast
+
+
+def run_app(argv: Sequence[str], shown: Callable[[MainWindow], None] | None = None) -> int:
+    """The desktop app; `shown` runs once the window is painted (benchmarks/ui_startup_child.py)."""
     from services.paths import default_database_path, user_data_dir
-    from ui.main_window import MainWindow
 
     parser = argparse.ArgumentParser(prog="nianbao")
     parser.add_argument("--db")
@@ -125,21 +169,31 @@ def run_app(argv: Sequence[str]) -> int:
         return 2
     _install_excepthook(str(log_dir / "nianbao.log"))
     target = args.db or str(default_database_path(args.data_dir))
-    db = open_or_recover(target)
-    if db is None:
+    databases: list[Database] = []
+
+    def opened(window: MainWindow, db: Database | None) -> None:
+        if db is None:
+            window.close()
+            app.exit(2)
+            return
+        databases.append(db)
+        smoke_ms = os.environ.get("NIANBAO_SMOKE_EXIT_MS", "")
+        if smoke_ms.isdigit():  # once the database is open: the hook may open the sample, a write
+            _SmokeHook(app, window, int(smoke_ms))
+        notice = take_daily_backup(target)
+        if notice:
+            window.message.setText(notice)
+        if args.open:
+            from ui.dialogs import show_problems
+
+            problems = window.import_files([Path(args.open)])
+            if problems:
+                show_problems(window, "导入结果", "文件未导入或有提示：", tuple(problems))
+
+    window = start_window(target, args.data_dir, opened, shown)
+    if window is None:
         return 2
-    window = MainWindow(db, args.data_dir)
-    window.show()
-    smoke_ms = os.environ.get("NIANBAO_SMOKE_EXIT_MS", "")
-    if smoke_ms.isdigit():
-        _SmokeHook(app, window, int(smoke_ms))
-    notice = take_daily_backup(target)
-    if notice:
-        window.message.setText(notice)
-    if args.open:
-        problems = window.import_files([Path(args.open)])
-        if problems:
-            show_problems(window, "导入结果", "文件未导入或有提示：", tuple(problems))
     code = app.exec()
-    db.engine.dispose()
+    for db in databases:
+        db.engine.dispose()
     return code

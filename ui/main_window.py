@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -46,12 +47,17 @@ from ui.navigator import Navigator
 from ui.report_session import ReportSession
 from ui.table_tab import TableTab
 
+if TYPE_CHECKING:
+    from ui.fast_start import FirstView
+
 SAMPLE = resource_path("samples", "guiyang-rfb-2020.json")
 ERROR_STYLE = "color: #b00020"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, data_dir: str | None = None, today: date | None = None) -> None:
+    def __init__(
+        self, db: Database, data_dir: str | None = None, today: date | None = None, *, first: FirstView | None = None
+    ) -> None:
         super().__init__()
         self._db = db
         self._data_dir = data_dir
@@ -97,8 +103,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.deadline_label)
         self._build_menus()
 
-        self.refresh_navigator()
-        self._reopen_last()
+        self._first = first
+        if first is None:
+            self.refresh_navigator()
+            self._reopen_last()
+        else:
+            self._show_first(first)
 
     # ------------------------------------------------------------ building
 
@@ -206,7 +216,7 @@ class MainWindow(QMainWindow):
             return
         self._flush()
         try:
-            editor = ReportEditor.open(self._db, report_id)
+            editor = self._first_editor(report_id) or ReportEditor.open(self._db, report_id)
         except NianbaoError as exc:
             self._say(EditOutcome(False, f"无法打开报告：{exc}"))
             return
@@ -344,6 +354,40 @@ class MainWindow(QMainWindow):
         for tab in self.section_tabs:
             if isinstance(tab, NarrativeTab | BasicTab):
                 tab.flush()
+
+    # ------------------------------------------------------------ fast start (ui/fast_start.py)
+
+    def _show_first(self, first: FirstView) -> None:
+        """The report read before the database was opened, shown as open_report shows any report."""
+        self.navigator.show_lines(list(first.lines), None)
+        self.open_report(first.editor.report_id)
+
+    def _first_editor(self, report_id: int) -> ReportEditor | None:
+        first, self._first = self._first, None
+        return first.editor if first is not None and first.editor.report_id == report_id else None
+
+    def attach_database(self, db: Database) -> None:
+        """Go live: edits are saved from now on. The report on screen stays, tabs, scroll and focus as they are,
+        unless the open database holds something else by now (restored from a backup): then it is read again."""
+        self._db = db
+        if self.session is not None:
+            shown = self.session.editor
+            try:
+                fresh = ReportEditor.open(db, shown.report_id)
+            except NianbaoError as exc:
+                gone, self.session = self.session, None
+                self._drop_tabs()
+                gone.deleteLater()
+                self.stack.setCurrentWidget(self.welcome)
+                self._enable_report_actions()
+                self._say(EditOutcome(False, f"无法打开报告：{exc}"))
+            else:
+                same = (fresh.version, fresh.report, fresh.findings, fresh.identities)
+                if same == (shown.version, shown.report, shown.findings, shown.identities):
+                    shown.db = db
+                else:
+                    self.open_report(shown.report_id, again=True)
+        self.refresh_navigator()
 
     # ------------------------------------------------------------ actions
 
