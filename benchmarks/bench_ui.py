@@ -8,7 +8,11 @@
    target p95 ≤ 16 ms. Floor: painting just the edited cell, with nothing else changed.
 2. Start-up: from process start until the last-used report of a database of N reports is shown with its checks
    (tabs built, panel filled, first paint done), against a bare PySide6 QMainWindow showing a QTableView in the
-   same run. Target ≤ 2×.
+   same run. Target ≤ 2×. Our child starts the app as `main.py` does (ui.app.run_app): the last report is read
+   with sqlite3 and painted before SQLAlchemy loads and the database is opened (ui/fast_start.py); the child says
+   which start it got. Each child is timed until it prints "shown", not until it exits. Both children run from
+   a bytecode cache of their own (PYTHONPYCACHEPREFIX), warmed by one untimed start of each: the installed app
+   runs compiled modules, while a PYTHONDONTWRITEBYTECODE environment would compile our sources on every start.
 """
 
 from __future__ import annotations
@@ -92,17 +96,22 @@ def bench_edit(work: Path, edits: int) -> tuple[list[float], list[float]]:
     return edit_times, floor_times
 
 
-def startup(mode: str, *args: str) -> float:
-    start = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, str(CHILD), mode, *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert "shown" in out.stdout, out.stdout + out.stderr
-    return time.perf_counter() - start
+def startup(work: Path, mode: str, *args: str) -> tuple[float, str]:
+    """Seconds from starting the child until it says "shown", and what it said."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": str(work / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    with (work / f"{mode}.stderr").open("w+") as errors:
+        start = time.perf_counter()
+        with subprocess.Popen(
+            [sys.executable, str(CHILD), mode, *args], stdout=subprocess.PIPE, stderr=errors, text=True, env=env
+        ) as child:
+            assert child.stdout is not None
+            said = child.stdout.readline().strip()
+            seconds = time.perf_counter() - start
+            rest = child.stdout.read()
+        errors.seek(0)  # the child has ended: Popen's exit waits for it
+        assert said.startswith("shown") and child.returncode == 0, said + rest + errors.read()
+    return seconds, said
 
 
 def main() -> None:
@@ -123,14 +132,19 @@ def main() -> None:
         )
 
         db_path, data_dir = build_database(work, args.reports)
-        ours, bare = [], []
+        startup(work, "bare")  # warm-ups: the bytecode cache, and the day's first backup
+        startup(work, "ours", str(db_path), str(data_dir))
+        ours: list[float] = []
+        bare: list[float] = []
+        said = ""
         for _ in range(args.starts):  # interleaved, so that machine noise hits both alike
-            bare.append(startup("bare"))
-            ours.append(startup("ours", str(db_path), str(data_dir)))
+            bare.append(startup(work, "bare")[0])
+            seconds, said = startup(work, "ours", str(db_path), str(data_dir))
+            ours.append(seconds)
         o, b = statistics.median(ours), statistics.median(bare)
         print(
-            f"start-up until the last report of {args.reports} is shown with its checks: median {o:.2f} s; "
-            f"bare QMainWindow + QTableView {b:.2f} s; ratio {o / b:.2f}×; target ≤ 2×: "
+            f"start-up until the last report of {args.reports} is shown with its checks ({said[7:-1]}): "
+            f"median {o:.2f} s; bare QMainWindow + QTableView {b:.2f} s; ratio {o / b:.2f}×; target ≤ 2×: "
             f"{'ok' if o / b <= 2 else 'MISSED'}"
         )
 

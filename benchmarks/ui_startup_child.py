@@ -1,11 +1,14 @@
 """Child process of bench_ui.py: start a window, print "shown" once it has painted with its data, exit.
 
 ui_startup_child.py bare                 a bare QMainWindow with a QTableView (the floor)
-ui_startup_child.py ours DB DATA_DIR     Nianbao's window reopening the last report of DB
+ui_startup_child.py ours DB DATA_DIR     Nianbao's window reopening the last report of DB, started as the app
+                                         starts it (ui.app.run_app); prints "shown (fast start)" when the report
+                                         was painted before the database was opened, "shown (normal start)" else
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,22 +42,20 @@ def bare() -> int:
 
 
 def ours(db_path: str, data_dir: str) -> int:
-    from PySide6.QtWidgets import QApplication
-
-    from models.database import open_database
+    from ui.app import run_app
+    from ui.fast_start import is_live
     from ui.main_window import MainWindow
 
-    app = QApplication([])
-    db = open_database(db_path)
-    window = MainWindow(db, data_dir)
-    window.show()
-    window.repaint()
-    app.processEvents()
-    # shown means: the last report is open with its checks, not just an empty frame
-    assert window.session is not None and window.panel is not None, "the last report was not reopened"
-    print("shown", flush=True)
-    db.dispose()
-    return 0
+    def shown(window: MainWindow) -> None:
+        # shown means: the last report is open with its checks, painted — not just an empty frame. No assert:
+        # in a Qt callback it would open the bug dialog, and nobody would close it.
+        if window.session is None or window.panel is None:
+            print("the last report was not reopened", flush=True)
+            os._exit(1)
+        print(f"shown ({'normal' if is_live(window) else 'fast'} start)", flush=True)
+        os._exit(0)  # what follows (going live, the event loop) is not measured
+
+    return run_app(["--db", db_path, "--data-dir", data_dir], shown)
 
 
 if __name__ == "__main__":
