@@ -19,7 +19,7 @@ from services.app_state import load_state
 from services.catalogue import ReportLine
 from services.checks import check_report, identity_results
 from services.editing import ReportEditor
-from services.errors import StorageError
+from services.errors import NianbaoError, StorageError
 from services.quick_read import read_last_report
 
 # isort: split
@@ -67,16 +67,11 @@ def first_window(target: str, data_dir: str | None) -> MainWindow | None:
         return None
     opening = cast("Database", Opening(str(path)))
     report, previous = quick.report, quick.previous
-    # the editor as ReportEditor.open makes it (its _recheck); going live compares the two
-    editor = ReportEditor(
-        opening,
-        quick.report_id,
-        report,
-        quick.version,
-        previous,
-        findings=check_report(report, previous),
-        identities=identity_results(report),
-    )
+    try:  # the checks as ReportEditor.open runs them (its _recheck); going live compares the two
+        findings, identities = check_report(report, previous), identity_results(report)
+    except NianbaoError:
+        return None  # a report the checks cannot read: the normal start says why
+    editor = ReportEditor(opening, quick.report_id, report, quick.version, previous, findings, identities)
     lines = tuple(ReportLine(*row) for row in quick.lines)
     return MainWindow(opening, data_dir, first=FirstView(editor, lines))
 
