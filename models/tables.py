@@ -91,6 +91,8 @@ class Explanation(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+    written_for: Mapped[str | None] = mapped_column(Text)
+    """The finding's message when the explanation was written; NULL before revision 0003."""
 
 
 class Revision(Base):

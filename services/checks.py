@@ -17,6 +17,7 @@ from typing import Literal
 
 from services import text_checks
 from services.errors import FormatFileError, ValueParseError
+from services.explanations import explained
 from services.formats import CellKey, CellKind, ReportFormat, Row, Table, format_for_year, per_format
 from services.report import Report
 from services.text_checks import Issue, TextScanner, difference
@@ -48,6 +49,10 @@ class Finding:
     explanation: str | None = None
     texts: tuple[str, ...] = ()
     """The narratives it is about, for a finding on texts (where a click on it leads)."""
+    stored_explanation: str | None = None
+    """What the clerk wrote for it, even when that does not count (see explanation_note)."""
+    explanation_note: str | None = None
+    """Why the stored explanation does not count: too thin, or written for other values."""
 
     @property
     def explained(self) -> bool:
@@ -308,14 +313,18 @@ def _format_year(report: Report, fmt: ReportFormat) -> Iterator[Finding]:
         hint = f"，应使用“{right.name}”（格式 {right.id}）"
     except FormatFileError:
         hint = ""
-    explanation = _explanation(report, "FORMAT_YEAR", "FORMAT_YEAR")
+    message = f"{report.year} 年度的报告使用了“{fmt.name}”（格式 {fmt.id}，适用于 {span} 年度）{hint}"
+    state = explained(report, ("FORMAT_YEAR",), message)
     yield Finding(
         "FORMAT_YEAR",
-        "warning" if explanation else "error",
-        f"{report.year} 年度的报告使用了“{fmt.name}”（格式 {fmt.id}，适用于 {span} 年度）{hint}",
+        "warning" if state.counts else "error",
+        message,
         (),
         "FORMAT_YEAR",
-        explanation,
+        state.counts,
+        (),
+        state.stored,
+        state.note,
     )
 
 
@@ -388,12 +397,10 @@ def _cn(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _sign_date(report: Report, *, finalising: bool) -> Iterator[Issue]:
+def _sign_date(report: Report) -> Iterator[Issue]:
     signed = report.signed_on
     if signed is None:
-        # shown while drafting too: the panel lists what 定稿 will ask for before the clerk clicks
-        yield Issue("SIGN_DATE", "SIGN_DATE", "未填写成文日期")
-        return
+        return  # REQUIRED says so, as an error: shown while drafting too, so the panel lists what 定稿 asks for
     start = date(report.year + 1, 1, 1)
     department = report.kind == "department"
     end = date(report.year + 1, 1, 31) if department else date(report.year + 1, 3, 31)
@@ -482,12 +489,35 @@ def _cross_year(report: Report, previous: Report, plan: _Plan) -> Iterator[Issue
                 )
 
 
-def _explanation(report: Report, key: str, rule: str) -> str | None:
-    for k in (key, rule):
-        text = report.explanations.get(k)
-        if text and text.strip():
-            return text
-    return None
+REQUIRED = "REQUIRED"
+
+
+def _required(report: Report, fmt: ReportFormat) -> Iterator[Finding]:
+    """REQUIRED: what a printed report cannot be without, whatever is explained — the signature, its date, and
+    each section the format requires written (a bare heading otherwise)."""
+    if not (report.signed_by or "").strip():
+        yield Finding(REQUIRED, "error", "未填写署名（发布报告的机关）", (), "REQUIRED:signed_by")
+    if report.signed_on is None:
+        yield Finding(REQUIRED, "error", "未填写成文日期", (), "REQUIRED:signed_on")
+    for section in fmt.sections:
+        keys = tuple(spec.key for spec in section.texts)
+        if section.required and not any(report.texts.get(key, "").strip() for key in keys):
+            yield Finding(REQUIRED, "error", f"“{section.title}”尚未填写", (), f"REQUIRED:{section.key}", None, keys)
+
+
+def _warning(report: Report, issue: Issue) -> Finding:
+    state = explained(report, (issue.key, issue.rule), issue.message)
+    return Finding(
+        issue.rule,
+        "warning",
+        issue.message,
+        issue.cells,
+        issue.key,
+        state.counts,
+        issue.texts,
+        state.stored,
+        state.note,
+    )
 
 
 def check_report(report: Report, previous: Report | None = None, *, finalising: bool = False) -> list[Finding]:
@@ -502,6 +532,7 @@ def check_report(report: Report, previous: Report | None = None, *, finalising: 
     if finalising:
         findings += _value_missing(report, plan)
     findings += _identity_errors(report, plan, clean=not bad)
+    findings += _required(report, fmt)
 
     issues: list[Issue] = []
     if previous is not None:
@@ -510,12 +541,9 @@ def check_report(report: Report, previous: Report | None = None, *, finalising: 
     issues += text_checks.text_number_issues(report, plan.scanner, plan.text_names, plan.cell_names)
     issues += text_checks.s5_issues(report, fmt)
     issues += text_checks.s6_fee_issues(report, fmt)
-    issues += _sign_date(report, finalising=finalising)
+    issues += _sign_date(report)
     issues += text_checks.narrative_empty_issues(report, fmt, plan.text_names)
-    findings += (
-        Finding(i.rule, "warning", i.message, i.cells, i.key, _explanation(report, i.key, i.rule), i.texts)
-        for i in issues
-    )
+    findings += (_warning(report, issue) for issue in issues)
     return findings
 
 

@@ -28,6 +28,7 @@ from services.checks import (
     recompute_totals,
 )
 from services.errors import StaleReportError, StorageError, ValueParseError
+from services.explanations import thin_reason
 from services.formats import CellKey, ReportFormat
 from services.report import Report, Status
 from services.values import CellValue, parse_value, to_text
@@ -280,19 +281,32 @@ class ReportEditor:
         return failed or EditOutcome(True, self._saved_message("基本信息"))
 
     def set_explanation(self, key: str, text: str) -> EditOutcome:
-        """The clerk's 审核说明 for a warning; blank removes it."""
+        """The clerk's 审核说明 for a warning, tied to the warning's message as it reads now; blank removes it.
+        The same text again confirms it for the current values."""
         text_or_none = text if text.strip() else None
-        if self.report.explanations.get(key) == text_or_none:
+        written_for = next((f.message for f in self.findings if key in (f.key, f.rule)), None)
+        if text_or_none is None:
+            written_for = None
+        current = self.report.explanations.get(key)
+        if current == text_or_none and self.report.explained_for.get(key, written_for) == written_for:
             return EditOutcome(True, "说明未变化。")
         trial = self.report.copy()
-        if text_or_none is None:
-            trial.explanations.pop(key, None)
-        else:
+        trial.explanations.pop(key, None)
+        trial.explained_for.pop(key, None)
+        if text_or_none is not None:
             trial.explanations[key] = text_or_none
+            if written_for is not None:
+                trial.explained_for[key] = written_for
         failed = self._commit(
-            trial, lambda session: storage.set_explanation(session, self.report_id, key, text_or_none, self.version)
+            trial,
+            lambda session: storage.set_explanation(
+                session, self.report_id, key, text_or_none, self.version, written_for=written_for
+            ),
         )
-        return failed or EditOutcome(True, self._saved_message("审核说明"))
+        if failed:
+            return failed
+        thin = thin_reason(text_or_none) if text_or_none else None
+        return EditOutcome(True, thin or self._saved_message("审核说明"))
 
     # ------------------------------------------------------------ status
 

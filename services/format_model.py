@@ -158,6 +158,8 @@ class TextSpec:
     key: str
     heading: str | None
     label: str
+    required: bool = False
+    """NARRATIVE_EMPTY when left empty (the preamble; a section's texts say it with each_text_required)."""
 
 
 SectionSplit = Literal["subheadings", "problems_improvements"]
@@ -178,6 +180,8 @@ class Section:
     split: SectionSplit | None = None
     """How a published report's section is cut into its texts: by its （一）…（五） sub-headings, or into the
     problems and the improvements (its two texts, in that order)."""
+    required: bool = False
+    """REQUIRED, an error, when every text of the section is empty: the printout would show a bare heading."""
 
 
 @dataclass(frozen=True)

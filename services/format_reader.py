@@ -333,7 +333,9 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
 
     def text_spec(raw: Any, p: str) -> TextSpec:
         t = r.obj(raw, p)
-        return TextSpec(r.key(t, p), r.opt_str(t, "heading", p, optional=True), r.req_str(t, "label", p))
+        return TextSpec(
+            r.key(t, p), r.opt_str(t, "heading", p, optional=True), r.req_str(t, "label", p), r.flag(t, "required", p)
+        )
 
     sections = []
     text_keys: set[str] = set()
@@ -361,7 +363,7 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
             raise r.fail(f"{sp}.split", f"应为 {' 或 '.join(SECTION_SPLITS)}")
         if split == "problems_improvements" and len(texts) != 2:
             raise r.fail(f"{sp}.split", "problems_improvements 要求该部分恰有两段文字（问题、改进）")
-        if (split == "subheadings" or r.flag(s, "each_text_required", sp)) and not texts:
+        if (split == "subheadings" or r.flag(s, "each_text_required", sp) or r.flag(s, "required", sp)) and not texts:
             raise r.fail(sp, "该部分没有文字")
         sections.append(
             Section(
@@ -373,6 +375,7 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
                 r.flag(s, "each_text_required", sp),
                 min_chars,
                 split,
+                r.flag(s, "required", sp),
             )
         )
 

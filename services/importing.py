@@ -8,9 +8,9 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from services.catalogue import refresh_counts_after_save
-from services.checks import Finding
+from services.checks import Finding, check_report
 from services.report import Report
-from services.storage import finalising_findings, find_report, save_report
+from services.storage import finalising_findings, find_report, previous_report, save_report
 
 OnExisting = Literal["refuse", "replace", "keep"]
 """What to do when the database already has that agency's report for that year."""
@@ -48,6 +48,7 @@ def import_report(session: Session, report: Report, *, on_existing: OnExisting =
         stored = existing_report(session, report)
         if stored is not None:
             return ImportResult(stored, report, kept=True)
+    report = _tie_explanations(session, report)
     demoted: tuple[Finding, ...] = ()
     if report.status == "final":
         demoted = tuple(finalising_findings(session, report))
@@ -57,3 +58,18 @@ def import_report(session: Session, report: Report, *, on_existing: OnExisting =
     report_id = save_report(session, report, replace=on_existing == "replace")
     refresh_counts_after_save(session, report_id)
     return ImportResult(report_id, report, demoted)
+
+
+def _tie_explanations(session: Session, report: Report) -> Report:
+    """A file's explanations were written for the values the file carries: tie each to its finding's message
+    now, so that it stops counting when the clerk later changes those values (services/explanations.py)."""
+    loose = [key for key in report.explanations if key not in report.explained_for]
+    if not loose:
+        return report
+    findings = check_report(report, previous_report(session, report))
+    tied = report.copy()
+    for key in loose:
+        message = next((f.message for f in findings if key in (f.key, f.rule)), None)
+        if message is not None:
+            tied.explained_for[key] = message
+    return tied

@@ -26,7 +26,7 @@ from services.names import clean_name
 from services.report import AgencyKind, Fees, Report, Status
 from services.values import CellValue
 
-SCHEMA = "0002"
+SCHEMA = "0003"
 """The schema revision (alembic_version) whose tables this module reads; tests hold it equal to
 models.database.SCHEMA_HEAD, so a migration cannot land without this reader being looked at."""
 LOCK_WAIT_S = 0.1
@@ -111,7 +111,9 @@ def _load_report(conn: sqlite3.Connection, report_id: int) -> tuple[Report, int]
         spec = fmt.cell_spec(key)
         cells[key] = _from_stored(_text(text), spec.kind if spec else None)
     texts = conn.execute("SELECT key, text FROM report_text WHERE report_id = ?", (report_id,))
-    explanations = conn.execute("SELECT key, text FROM explanation WHERE report_id = ?", (report_id,))
+    explanations = conn.execute(
+        "SELECT key, text, written_for FROM explanation WHERE report_id = ?", (report_id,)
+    ).fetchall()
     report = Report(
         agency=_text(name),
         year=_int(year),
@@ -128,7 +130,8 @@ def _load_report(conn: sqlite3.Connection, report_id: int) -> tuple[Report, int]
             notices=None if notices is None else _int(notices),
             amount_yuan=None if amount is None else Decimal(_text(amount)),
         ),
-        explanations={_text(key): _text(text) for key, text in explanations},
+        explanations={_text(key): _text(text) for key, text, _ in explanations},
+        explained_for={_text(key): _text(written) for key, _, written in explanations if written is not None},
     )
     return report, _int(version)
 

@@ -57,6 +57,9 @@ class Report:
     texts: dict[str, str] = field(default_factory=dict)
     fees: Fees = field(default_factory=Fees)
     explanations: dict[str, str] = field(default_factory=dict)
+    explained_for: dict[str, str] = field(default_factory=dict, compare=False)
+    """For each explanation, the finding's message when it was written (services.explanations); an explanation
+    without one (from a file) stands for the values it came with."""
 
     def __post_init__(self) -> None:
         # whatever file or dialog the report came from, its names are compared and stored clean (services.names)

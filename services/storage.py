@@ -98,7 +98,10 @@ def save_report(session: Session, report: Report, *, replace: bool = False) -> i
     _insert(
         session,
         Explanation,
-        [{"report_id": report_id, "key": k, "text": t} for k, t in report.explanations.items()],
+        [
+            {"report_id": report_id, "key": k, "text": t, "written_for": report.explained_for.get(k)}
+            for k, t in report.explanations.items()
+        ],
     )
     _log(session, record, "report", old, new, None)
     return report_id
@@ -114,7 +117,9 @@ def load_report(session: Session, report_id: int) -> Report:
         spec = fmt.cell_spec((table, row, col))
         cells[(table, row, col)] = _from_stored(text, spec.kind if spec else None)
     texts = session.execute(select(ReportText.key, ReportText.text).where(ReportText.report_id == report_id))
-    explanations = session.execute(select(Explanation.key, Explanation.text).where(Explanation.report_id == report_id))
+    explanations = session.execute(
+        select(Explanation.key, Explanation.text, Explanation.written_for).where(Explanation.report_id == report_id)
+    ).all()
     agency = record.agency
     return Report(
         agency=agency.name,
@@ -132,7 +137,8 @@ def load_report(session: Session, report_id: int) -> Report:
             notices=record.fee_notices,
             amount_yuan=None if record.fee_amount_yuan is None else Decimal(record.fee_amount_yuan),
         ),
-        explanations={key: text for key, text in explanations},
+        explanations={key: text for key, text, _ in explanations},
+        explained_for={key: written for key, _, written in explanations if written is not None},
     )
 
 
@@ -294,20 +300,22 @@ def set_explanation(
     text: str | None,
     expected_version: int,
     reason: str | None = None,
+    written_for: str | None = None,
 ) -> int:
-    """Set (or with None, remove) the explanation of a warning; returns the new version."""
+    """Set (or with None, remove) the explanation of a warning, with the finding's message it was written for
+    (the same text confirmed for a new message is a change too); returns the new version."""
     _check_explanation(key, text)
     record = _locked(session, report_id, expected_version)
     row = session.get(Explanation, (report_id, key))
     old = row.text if row is not None else None
-    if old == text:
+    if old == text and (row is None or row.written_for == written_for):
         return record.version
     if row is None:
-        session.add(Explanation(report_id=report_id, key=key, text=text))
+        session.add(Explanation(report_id=report_id, key=key, text=text, written_for=written_for))
     elif text is None:
         session.delete(row)
     else:
-        row.text = text
+        row.text, row.written_for = text, written_for
     return _bump(session, record, f"explanation {key}", old, text, reason)
 
 

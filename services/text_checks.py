@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from services.formats import CellKey, ReportFormat, TextNumberRule
+from services.formats import CellKey, ReportFormat, TextNumberRule, TextSpec
 from services.report import Report
 from services.values import CellValue, format_for_display
 
@@ -136,15 +136,22 @@ def text_number_issues(
 
 
 def narrative_empty_issues(report: Report, fmt: ReportFormat, names: Mapping[str, str]) -> Iterator[Issue]:
-    """NARRATIVE_EMPTY: a text of a section whose every text is required (一、总体情况's sub-topics) is empty."""
+    """NARRATIVE_EMPTY: a required text (the preamble) or a text of a section whose every text is required
+    (一、总体情况's sub-topics) is empty — once something of its section is written: a section left wholly
+    empty is the error REQUIRED (services.checks), said once."""
+    if fmt.preamble.required:
+        yield from _empty(report, (fmt.preamble,), names)
     for section in fmt.sections:
-        if not section.each_text_required:
-            continue
-        for spec in section.texts:
-            if not report.texts.get(spec.key, "").strip():
-                yield Issue(
-                    "NARRATIVE_EMPTY", f"NARRATIVE_EMPTY:{spec.key}", f"“{names[spec.key]}”尚未填写", texts=(spec.key,)
-                )
+        if section.each_text_required and any(report.texts.get(spec.key, "").strip() for spec in section.texts):
+            yield from _empty(report, section.texts, names)
+
+
+def _empty(report: Report, specs: tuple[TextSpec, ...], names: Mapping[str, str]) -> Iterator[Issue]:
+    for spec in specs:
+        if not report.texts.get(spec.key, "").strip():
+            yield Issue(
+                "NARRATIVE_EMPTY", f"NARRATIVE_EMPTY:{spec.key}", f"“{names[spec.key]}”尚未填写", texts=(spec.key,)
+            )
 
 
 @lru_cache(maxsize=64)
@@ -160,6 +167,8 @@ def s5_issues(report: Report, fmt: ReportFormat) -> Iterator[Issue]:
             continue
         keys = tuple(spec.key for spec in section.texts)
         joined = "".join(report.texts.get(key, "") for key in keys)
+        if section.required and not joined.strip():
+            continue  # REQUIRED, an error, says it
         meaningful = _meaningful(joined)
         topics = "和".join(spec.label for spec in section.texts)
         if not meaningful:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from models.database import alembic_config, open_database
+from models.database import alembic_config, head_revision, open_database
 from services import storage
 from services.backup import (
     BEFORE_RESTORE,
@@ -244,10 +244,10 @@ def test_a_migration_waits_for_its_backup(tmp_path: Path) -> None:
     db.dispose()
     assert db.backup_path is not None
     assert db.backup_path.parent == folder
-    assert re.fullmatch(r"nianbao-\d{8}-\d{6}-before-migration-0002\.sqlite3", db.backup_path.name)
+    assert re.fullmatch(rf"nianbao-\d{{8}}-\d{{6}}-before-migration-{head_revision()}\.sqlite3", db.backup_path.name)
     with closing(sqlite3.connect(db.backup_path)) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
-    assert [b.reason for b in list_backups(path)] == ["before-migration-0002"]
+    assert [b.reason for b in list_backups(path)] == [f"before-migration-{head_revision()}"]
 
 
 def test_a_full_disk_leaves_no_half_written_backup(tmp_path: Path) -> None:

@@ -150,7 +150,8 @@ def test_writing_an_explanation_marks_the_warning_explained(qtbot: QtBot, db: Da
 def test_clicking_a_narrative_warning_asks_for_its_text(qtbot: QtBot, db: Database) -> None:
     report = filled_report("2021")
     report.texts["s1_request"] = "本年共收到政府信息公开申请99999件。"
-    report.texts["s5_problems"] = report.texts["s5_improvements"] = ""
+    report.texts["s5_problems"], report.texts["s5_improvements"] = "无", ""
+    report.texts["s6_other"] = ""
     session = open_session(db, report)
     panel = panel_for(qtbot, session)
     lines = children(groups(panel)[WARNINGS_TITLE])
@@ -160,6 +161,10 @@ def test_clicking_a_narrative_warning_asks_for_its_text(qtbot: QtBot, db: Databa
     s5 = next(c for c in lines if c.text(0).startswith("⚠ “五、"))
     with qtbot.waitSignal(session.text_requested, check_params_cb=lambda key: key == "s5_problems"):
         click(qtbot, panel, s5)
+    # an empty section is an error (REQUIRED), and its line leads to the section's text as well
+    s6 = next(c for c in children(groups(panel)[ERRORS_TITLE]) if "六、其他需要报告的事项" in c.text(0))
+    with qtbot.waitSignal(session.text_requested, check_params_cb=lambda key: key == "s6_other"):
+        click(qtbot, panel, s6)
 
 
 def test_a_half_typed_explanation_survives_other_edits(qtbot: QtBot, db: Database) -> None:
@@ -188,13 +193,14 @@ def test_reload_and_final_report_are_shown(qtbot: QtBot, db: Database) -> None:
     report.signed_on = None
     session = open_session(db, report)
     panel = panel_for(qtbot, session)
-    # the missing date is on the panel while drafting, as 定稿 will ask for it
-    assert panel.summary.text() == "错误 0 个，未说明的提示 1 个"
-    assert panel.explanation_edit("SIGN_DATE") is not None
+    # the missing date is on the panel while drafting, as 定稿 will ask for it: an error, nothing to explain
+    assert panel.summary.text() == "错误 1 个，未说明的提示 0 个"
+    assert panel.explanation_edit("SIGN_DATE") is None
+    assert any(c.text(0) == "✗ 未填写成文日期" for c in children(groups(panel)[ERRORS_TITLE]))
     other = ReportEditor.open(db, session.editor.report_id)
     assert other.set_text("s1_oversight", "").ok
     outcome = session.set_text("s1_active", "改动")  # stale: reloaded, then saved again
     assert outcome.ok and outcome.reloaded
-    assert panel.summary.text() == "错误 0 个，未说明的提示 2 个"
+    assert panel.summary.text() == "错误 1 个，未说明的提示 1 个"
     edit = panel.explanation_edit("NARRATIVE_EMPTY:s1_oversight")
     assert edit is not None and not edit.isReadOnly()

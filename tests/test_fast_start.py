@@ -47,6 +47,7 @@ def dressed(format_id: str, year: int, seed: int) -> Report:
     report.signed_on = date(year + 1, 1, 20)
     report.fees = Fees(notices=3, amount_yuan=Decimal("120.50"))
     report.explanations["X_SWING"] = "本年度申请量因专项整治大幅增加。"
+    report.explained_for["X_SWING"] = "表三“总计”：本年 90，上年 9，为上年的 10.00 倍"
     return report
 
 
@@ -97,6 +98,8 @@ def test_the_quick_read_is_what_storage_loads(tmp_path: Path, format_id: str) ->
         db.dispose()
     assert (got.report_id, got.version) == (report_id, version)
     assert got.report == loaded == report
+    # not part of ==: the message each explanation was written for (import ties it to the file's values)
+    assert got.report.explained_for == loaded.explained_for and "X_SWING" in loaded.explained_for
     assert previous is not None and got.previous == previous
     assert got.lines == tuple(astuple(line) for line in lines)
     # exactly: a Decimal 12 equals an int 12, so the kinds of values are compared too
@@ -125,6 +128,7 @@ def test_the_reader_reads_the_current_schema_and_every_field_of_a_report() -> No
         "texts",
         "fees",
         "explanations",
+        "explained_for",
     }
 
 

@@ -43,7 +43,7 @@ def backups(path: Path) -> list[Path]:
 
 
 def test_there_is_one_linear_head() -> None:
-    assert head_revision() == "0002"
+    assert head_revision() == "0003"
 
 
 def test_a_new_database_is_created_at_head(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_a_new_database_is_created_at_head(tmp_path: Path) -> None:
         assert db.backup_path is None
     finally:
         db.dispose()
-    assert stored_revisions(path) == ["0002"]
+    assert stored_revisions(path) == ["0003"]
     assert backups(path) == []
 
 
@@ -107,7 +107,7 @@ def test_a_database_at_0001_is_backed_up_then_upgraded_and_stores_counts(tmp_pat
     finally:
         db.dispose()
     [backup] = backups(path)
-    assert re.fullmatch(r"nianbao-\d{8}-\d{6}-before-migration-0002\.sqlite3", backup.name)
+    assert re.fullmatch(rf"nianbao-\d{{8}}-\d{{6}}-before-migration-{head_revision()}\.sqlite3", backup.name)
     assert stored_revisions(backup) == ["0001"]
 
 
@@ -126,7 +126,7 @@ def test_a_database_behind_head_is_copied_aside_then_upgraded(tmp_path: Path) ->
         db.dispose()
     [backup] = backups(path)
     assert db.backup_path == backup
-    assert re.fullmatch(r"nianbao-\d{8}-\d{6}-before-migration-0002\.sqlite3", backup.name)
+    assert re.fullmatch(rf"nianbao-\d{{8}}-\d{{6}}-before-migration-{head_revision()}\.sqlite3", backup.name)
     assert stored_revisions(backup) == []
     with closing(sqlite3.connect(backup)) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -178,7 +178,7 @@ def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     command.upgrade(config, "head")
-    assert stored_revisions(path) == ["0002"]
+    assert stored_revisions(path) == ["0003"]
 
 
 def test_the_schema_and_migrations_render_for_postgresql() -> None:
@@ -201,6 +201,7 @@ def test_the_schema_and_migrations_render_for_postgresql() -> None:
     assert "INSERT INTO alembic_version (version_num) VALUES ('0001')" in script
     assert "ALTER TABLE report ADD COLUMN error_count INTEGER" in script
     assert "UPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001'" in script
+    assert "ALTER TABLE explanation ADD COLUMN written_for TEXT" in script
 
 
 def report_columns(path: Path) -> list[str]:
@@ -261,3 +262,22 @@ def test_the_fast_path_knows_the_current_head() -> None:
     from models.database import SCHEMA_HEAD
 
     assert head_revision() == SCHEMA_HEAD
+
+
+def test_0003_keeps_earlier_explanations_counting(tmp_path: Path) -> None:
+    # An explanation stored before 0003 has no message to compare with: it keeps standing, never silently lost.
+    path = tmp_path / "nianbao.sqlite3"
+    config = config_for(path)
+    command.upgrade(config, "0002")
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("INSERT INTO agency (id, name) VALUES (1, '某县教育局')")
+        conn.execute(
+            "INSERT INTO report (id, agency_id, year, format_id, status, created_at, updated_at, version)"
+            " VALUES (1, 1, 2022, '2021', 'draft', '2023-01-05 08:00:00', '2023-01-05 08:00:00', 3)"
+        )
+        conn.execute("INSERT INTO explanation VALUES (1, 'SIGN_DATE', '经主要负责人同意提前发布')")
+    command.upgrade(config, "head")
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT key, text, written_for FROM explanation").fetchall() == [
+            ("SIGN_DATE", "经主要负责人同意提前发布", None)
+        ]

@@ -26,6 +26,7 @@ def load_sample() -> Report:
 def report_2021(**texts: str) -> Report:
     """An all-zero 2021 report with decent narrative everywhere, then the given texts."""
     report = empty_report("某某县人民政府", 2021, "2021")
+    report.signed_by = report.agency
     report.signed_on = date(2022, 3, 1)
     for i, key in enumerate(report.format.text_keys()):
         report.texts[key] = f"第{i}部分：本年度按照要求推进政务公开工作，各项制度运行平稳，未发现明显问题。"
@@ -157,8 +158,9 @@ def test_text_number_searches_every_text_and_each_match() -> None:
 @pytest.mark.parametrize(
     ("problems", "improvements", "fires"),
     [
-        ("", "", True),
-        ("   ", "\n", True),
+        ("", "", False),  # nothing written: the error REQUIRED says it (tests/test_finalise_blockers.py)
+        ("   ", "\n", False),
+        ("。", "", True),
         ("无", "", True),
         ("无。", "无。", True),
         ("暂无", "", True),
@@ -228,9 +230,12 @@ def test_narrative_empty(key: str, blank: str) -> None:
 
 def test_narrative_empty_for_each_missing_key() -> None:
     report = report_2021()
-    for key in S1_KEYS:
+    for key in S1_KEYS[1:]:
         del report.texts[key]
-    assert [f.key for f in of(check_report(report), "NARRATIVE_EMPTY")] == [f"NARRATIVE_EMPTY:{k}" for k in S1_KEYS]
+    assert [f.key for f in of(check_report(report), "NARRATIVE_EMPTY")] == [f"NARRATIVE_EMPTY:{k}" for k in S1_KEYS[1:]]
+    del report.texts[S1_KEYS[0]]  # the whole section empty: one error, not five warnings
+    assert of(check_report(report), "NARRATIVE_EMPTY") == []
+    assert [f.key for f in of(check_report(report), "REQUIRED")] == ["REQUIRED:s1"]
 
 
 def test_preamble_and_other_sections_are_not_narrative_empty() -> None:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from services.checks import Finding, IdentityResult, errors, terms_text, unexplained_warnings
+from services.explanations import STALE
 from services.formats import ReportFormat
 from services.report_admin import carry_over_sources
 from services.text_checks import difference
@@ -61,6 +62,17 @@ def line_names(fmt: ReportFormat) -> dict[tuple[str, str, str], str]:
             for row in table.rows():
                 names[(rule.id, table.key, row.key)] = f"{row.label}行"
     return names
+
+
+def warning_line(finding: Finding) -> str:
+    """`✓ 已说明：…`, `⚠ …`, or `⚠ [说明需重新确认] …` when what the clerk wrote no longer counts."""
+    if finding.explained:
+        return f"✓ 已说明：{finding.message}"
+    if finding.explanation_note is None:
+        return f"⚠ {finding.message}"
+    stale = finding.explanation_note.startswith(STALE)
+    why = f"{STALE}，说明需重新确认" if stale else "说明过于简单"
+    return f"⚠ [{why}] {finding.message}"
 
 
 def finding_target(finding: Finding, fmt: ReportFormat) -> Target:
@@ -153,6 +165,8 @@ class CheckPanel(QWidget):
         self._warnings_group: _Line | None = None
         self._warning_rows: dict[tuple[str, int], _WarningRow] = {}
         self._warning_ids: list[tuple[str, int]] = []
+        self._notes: dict[str, str | None] = {}
+        """Per warning key, why its stored explanation does not count (services/explanations.py)."""
 
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemActivated.connect(self._clicked)
@@ -278,15 +292,20 @@ class CheckPanel(QWidget):
             ids.append((finding.key, n))
         if ids != self._warning_ids:
             self._place_warning_rows(ids, warnings, fmt)
+        self._notes = {f.key: f.explanation_note for f in warnings}
         for row_id, finding in zip(ids, warnings, strict=True):
             row = self._warning_rows[row_id]
-            row.line.show(f"✓ 已说明：{finding.message}" if finding.explained else f"⚠ {finding.message}", False)
+            row.line.show(warning_line(finding), False, finding.explanation_note)
             row.line.item.setForeground(0, GREY if finding.explained else AMBER)
             edit = row.edit
             if edit.isReadOnly() != read_only:
                 edit.setReadOnly(read_only)
-            if not edit.hasFocus() and edit.text() != (finding.explanation or ""):
-                edit.setText(finding.explanation or "")
+            stored = finding.stored_explanation or ""
+            if not edit.hasFocus() and edit.text() != stored:
+                edit.setText(stored)
+            tip = finding.explanation_note or (f"此说明针对：{finding.message}" if finding.explained else "")
+            if edit.toolTip() != tip:
+                edit.setToolTip(tip)
         n_open = sum(1 for f in warnings if not f.explained)
         self._warnings_group.show(f"{WARNINGS_TITLE}：未说明 {n_open} / 共 {len(warnings)}", False)
         group.setHidden(not warnings)
@@ -336,8 +355,8 @@ class CheckPanel(QWidget):
             return
         text = edit.text()
         current = self.session.editor.report.explanations.get(key)
-        if (text.strip() or None) == current:
-            return
+        if (text.strip() or None) == current and not (current and self._notes.get(key)):
+            return  # unchanged; but the same text again confirms an explanation whose values changed
         self.session.set_explanation(key, text)
 
     def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:

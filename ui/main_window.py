@@ -270,20 +270,23 @@ class MainWindow(QMainWindow):
             self.panel = None
 
     def _tab_titles(self) -> list[str]:
+        """Each tab's title with its count of errors: a table's on its section, an empty section's on that
+        section, the rest (date, signature, format) on 基本信息."""
         assert self.session is not None
         editor = self.session.editor
         fmt = editor.format
-        per_table: dict[str, int] = {}
-        other = 0
+        section_of = {s.table: s.key for s in fmt.sections if s.table}
+        section_of.update({spec.key: s.key for s in fmt.sections for spec in s.texts})
+        counts: dict[str, int] = {}
         for finding in errors(editor.findings):
-            if finding.cells:
-                per_table[finding.cells[0][0]] = per_table.get(finding.cells[0][0], 0) + 1
-            else:
-                other += 1
+            where = finding.cells[0][0] if finding.cells else (finding.texts or ("",))[0]
+            key = section_of.get(where, "")
+            counts[key] = counts.get(key, 0) + 1
+        other = counts.get("", 0)
         titles = [f"基本信息 ({other}✗)" if other else "基本信息"]
         for section in fmt.sections:
             short = section.title if len(section.title) <= 10 else section.title[:9] + "…"
-            n = per_table.get(section.table or "", 0)
+            n = counts.get(section.key, 0)
             titles.append(f"{short} ({n}✗)" if n else short)
         return titles
 
