@@ -21,6 +21,7 @@ from services.checks import (
     Finding,
     IdentityResult,
     blockers_summary,
+    cell_name,
     check_report,
     errors,
     finalise_blockers,
@@ -31,7 +32,7 @@ from services.errors import StaleReportError, StorageError, ValueParseError
 from services.explanations import thin_reason
 from services.formats import CellKey, ReportFormat
 from services.report import Report, Status
-from services.values import CellValue, parse_value, to_text
+from services.values import MAX_VALUE, CellValue, format_for_display, parse_value, to_text
 
 Changes = dict[CellKey, CellValue | None]
 
@@ -133,11 +134,20 @@ class ReportEditor:
         try:
             value = parse_value(text, spec.kind)
         except ValueParseError as exc:
-            return EditOutcome(False, f"未修改：{exc}")
+            return EditOutcome(False, f"未修改：{exc}{self._negative_hint(key, text, spec.kind)}")
         outcome = self.set_values({key: value}, "修改单元格")
         if outcome.retry_text is not None:
             return replace(outcome, retry_text=text)
         return outcome
+
+    def _negative_hint(self, key: CellKey, text: str, kind: str) -> str:
+        """A negative count: where its table has a column of increases and decreases (2019's 本年增/减), name
+        it; the 2021 form has none, so nothing is suggested there."""
+        if kind != "count" or not text.strip().startswith(("-", "－", "−")):
+            return ""
+        table = self.format.table(key[0])
+        signed = sorted({table.column(spec.key[2]).label for spec in table.cells if spec.kind == "signed"})
+        return f"；增减请填在“{'”“'.join(signed)}”列" if signed else ""
 
     def clear(self, keys: Sequence[CellKey]) -> EditOutcome:
         """Delete on a selection: value cells become empty; computed totals follow."""
@@ -193,6 +203,13 @@ class ReportEditor:
         for key, value in changes.items():
             trial.set(*key, value)
         totals = recompute_totals(trial, changes.keys())
+        for key, total in totals.items():
+            if total is not None and not -MAX_VALUE <= total <= MAX_VALUE:  # said of what was typed, not of the sum
+                return EditOutcome(
+                    False,
+                    f"未修改：填入后“{cell_name(self.format, key)}”的合计将为 {format_for_display(total)}，"
+                    f"超过上限（不大于 {MAX_VALUE:,}），请核对所填数字",
+                )
         full: Changes = {**changes, **totals}
         return self._write(full, label, record_undo=True)
 

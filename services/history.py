@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from services.checks import row_name
+from services.checks import RULE_NAMES, row_name
 from services.format_model import ReportFormat
 from services.storage import RevisionEntry
 
@@ -35,19 +35,6 @@ _VALUES = {
     "report": {"created": "新建", "replaced": "替换（导入文件）"},
     "agency kind": {"government": "人民政府", "department": "部门"},
 }
-RULE_NAMES = {
-    "SIGN_DATE": "成文日期",
-    "TEXT_NUMBER": "文字与表格数字不符",
-    "X_SWING": "与上年相比变化大",
-    "X_CARRY_OVER": "上年结转",
-    "X_IN_FORCE": "现行有效件数",
-    "X_REPEAT_TEXT": "与上年文字雷同",
-    "S5_EMPTY": "问题及改进情况过简",
-    "S6_FEE": "信息处理费未说明",
-    "NARRATIVE_EMPTY": "文字未填写",
-    "FORMAT_YEAR": "报告格式与年度不符",
-}
-"""The check catalogue's rules as a clerk names them (no rule codes in what a clerk reads)."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ _YUAN_PER_WAN = Decimal(10000)
 _PLAIN = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _UNITS = (("万元", Decimal(1)), ("万", Decimal(1)), ("元", 1 / _YUAN_PER_WAN))
+_COUNT_UNITS = ("件", "条", "个", "项", "次")
+"""What clerks write after a count ("12件"): one of them at the end means nothing else."""
 
 
 def _normalise(text: str) -> str:
@@ -42,6 +44,8 @@ def parse_value(text: str, kind: CellKind) -> CellValue | None:
             if text.endswith(unit):
                 text, scale = text[: -len(unit)], factor
                 break
+    elif text.endswith(_COUNT_UNITS):
+        text = text[:-1]
     if not (_PLAIN.fullmatch(text) or _GROUPED.fullmatch(text)):
         bad = next((c for c in text if not (c.isdigit() or c in ".,+-")), None)
         if bad is not None:
@@ -74,7 +78,7 @@ def check_value(number: int | Decimal, kind: CellKind, shown: str | None = None)
     if value != value.to_integral_value():
         raise ValueParseError(f"“{shown}”不是整数：件数只能填整数")
     if kind == "count" and value < 0:
-        raise ValueParseError(f"“{shown}”是负数：件数不能为负，增减请填在“本年增/减”列")
+        raise ValueParseError(f"“{shown}”是负数：件数不能为负")
     return int(value)
 
 

@@ -209,3 +209,30 @@ def test_a_refused_write_keeps_what_was_typed_and_changes_nothing(
     assert fresh(db, report_id).get(*NEW) == was
     assert editor.set_cell_text(NEW, outcome.retry_text).ok
     assert fresh(db, report_id).get(*NEW) == 12
+
+
+def test_a_value_whose_total_overflows_is_refused_in_words_of_what_was_typed(db: Database) -> None:
+    editor = ReportEditor.open(db, stored(db, filled_report("2021")))
+    outcome = editor.set_cell_text(NEW, "999999999")
+    assert not outcome.ok
+    assert "填入后“表三" in outcome.message and "的合计将为" in outcome.message and "超过上限" in outcome.message
+    assert "“1000000" not in outcome.message.split("合计将为")[0]  # the sum is not called what was typed
+    assert editor.report.get(*NEW) != 999999999
+
+
+@pytest.mark.parametrize(("format_id", "hint"), [("2021", False), ("2019", True)])
+def test_a_negative_count_names_the_column_of_changes_only_where_the_form_has_one(
+    db: Database, format_id: str, hint: bool
+) -> None:
+    editor = ReportEditor.open(db, stored(db, filled_report(format_id)))
+    key = next(spec.key for spec in editor.format.table("t2").cells if spec.kind == "count" and not spec.computed)
+    outcome = editor.set_cell_text(key, "-3")
+    assert not outcome.ok and "负数" in outcome.message
+    assert ("增减请填在“" in outcome.message) is hint
+
+
+def test_a_count_with_its_unit_is_taken(db: Database) -> None:
+    report_id = stored(db, filled_report("2021"))
+    editor = ReportEditor.open(db, report_id)
+    assert editor.set_cell_text(NEW, "12件").ok
+    assert fresh(db, report_id).get(*NEW) == 12

@@ -11,7 +11,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from services.checks import Finding, check_report
+from services.checks import Finding, check_report, rule_name
 from services.pdf.check_report import summary
 from services.pdf.fonts import FontSet, resolve_fonts
 from services.pdf.render import render_check_report
@@ -66,7 +66,8 @@ def test_the_check_report_lists_every_finding(fonts: FontSet) -> None:
     ):
         assert expected in text, expected
     for finding in FINDINGS:
-        assert f"|{finding.rule}|" in text
+        assert f"|{rule_name(finding.rule, report.format)}|" in text
+        assert finding.rule not in text  # no rule codes on paper (issue 12 item 8)
         assert "|" + re.sub(r"\s", "", finding.message) + "|" in text
     assert summary(FINDINGS) == "共3项：错误1项，提示2项；已说明1项，未说明2项。"
     assert summary(FINDINGS) in text
@@ -85,11 +86,11 @@ def test_the_check_report_of_the_real_checks_and_of_a_clean_report(fonts: FontSe
     findings = check_report(report)
     assert findings
     text = text_of(render_check_report(report, findings, fonts))
-    assert all(f.rule in text for f in findings)
+    assert all(rule_name(f.rule, report.format) in text and f.rule not in text for f in findings)
     assert date.today().strftime("%Y年").lstrip("0") in text
     clean = text_of(render_check_report(report, [], fonts))
     assert "审核未发现问题。" in clean
-    assert "规则" not in clean
+    assert "审核项" not in clean
 
 
 def test_many_findings_run_over_pages_with_the_header_repeated(fonts: FontSet) -> None:
@@ -97,4 +98,4 @@ def test_many_findings_run_over_pages_with_the_header_repeated(fonts: FontSet) -
     with pdfplumber.open(io.BytesIO(render_check_report(sample_report(), many, fonts))) as pdf:
         assert len(pdf.pages) >= 2
         for page in pdf.pages:
-            assert "规则" in page.extract_text()
+            assert "审核项" in page.extract_text()

@@ -35,6 +35,10 @@ from services.values import MAX_VALUE, from_text, is_valid, parse_value, to_text
         ("0.01元", "amount", Decimal("0.000001")),
         ("１，０００．５", "amount", Decimal("1000.5")),
         ("1000000000", "count", MAX_VALUE),
+        ("12件", "count", 12),  # a unit after a count means nothing else (issue 12 item 8)
+        ("１２ 件", "count", 12),
+        ("3条", "count", 3),
+        ("-2件", "signed", -2),
     ],
 )
 def test_accepted(text: str, kind: str, expected: object) -> None:
@@ -47,7 +51,9 @@ def test_accepted(text: str, kind: str, expected: object) -> None:
     ("text", "kind", "reason"),
     [
         ("abc", "count", "字符“a”"),
-        ("12件", "count", "字符“件”"),
+        ("12件件", "count", "字符“件”"),
+        ("件", "count", "不是有效的数字写法"),
+        ("12元", "count", "字符“元”"),
         ("1.5", "count", "不是整数"),
         ("-1", "count", "负数"),
         ("－1", "count", "负数"),

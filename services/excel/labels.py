@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from services.checks import check_report, row_name
+from services.checks import RULE_NAMES, check_report, row_name
 from services.formats import CellKey, ReportFormat
-from services.history import RULE_NAMES
 from services.report import Report
 
 SEPARATOR = " · "

@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from services.checks import Finding
+from services.checks import Finding, rule_name
 from services.pdf.fonts import FontSet, resolve_fonts
 from services.pdf.page import LINE_PITCH, TYPE_WIDTH, PageDecoration, report_document
 from services.pdf.text import CJKParagraph, body_style, date_text, markup, title
@@ -23,7 +23,7 @@ NOT_EXPLAINED = "未说明"
 TABLE_SIZE = 10.5
 COLUMN_SHARES = (0.16, 0.08, 0.46, 0.30)
 """规则, 级别, 问题, 说明."""
-HEADERS = ("规则", "级别", "问题", "说明")
+HEADERS = ("审核项", "级别", "问题", "说明")
 
 
 def summary(findings: Sequence[Finding]) -> str:
@@ -49,7 +49,7 @@ def _identity(report: Report, checked_on: date) -> list[tuple[str, str]]:
     ]
 
 
-def _findings_table(fonts: FontSet, findings: Sequence[Finding]) -> Table:
+def _findings_table(fonts: FontSet, report: Report, findings: Sequence[Finding]) -> Table:
     centred = ParagraphStyle(
         "check-centred",
         fontName=fonts.primary("table").name,
@@ -63,7 +63,7 @@ def _findings_table(fonts: FontSet, findings: Sequence[Finding]) -> Table:
     for n, finding in enumerate(findings, start=1):
         where = f"审核报告第{n}项"
         cells = (
-            finding.rule,
+            rule_name(finding.rule, report.format),
             SEVERITY_NAMES.get(finding.severity, finding.severity),
             finding.message,
             finding.explanation or NOT_EXPLAINED,
@@ -102,7 +102,7 @@ def render_check_report(
         flow.append(CJKParagraph(markup(fonts, f"{label}：{value}", "body", f"审核报告·{label}"), plain))
     flow.append(Spacer(TYPE_WIDTH, LINE_PITCH / 2))
     if findings:
-        flow.append(_findings_table(fonts, findings))
+        flow.append(_findings_table(fonts, report, findings))
         flow.append(Spacer(TYPE_WIDTH, LINE_PITCH / 2))
     flow.append(CJKParagraph(markup(fonts, summary(findings), "body", "审核报告·小结"), plain))
 
