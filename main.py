@@ -141,30 +141,28 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from models.database import open_database
     from services.documents import read_document
     from services.errors import NianbaoError
-    from services.importing import import_report
+    from services.workspace import Workspace
 
-    db = open_database(_db_target(args))
+    space = Workspace(open_database(_db_target(args)))
+    on_existing = "replace" if args.replace else "keep" if args.keep else "refuse"
     failed = 0
     for path in args.files:
         try:
             read = read_document(path, args.agency)
-            _say_notes(path, read)
-            report = read.report
-            if not report.agency.strip():
+            if read.filled:
+                print(f"{path}：已识别 " + "；".join(read.filled), file=sys.stderr)
+            if not read.report.agency.strip():
                 raise NianbaoError("文件中没有机关名称，请用 --agency 指定后再导入。")
-            with db.transaction() as session:
-                result = import_report(
-                    session, report, on_existing="replace" if args.replace else "keep" if args.keep else "refuse"
-                )
+            done = space.store(str(path), read, on_existing)  # the window's import makes this very call
         except NianbaoError as exc:
             failed += 1
             print(f"{path}：未导入。{exc}", file=sys.stderr)
         else:
-            if not result.kept:
-                out.write(f"{path}：已导入 {report.agency} {report.year} 年报告。\n")
-            if result.notice():
-                out.write(f"  注意：{result.notice()}\n")
-    db.dispose()
+            if done.report_id is not None:
+                out.write(f"{path}：已导入 {read.report.agency} {read.report.year} 年报告。\n")
+            for message in done.messages:
+                out.write(f"  {message}\n")
+    space.db.dispose()
     return EXIT_INVALID if failed else EXIT_OK
 
 

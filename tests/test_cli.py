@@ -273,7 +273,7 @@ def test_pdf_command_writes_the_report_and_the_check_report(tmp_path: Path, samp
     assert code == 0 and "已生成" in text
     pages = PdfReader(out).pages
     assert len(pages) >= 2 and "贵阳市人民防空办公室" in pages[0].extract_text()
-    assert "SIGN_DATE" in "".join(p.extract_text() for p in PdfReader(check).pages)
+    assert "成文日期为 2020年1月20日" in "".join(p.extract_text() for p in PdfReader(check).pages)
 
 
 def test_pdf_of_a_bad_file_is_exit_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

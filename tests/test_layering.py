@@ -82,3 +82,15 @@ def test_models_never_import_services_and_no_module_imports_itself_round_about()
     # a package's __init__ re-exporting its own modules is no cycle of substance
     cycles = [name for name in cycles if not any(other.startswith(name + ".") for other in graph)]
     assert cycles == [], f"modules in an import cycle: {cycles}"
+
+
+def test_the_window_opens_no_transaction() -> None:
+    # every use case the window offers is a call of services/ (services/workspace.py, services/editing.py) that the
+    # command line can make too: no `db.transaction()`, no `Session` in ui/
+    offenders = [
+        f"{path.name}:{n}"
+        for path in sorted((ROOT / "ui").glob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if ".transaction(" in line or "sqlalchemy" in line
+    ]
+    assert offenders == []

@@ -18,8 +18,8 @@ from services.report import Report
 from tests.factories import filled_report
 from tests.test_narrative_ui import type_text
 from ui import main_window as main_window_module
-from ui.dialogs import NewReport, NewReportDialog
-from ui.main_window import MainWindow
+from ui.dialogs import ConfirmDialog, NewReport, NewReportDialog
+from ui.main_window import WINDOW_TITLE, MainWindow
 from ui.narrative_tab import NarrativeTab
 from ui.table_tab import TableTab
 
@@ -372,25 +372,26 @@ def test_deleting_refuses_a_report_changed_since_the_question_and_disposes_its_s
     window = window_on(qtbot, db, tmp_path)
     window.open_report(report_id)
 
-    def someone_edits_meanwhile(parent: QWidget, title: str, text: str) -> bool:
+    def someone_edits_meanwhile(parent: QWidget, title: str, text: str, action: str) -> bool:
         with db.transaction() as session:  # another clerk saves while the question is on screen
             version = storage.report_version(session, report_id)
             storage.set_text(session, report_id, "s6_other", "另一位同事刚补充的内容。", version)
         return True
 
     problems: list[str] = []
-    monkeypatch.setattr(main_window_module, "confirm", someone_edits_meanwhile)
+    monkeypatch.setattr(ConfirmDialog, "ask", staticmethod(someone_edits_meanwhile))
     monkeypatch.setattr(main_window_module, "show_problems", lambda parent, title, text, items: problems.append(text))
     window.delete_report()
     with db.transaction() as session:
         assert storage.find_report(session, "某县财政局", 2022) == report_id, "not deleted: it changed meanwhile"
     assert problems and "修改" in problems[0]
 
-    monkeypatch.setattr(main_window_module, "confirm", lambda parent, title, text: True)
+    monkeypatch.setattr(ConfirmDialog, "ask", staticmethod(lambda parent, title, text, action: True))
     window.open_report(report_id)
     window.delete_report()
     with db.transaction() as session:
         assert storage.find_report(session, "某县财政局", 2022) is None
+    assert window.windowTitle() == WINDOW_TITLE and "某县财政局" not in window.windowTitle()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert window.findChildren(ReportSession) == [], "the deleted report's session is disposed"
 
@@ -517,3 +518,27 @@ def test_the_history_reads_as_the_form_one_line_per_action(
     assert len(dates) == 1 and dates[0][2].endswith("→ 2023年1月21日"), dates
     headers = [table.horizontalHeaderItem(c).text() for c in range(4)]  # type: ignore[union-attr]
     assert headers == ["时间", "修改了什么", "原值 → 新值", "原因"]
+
+
+def test_delete_asks_with_the_safe_answer_first(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    # issue 12 item 10: Enter on the question keeps the report
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    with db.transaction() as session:
+        report_id = storage.save_report(session, filled_report("2021", agency="某县财政局"))
+    window = window_on(qtbot, db, tmp_path)
+    window.open_report(report_id)
+    seen: list[str] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.defaultButton().text())
+        QTest.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(100, press_enter)
+    window.delete_report()
+    assert seen == ["取消"]
+    with db.transaction() as session:
+        assert storage.find_report(session, "某县财政局", 2022) == report_id

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.database import Database
-from services.aggregate import AggregateResult
 from services.formats import all_formats, format_for_year
 from services.report import YEAR_RANGE
-from services.storage import find_report, load_report
+
+if TYPE_CHECKING:  # SQLAlchemy loads after the window's first paint
+    from services.aggregate import AggregateResult
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,8 @@ def result_text(result: AggregateResult) -> tuple[str, tuple[str, ...]]:
     return message, tuple(lines)
 
 
-def save_units_workbook(parent: QWidget | None, db: Database, result: AggregateResult) -> Path | None:
-    """导出汇总Excel: one sheet per included unit plus the sum."""
+def save_units_workbook(parent: QWidget | None, result: AggregateResult) -> Path | None:
+    """导出汇总Excel: one sheet per included unit (the very reports summed) plus the sum."""
     from services.excel import write_units_xlsx
 
     name = f"{result.report.agency}{result.report.year}年汇总.xlsx"
@@ -122,11 +123,5 @@ def save_units_workbook(parent: QWidget | None, db: Database, result: AggregateR
     if not chosen:
         return None
     path = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
-    with db.transaction() as session:
-        units = [
-            load_report(session, rid)
-            for agency in result.included
-            if (rid := find_report(session, agency, result.report.year)) is not None
-        ]
-    write_units_xlsx(result.report, units, path)
+    write_units_xlsx(result.report, list(result.units), path)
     return path

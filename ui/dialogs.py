@@ -90,9 +90,18 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return value if ok else None
 
 
-def confirm(parent: QWidget | None, title: str, text: str) -> bool:
-    answer = QMessageBox.question(parent, title, text)
-    return answer == QMessageBox.StandardButton.Yes
+class ConfirmDialog:
+    """A question whose safe answer is the default: Enter (or Esc) keeps things as they are."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, text: str, action: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+        do = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is do
 
 
 def show_problems(parent: QWidget | None, title: str, message: str, problems: tuple[str, ...]) -> None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
 
-from models.database import Database
 from services.documents import ReadReport, read_document
 from services.errors import NianbaoError
-from services.importing import OnExisting, existing_report, import_report
 from services.report import Report
+from services.workspace import Workspace
+
+if TYPE_CHECKING:  # SQLAlchemy loads after the window's first paint
+    from services.importing import OnExisting
 
 Choice = Literal["replace", "keep", "cancel"]
 FILE_FILTER = ";;".join(
@@ -62,7 +64,7 @@ class ImportOutcome:
 
 
 def _decide(
-    db: Database, label: str, read: ReadReport, parent: QWidget | None, outcome: ImportOutcome
+    space: Workspace, label: str, read: ReadReport, parent: QWidget | None, outcome: ImportOutcome
 ) -> OnExisting | Literal["skip", "cancel"]:
     """Ask what the clerk must say about one report before anything is stored: its agency when the file names
     none, and what to do when that agency and year are stored already."""
@@ -72,27 +74,19 @@ def _decide(
             outcome.messages.append(f"{label}：没有机关名称，未导入。")
             return "skip"
         read.report.agency = name
-    with db.transaction() as session:
-        stored = existing_report(session, read.report)
-    if stored is None:
+    if space.stored_as(read.report) is None:
         return "refuse"
     choice = ConflictDialog.ask(parent, read.report.agency, read.report.year, label)
     return choice
 
 
-def _store(db: Database, label: str, read: ReadReport, on_existing: OnExisting, outcome: ImportOutcome) -> None:
-    with db.transaction() as session:
-        result = import_report(session, read.report, on_existing=on_existing)
-    if not result.kept:
-        outcome.imported.append(result.report_id)
-        if on_existing == "replace":
-            outcome.replaced.append(result.report_id)
-    if result.notice():
-        outcome.messages.append(f"{label}：{result.notice()}")
-    if read.not_understood:
-        outcome.messages.append(
-            f"{label}：以下内容未能识别，请核对后手工填写：\n" + "\n".join(f"  {line}" for line in read.not_understood)
-        )
+def _store(space: Workspace, label: str, read: ReadReport, on_existing: OnExisting, outcome: ImportOutcome) -> None:
+    done = space.store(label, read, on_existing)
+    if done.report_id is not None:
+        outcome.imported.append(done.report_id)
+        if done.replaced:
+            outcome.replaced.append(done.report_id)
+    outcome.messages += done.messages
 
 
 def _progress(parent: QWidget | None, title: str, total: int) -> QProgressDialog:
@@ -104,12 +98,12 @@ def _progress(parent: QWidget | None, title: str, total: int) -> QProgressDialog
 
 
 def _ask_and_store(
-    db: Database, reads: list[tuple[str, ReadReport]], parent: QWidget | None, outcome: ImportOutcome
+    space: Workspace, reads: list[tuple[str, ReadReport]], parent: QWidget | None, outcome: ImportOutcome
 ) -> None:
     """Every question first, with nothing in front of it; then the storing, with its own progress."""
     decided: list[tuple[str, ReadReport, OnExisting]] = []
     for label, read in reads:
-        decision = _decide(db, label, read, parent, outcome)
+        decision = _decide(space, label, read, parent, outcome)
         if decision == "cancel":
             outcome.cancelled = True
             return
@@ -120,14 +114,14 @@ def _ask_and_store(
         progress.setValue(i)
         progress.setLabelText(f"正在保存 {label}（{i + 1}/{len(decided)}）…")
         try:
-            _store(db, label, read, on_existing, outcome)
+            _store(space, label, read, on_existing, outcome)
         except NianbaoError as exc:
             outcome.messages.append(f"{label}：未导入。{exc}")
     progress.setValue(len(decided))
     progress.close()
 
 
-def import_files(db: Database, paths: list[Path], parent: QWidget | None) -> ImportOutcome:
+def import_files(space: Workspace, paths: list[Path], parent: QWidget | None) -> ImportOutcome:
     """Each file all-or-nothing; a bad file is reported and the next one goes on. The files are read first
     (with progress), then every question is asked (no progress box over it), then the reports are stored."""
     outcome = ImportOutcome()
@@ -146,14 +140,14 @@ def import_files(db: Database, paths: list[Path], parent: QWidget | None) -> Imp
     progress.setValue(len(paths))
     progress.close()
     if not outcome.cancelled:
-        _ask_and_store(db, reads, parent, outcome)
+        _ask_and_store(space, reads, parent, outcome)
     return outcome
 
 
-def import_files_of_reports(db: Database, reports: list[Report], parent: QWidget | None) -> ImportOutcome:
+def import_files_of_reports(space: Workspace, reports: list[Report], parent: QWidget | None) -> ImportOutcome:
     """Store reports made in the app (a 汇总) with the same questions as imported files."""
     outcome = ImportOutcome()
     _ask_and_store(
-        db, [(f"{report.agency} {report.year} 年报告", ReadReport(report)) for report in reports], parent, outcome
+        space, [(f"{report.agency} {report.year} 年报告", ReadReport(report)) for report in reports], parent, outcome
     )
     return outcome

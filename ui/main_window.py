@@ -23,11 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.database import Database
-from services import report_admin, storage
-from services.aggregate import AggregateResult
 from services.app_state import load_state, save_state
-from services.catalogue import report_lines
 from services.checks import errors
 from services.deadline import deadline_text
 from services.documents import read_report_file
@@ -36,22 +32,26 @@ from services.errors import NianbaoError
 from services.formats import CellKey
 from services.history import readable_history
 from services.paths import resource_path
+from services.workspace import Workspace
 from ui import report_output
 from ui.aggregate_dialog import AggregateDialog, result_text, save_units_workbook
 from ui.basic_tab import BasicTab
 from ui.check_panel import CheckPanel
-from ui.dialogs import HistoryDialog, NewReportDialog, ask_text, confirm, show_problems
+from ui.dialogs import ConfirmDialog, HistoryDialog, NewReportDialog, ask_text, show_problems
 from ui.file_import import FILE_FILTER, import_files, import_files_of_reports
 from ui.narrative_tab import NarrativeTab
 from ui.navigator import Navigator
 from ui.report_session import ReportSession
 from ui.table_tab import TableTab
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # SQLAlchemy loads after the first paint (ui/fast_start.py)
+    from models.database import Database
+    from services.aggregate import AggregateResult
     from ui.fast_start import FirstView
 
 SAMPLE = resource_path("samples", "guiyang-rfb-2020.json")
 ERROR_STYLE = "color: #b00020"
+WINDOW_TITLE = "年报 — 政府信息公开工作年度报告"
 
 
 class MainWindow(QMainWindow):
@@ -60,12 +60,13 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self._db = db
+        self.workspace = Workspace(db)
         self._data_dir = data_dir
         self._today = today or date.today()
         self.session: ReportSession | None = None
         self.section_tabs: list[QWidget] = []
         self._last_aggregate: AggregateResult | None = None
-        self.setWindowTitle("年报 — 政府信息公开工作年度报告")
+        self.setWindowTitle(WINDOW_TITLE)
         self.resize(1440, 880)
 
         self.navigator = Navigator()
@@ -194,8 +195,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ reports
 
     def refresh_navigator(self) -> None:
-        with self._db.transaction() as session:
-            lines = report_lines(session)
+        lines = self.workspace.lines()
         current = self.session.editor.report_id if self.session else None
         self.navigator.show_lines(lines, current)
         if not lines and self.session is None:
@@ -205,8 +205,7 @@ class MainWindow(QMainWindow):
         key = load_state(self._data_dir).last_report_in(self._db.url_for_display)
         if key is None:
             return
-        with self._db.transaction() as session:
-            report_id = storage.find_report(session, *key)
+        report_id = self.workspace.find(*key)
         if report_id is not None:
             self.open_report(report_id)
 
@@ -373,6 +372,7 @@ class MainWindow(QMainWindow):
         """Go live: edits are saved from now on. The report on screen stays, tabs, scroll and focus as they are,
         unless the open database holds something else by now (restored from a backup): then it is read again."""
         self._db = db
+        self.workspace = Workspace(db)
         if self.session is not None:
             shown = self.session.editor
             try:
@@ -395,14 +395,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ actions
 
     def new_report(self) -> None:
-        with self._db.transaction() as session:
-            agencies = [a.name for a in report_admin.list_agencies(session)]
-        wanted = NewReportDialog.ask(self, agencies, self._today)
+        wanted = NewReportDialog.ask(self, self.workspace.agencies(), self._today)
         if wanted is None:
             return
         try:
-            with self._db.transaction() as session:
-                created = report_admin.create_report(session, wanted.agency, wanted.year, wanted.format_id)
+            created = self.workspace.create(wanted.agency, wanted.year, wanted.format_id)
         except NianbaoError as exc:
             show_problems(self, "未新建报告", str(exc), ())
             return
@@ -412,7 +409,7 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: list[Path]) -> list[str]:
         """Import report files (each all-or-nothing); returns what to tell the clerk."""
-        outcome = import_files(self._db, paths, self)
+        outcome = import_files(self.workspace, paths, self)
         self.refresh_navigator()
         current = self.session.editor.report_id if self.session is not None else None
         if current is not None and current in outcome.replaced:
@@ -434,8 +431,7 @@ class MainWindow(QMainWindow):
 
     def open_sample(self) -> None:
         sample = read_report_file(SAMPLE)
-        with self._db.transaction() as session:
-            existing = storage.find_report(session, sample.agency, sample.year)
+        existing = self.workspace.find(sample.agency, sample.year)
         if existing is not None:
             self.open_report(existing)
             return
@@ -508,23 +504,13 @@ class MainWindow(QMainWindow):
         self._output(lambda e: report_output.export_as(self, e))
 
     def aggregate(self) -> None:
-        from services.aggregate import aggregate_stored
-
-        with self._db.transaction() as session:
-            agencies = [a.name for a in report_admin.list_agencies(session)]
-        request = AggregateDialog.ask(self, agencies, self._today)
+        request = AggregateDialog.ask(self, self.workspace.agencies(), self._today)
         if request is None:
             return
         try:
-            with self._db.transaction() as session:
-                result = aggregate_stored(
-                    session,
-                    request.name,
-                    request.year,
-                    request.format_id,
-                    agencies=[a for a in request.agencies if a != request.name],
-                )
-            outcome = import_files_of_reports(self._db, [result.report], self)
+            units = [a for a in request.agencies if a != request.name]
+            result = self.workspace.aggregate(request.name, request.year, request.format_id, units)
+            outcome = import_files_of_reports(self.workspace, [result.report], self)
         except NianbaoError as exc:
             show_problems(self, "未汇总", str(exc), ())
             return
@@ -541,7 +527,7 @@ class MainWindow(QMainWindow):
         if result is None:
             return
         try:
-            path = save_units_workbook(self, self._db, result)
+            path = save_units_workbook(self, result)
         except NianbaoError as exc:
             show_problems(self, "未导出", str(exc), ())
             return
@@ -566,8 +552,7 @@ class MainWindow(QMainWindow):
         if new is None or new.strip() == old:
             return
         try:
-            with self._db.transaction() as session:
-                report_admin.rename_agency(session, old, new)
+            self.workspace.rename_agency(old, new)
         except NianbaoError as exc:
             show_problems(self, "未重命名", str(exc), ())
             return
@@ -580,20 +565,21 @@ class MainWindow(QMainWindow):
         report_id = self.navigator.current_report_id() or (self.session.editor.report_id if self.session else None)
         if report_id is None:
             return
-        with self._db.transaction() as session:
-            report = storage.load_report(session, report_id)
-            seen = storage.report_version(session, report_id)  # what the clerk is shown is what gets deleted
-        name = f"{report.agency} {report.year} 年报告"
+        try:
+            what = self.workspace.to_delete(report_id)  # the version shown is the one deleted
+        except NianbaoError as exc:
+            show_problems(self, "未删除", str(exc), ())
+            return
+        name = what.name
         reason: str | None = None
-        if report.status == "final":
+        if what.final:
             reason = ask_text(self, "删除已定稿的报告", f"“{name}”已定稿。删除须填写原因（将记入日志）：")
             if reason is None:
                 return
-        elif not confirm(self, "删除报告", f"确定删除“{name}”吗？删除后不能恢复。"):
+        elif not ConfirmDialog.ask(self, "删除报告", f"确定删除“{name}”吗？删除后不能恢复。", "删除"):
             return
         try:
-            with self._db.transaction() as session:
-                report_admin.delete_report_checked(session, report_id, reason, seen)
+            self.workspace.delete(what, reason)
         except NianbaoError as exc:
             show_problems(self, "未删除", str(exc), ())
             return
@@ -602,6 +588,8 @@ class MainWindow(QMainWindow):
             self._drop_tabs()
             gone.deleteLater()
             self.stack.setCurrentWidget(self.welcome)
+            self.setWindowTitle(WINDOW_TITLE)  # not the deleted report's title
+            self.deadline_label.setText("")
             self._enable_report_actions()
         self.refresh_navigator()
         self._say(EditOutcome(True, f"已删除“{name}”。"))
