@@ -77,6 +77,12 @@ class GridLayout:
             row, col = row + d_row, col + d_col
         return None
 
+    def in_column_of(self, anchor: CellKey, key: CellKey) -> CellKey | None:
+        """The value cell in `key`'s row under `anchor`'s column (where Enter returns after a run of Tabs)."""
+        row, col = self._where[key][0], self._where[anchor][1]
+        cell = self.covering(row, col)
+        return cell.key if cell is not None and cell.key is not None else None
+
     def block_targets(self, start: CellKey, n_rows: int, n_cols: int) -> list[list[CellKey | None]]:
         """Where a pasted block of n_rows × n_cols lands from `start`: value cells to the right and below,
         labels and headers skipped, None where the table ends."""

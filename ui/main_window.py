@@ -38,6 +38,7 @@ from ui.aggregate_dialog import AggregateDialog, result_text, save_units_workboo
 from ui.basic_tab import BasicTab
 from ui.check_panel import CheckPanel
 from ui.dialogs import ConfirmDialog, HistoryDialog, NewReportDialog, ask_text, show_problems
+from ui.edit_menu import add_tab_keys, build_edit_menu
 from ui.file_import import FILE_FILTER, import_files, import_files_of_reports
 from ui.narrative_tab import NarrativeTab
 from ui.navigator import Navigator
@@ -154,6 +155,9 @@ class MainWindow(QMainWindow):
         self.centred_action.setCheckable(True)
         file.addSeparator()
         file.addAction("退出(&X)", QKeySequence.StandardKey.Quit, self.close)
+
+        self.edit_actions = build_edit_menu(self)
+        add_tab_keys(self, self.tabs)
 
         units = bar.addMenu("汇总(&A)")
         units.addAction("汇总下属单位报告…", self.aggregate)
@@ -325,6 +329,7 @@ class MainWindow(QMainWindow):
         tab = self.table_tab(key[0])
         if tab is not None:
             self.tabs.setCurrentWidget(tab)
+            tab.view.setFocus(Qt.FocusReason.OtherFocusReason)  # the keyboard follows, as the eye does
 
     def _show_text(self, key: str) -> None:
         for tab in self.section_tabs:

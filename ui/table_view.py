@@ -9,6 +9,7 @@ carries the reason to the status bar.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal
 
 from PySide6.QtCore import (
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QLineEdit,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -143,6 +146,7 @@ def _own_shortcut(event: QKeyEvent) -> bool:
         _is_undo(event)
         or _is_redo(event)
         or event.matches(QKeySequence.StandardKey.Copy)
+        or event.matches(QKeySequence.StandardKey.Cut)
         or event.matches(QKeySequence.StandardKey.Paste)
     )
 
@@ -180,6 +184,10 @@ class ReportTableView(QTableView):
         self._fit()
         model.session.cell_requested.connect(self._on_cell_requested)
         model.session.failed.connect(self._keep_unsaved)
+        self._tab_from: tuple[CellKey, CellKey] | None = None
+        """(where a run of Tabs started, where it is now): Enter then goes to the next row's start, as in Excel."""
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
         first = next(model.layout.value_cells(), None)
         if first is not None and first.key is not None:
             self.setCurrentIndex(model.index_of(first.key))
@@ -217,6 +225,26 @@ class ReportTableView(QTableView):
         text = "\n".join("\t".join(line) for line in grid)
         QGuiApplication.clipboard().setText(text)
         return text
+
+    def undo(self) -> None:
+        self._model.session.undo()
+
+    def redo(self) -> None:
+        self._model.session.redo()
+
+    def clear_selection_values(self) -> None:
+        """Delete: the selected value cells become empty (totals follow)."""
+        keys = self.selected_keys()
+        if keys:
+            self._model.session.clear(keys)
+
+    def cut_selection(self) -> None:
+        """Ctrl+X as in Excel: copied, then the value cells cleared."""
+        if self.copy_selection():
+            self.clear_selection_values()
+
+    def paste_clipboard(self) -> None:
+        self.paste_text(QGuiApplication.clipboard().text())
 
     def paste_text(self, text: str) -> None:
         """Paste a tab/newline block from the current cell on; all or nothing (the session says why)."""
@@ -265,12 +293,12 @@ class ReportTableView(QTableView):
             session.redo()
         elif event.matches(QKeySequence.StandardKey.Copy):
             self.copy_selection()
+        elif event.matches(QKeySequence.StandardKey.Cut):
+            self.cut_selection()
         elif event.matches(QKeySequence.StandardKey.Paste):
-            self.paste_text(QGuiApplication.clipboard().text())
+            self.paste_clipboard()
         elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and plain:
-            keys = self.selected_keys()
-            if keys:
-                session.clear(keys)
+            self.clear_selection_values()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             self._move("up" if shift else "down")
@@ -279,12 +307,21 @@ class ReportTableView(QTableView):
         else:
             super().keyPressEvent(event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Tab at a row's end stays in the grid, as in Excel (Ctrl+Tab goes on to the next tab)
+        if self.tabKeyNavigation() and self.current_key() is not None:
+            key = Qt.Key.Key_Tab if next else Qt.Key.Key_Backtab
+            self.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier))
+            return True
+        return super().focusNextPrevChild(next)
+
     def moveCursor(self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         direction = _ARROWS.get(cursorAction)
         current = self.current_key()
         if direction is None or current is None:
             return super().moveCursor(cursorAction, modifiers)
-        target = self._model.layout.next_value(current, direction)
+        tab = cursorAction in (QAbstractItemView.CursorAction.MoveNext, QAbstractItemView.CursorAction.MovePrevious)
+        target = self._target(current, direction, tab=tab)
         return self.currentIndex() if target is None else self._model.index_of(target)
 
     # ------------------------------------------------------------ internals
@@ -310,16 +347,62 @@ class ReportTableView(QTableView):
             editor.end(False)
 
     def _after_commit(self, direction: str, ok: bool) -> None:
+        # from the cell editor: Tab and Shift+Tab commit "right"/"left", Enter "down"/"up"
         if ok and direction in ("right", "down", "left", "up"):
-            self._move(direction)  # type: ignore[arg-type]
+            self._move(direction, tab=direction in ("right", "left"))  # type: ignore[arg-type]
 
-    def _move(self, direction: Direction) -> None:
+    def _move(self, direction: Direction, *, tab: bool = False) -> None:
         current = self.current_key()
         if current is None:
             return
-        target = self._model.layout.next_value(current, direction)
+        target = self._target(current, direction, tab=tab)
         if target is not None:
             self.select_key(target)
+
+    def _target(self, current: CellKey, direction: Direction, *, tab: bool) -> CellKey | None:
+        """Where a key goes, as in Excel: Tab skips the totals the program computes (nothing to type there) and
+        remembers where its run began; Enter after a run of Tabs goes to the next row under where it began;
+        the arrows visit every cell."""
+        layout = self._model.layout
+        run, self._tab_from = self._tab_from, None
+        if tab:
+            target = layout.next_value(current, direction)
+            while target is not None and self._computed(target):
+                target = layout.next_value(target, direction)
+            if target is not None:
+                began = run[0] if run is not None and run[1] == current else current
+                self._tab_from = (began, target)
+            return target
+        if direction == "down" and run is not None and run[1] == current:
+            row_start = layout.in_column_of(run[0], current)
+            if row_start is not None:
+                return layout.next_value(row_start, "down")
+        return layout.next_value(current, direction)
+
+    def _computed(self, key: CellKey) -> bool:
+        spec = self._model.session.editor.format.cell_spec(key)
+        return spec is None or spec.computed
+
+    def _context_menu(self, at: QPoint) -> None:
+        """The right-click menu of a grid: what Excel's offers for cells."""
+        menu = QMenu(self)
+        editor = self._model.session.editor
+        writable = not editor.read_only
+        entries: tuple[tuple[str, QKeySequence.StandardKey, Callable[[], object], bool], ...] = (
+            ("剪切", QKeySequence.StandardKey.Cut, self.cut_selection, writable),
+            ("复制", QKeySequence.StandardKey.Copy, self.copy_selection, True),
+            ("粘贴", QKeySequence.StandardKey.Paste, self.paste_clipboard, writable),
+            ("清除内容", QKeySequence.StandardKey.Delete, self.clear_selection_values, writable),
+            ("撤销", QKeySequence.StandardKey.Undo, self.undo, writable and editor.can_undo()),
+            ("恢复", QKeySequence.StandardKey.Redo, self.redo, writable and editor.can_redo()),
+        )
+        for n, (text, shortcut, slot, enabled) in enumerate(entries):
+            if n == 4:
+                menu.addSeparator()
+            action = menu.addAction(text, slot)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setEnabled(enabled)
+        menu.popup(self.viewport().mapToGlobal(at))
 
     def _keep_unsaved(self, outcome: EditOutcome) -> None:
         """The database refused the write (read-only, locked, disk full): the typed value stays in the open
