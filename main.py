@@ -141,10 +141,11 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     from models.database import open_database
     from services.documents import read_document
     from services.errors import NianbaoError
+    from services.importing import OnExisting
     from services.workspace import Workspace
 
     space = Workspace(open_database(_db_target(args)))
-    on_existing = "replace" if args.replace else "keep" if args.keep else "refuse"
+    on_existing: OnExisting = "replace" if args.replace else "keep" if args.keep else "refuse"
     failed = 0
     for path in args.files:
         try:

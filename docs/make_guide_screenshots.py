@@ -337,7 +337,7 @@ def main() -> None:
             result = aggregate_stored(
                 session, request.name, request.year, request.format_id, agencies=list(request.agencies)
             )
-        imported = import_files_of_reports(db, [result.report], window)
+        imported = import_files_of_reports(window.workspace, [result.report], window)
         window.refresh_navigator()
         if imported.imported:
             window.open_report(imported.imported[-1])

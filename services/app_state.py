@@ -28,6 +28,10 @@ class AppState:
     """The database (as shown: path or URL) that report belongs to."""
     fonts: tuple[tuple[str, str], ...] = ()
     """(role, family) the clerk chose for the printout (services.pdf.font_sources.ROLES); others are automatic."""
+    window: str | None = None
+    """The window's size and place as Qt saves them (base64), so it opens as the clerk left it."""
+    folder: str | None = None
+    """The folder of the last file opened or saved: the next file dialog starts there."""
 
     def font_choices(self) -> dict[str, str]:
         return dict(self.fonts)
@@ -52,7 +56,14 @@ def load_state(data_dir: str | Path | None = None) -> AppState:
 
 def save_state(data_dir: str | Path | None, state: AppState) -> None:
     """Write the state atomically: a crash mid-write leaves the old file, never half a file."""
-    data: dict[str, Any] = {"version": _FILE_VERSION, "db": state.db, "last_report": None, "fonts": dict(state.fonts)}
+    data: dict[str, Any] = {
+        "version": _FILE_VERSION,
+        "db": state.db,
+        "last_report": None,
+        "fonts": dict(state.fonts),
+        "window": state.window,
+        "folder": state.folder,
+    }
     if state.last_report_key is not None:
         agency, year = state.last_report_key
         data["last_report"] = {"agency": agency, "year": year}
@@ -81,4 +92,11 @@ def _parse(raw: object) -> AppState:
         if isinstance(fonts, dict)
         else ()
     )
-    return AppState(key, db, chosen)
+    window, folder = raw.get("window"), raw.get("folder")
+    return AppState(
+        key,
+        db,
+        chosen,
+        window if isinstance(window, str) and window else None,
+        folder if isinstance(folder, str) and folder else None,
+    )

@@ -182,6 +182,12 @@ class Section:
     problems and the improvements (its two texts, in that order)."""
     required: bool = False
     """REQUIRED, an error, when every text of the section is empty: the printout would show a bare heading."""
+    short: str | None = None
+    """The title on the window's tab, where the whole one would be cut (三、依申请公开)."""
+
+    @property
+    def tab_title(self) -> str:
+        return self.short or self.title
 
 
 @dataclass(frozen=True)

@@ -376,6 +376,7 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
                 min_chars,
                 split,
                 r.flag(s, "required", sp),
+                r.opt_str(s, "short", sp, optional=True),
             )
         )
 

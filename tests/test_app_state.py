@@ -28,7 +28,12 @@ def test_the_state_round_trips(tmp_path: Path) -> None:
         "db": DB,
         "last_report": {"agency": "贵阳市人民防空办公室", "year": 2020},
         "fonts": {},
+        "window": None,
+        "folder": None,
     }
+    placed = AppState(None, DB, (), "AdnQywADAAA=", "D:/年报")  # the window's geometry, the last folder
+    save_state(tmp_path, placed)
+    assert load_state(tmp_path) == placed
     save_state(tmp_path, AppState())
     assert load_state(tmp_path) == AppState()
     chosen = AppState(None, DB, (("body", "方正仿宋_GBK"), ("title", "方正小标宋简体")))

@@ -72,6 +72,7 @@ def test_clicking_an_error_puts_the_keyboard_in_its_cell(qtbot: QtBot, db: Datab
         for j in range(tree.topLevelItem(i).childCount())  # type: ignore[union-attr]
         if tree.topLevelItem(i).child(j).text(0).startswith("✗ 自然人列")  # type: ignore[union-attr]
     )
+    assert item is not None
     tree.scrollToItem(item)
     QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
     assert window.tabs.currentWidget() is tab

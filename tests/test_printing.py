@@ -86,7 +86,7 @@ def test_the_window_exports_the_pdf_and_the_check_report(
     window.export_check_report()
     assert "草稿" in PdfReader(tmp_path / "report.pdf").pages[0].extract_text()
     check_text = "".join(p.extract_text() for p in PdfReader(tmp_path / "check.pdf").pages)
-    assert "SIGN_DATE" in check_text
+    assert "成文日期为 2020年1月20日" in check_text and "SIGN_DATE" not in check_text
     assert "已保存" in window.message.text()
 
 

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -68,20 +68,24 @@ class MainWindow(QMainWindow):
         self.section_tabs: list[QWidget] = []
         self._last_aggregate: AggregateResult | None = None
         self.setWindowTitle(WINDOW_TITLE)
-        self.resize(1440, 880)
+        self._fit_to_screen()
+        self._side_size = ""
+        self._nav_hidden_by_width = False
 
         self.navigator = Navigator()
         self.navigator.report_chosen.connect(self.open_report)
-        nav_dock = QDockWidget("报告", self)
+        self.nav_dock = nav_dock = QDockWidget("报告", self)
         nav_dock.setObjectName("navigator")
         nav_dock.setWidget(self.navigator)
-        nav_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        nav_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, nav_dock)
         self.resizeDocks([nav_dock], [215], Qt.Orientation.Horizontal)
 
         self.panel_dock = QDockWidget("审核（勾稽关系与提示）", self)
         self.panel_dock.setObjectName("checks")
-        self.panel_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.panel_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel_dock)
         self.resizeDocks([self.panel_dock], [330], Qt.Orientation.Horizontal)
         self.panel: CheckPanel | None = None
@@ -161,6 +165,14 @@ class MainWindow(QMainWindow):
 
         units = bar.addMenu("汇总(&A)")
         units.addAction("汇总下属单位报告…", self.aggregate)
+        view = bar.addMenu("视图(&V)")
+        self.nav_dock.toggleViewAction().setText("报告列表")
+        self.nav_dock.toggleViewAction().setShortcut(QKeySequence("F9"))
+        view.addAction(self.nav_dock.toggleViewAction())
+        self.panel_dock.toggleViewAction().setText("审核面板")
+        self.panel_dock.toggleViewAction().setShortcut(QKeySequence("F10"))
+        view.addAction(self.panel_dock.toggleViewAction())
+
         self.units_xlsx_action = units.addAction("导出上次汇总的Excel（每单位一表）…", self._save_units_xlsx)
         self.units_xlsx_action.setEnabled(False)
 
@@ -257,7 +269,7 @@ class MainWindow(QMainWindow):
                 tab.view.notice.connect(lambda text: self._say(EditOutcome(False, text)))
             else:
                 tab = NarrativeTab(self.session, section)
-            self.tabs.addTab(tab, section.title)
+            self.tabs.addTab(tab, section.tab_title)
             self.tabs.setTabToolTip(self.tabs.count() - 1, section.title)
             self.section_tabs.append(tab)
         self.panel = CheckPanel(self.session)
@@ -288,7 +300,7 @@ class MainWindow(QMainWindow):
         other = counts.get("", 0)
         titles = [f"基本信息 ({other}✗)" if other else "基本信息"]
         for section in fmt.sections:
-            short = section.title if len(section.title) <= 10 else section.title[:9] + "…"
+            short = section.tab_title
             n = counts.get(section.key, 0)
             titles.append(f"{short} ({n}✗)" if n else short)
         return titles
@@ -602,3 +614,37 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._flush()
         super().closeEvent(event)
+        try:
+            state = load_state(self._data_dir)
+            save_state(self._data_dir, replace(state, window=bytes(self.saveGeometry().toBase64().data()).decode()))
+        except NianbaoError:
+            pass  # not remembering the window's size is no reason to keep the clerk from closing it
+
+    # ------------------------------------------------------------ size (1366×768 and 1024×768 screens)
+
+    def _fit_to_screen(self) -> None:
+        """As the clerk left it; the first time, as large as the screen allows up to 1440×880."""
+        saved = load_state(self._data_dir).window
+        if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode())):
+            return
+        screen = self.screen().availableGeometry()
+        self.resize(min(1440, screen.width()), min(880, screen.height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_side_panels(event.size().width())
+
+    def _fit_side_panels(self, width: int) -> None:
+        """The list of reports and the check panel give way on narrow screens, so the paper grid keeps its
+        number columns in view: narrower at 1366, and below 1100 the list hides (视图 › 报告列表, F9)."""
+        size = "wide" if width >= 1600 else "medium" if width >= 1100 else "narrow"
+        if size == self._side_size:
+            return
+        self._side_size = size
+        nav, panel = {"wide": (215, 330), "medium": (170, 270), "narrow": (170, 240)}[size]
+        if size == "narrow":
+            self.nav_dock.hide()
+        elif not self.nav_dock.isVisible() and self._nav_hidden_by_width:
+            self.nav_dock.show()
+        self._nav_hidden_by_width = size == "narrow"
+        self.resizeDocks([self.nav_dock, self.panel_dock], [nav, panel], Qt.Orientation.Horizontal)

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -50,6 +50,10 @@ NUMBER_CHARS = 4.2
 (社会公益组织, 上一年项目数量) wrap evenly instead of leaving one character on a line of its own."""
 LABEL_MAX_WIDTH = 220
 """A single label column never grows beyond this: longer labels wrap onto a second line."""
+NUMBER_MIN_CHARS = 2.6
+"""…and then number columns narrow to two characters a line (结果/维持), never narrower than their numbers."""
+LABEL_MIN_WIDTH = 90
+"""On a narrow screen labels wrap down to this width per column before the numbers need a scroll bar."""
 _PAD_X = 16
 _PAD_Y = 8
 _ROWS = re.compile(r"\r?\n")
@@ -184,6 +188,9 @@ class ReportTableView(QTableView):
         self._fit()
         model.session.cell_requested.connect(self._on_cell_requested)
         model.session.failed.connect(self._keep_unsaved)
+        self._fitted_for = 0
+        """The viewport width the columns were last fitted to."""
+        model.dataChanged.connect(self._widen_for)
         self._tab_from: tuple[CellKey, CellKey] | None = None
         """(where a run of Tabs started, where it is now): Enter then goes to the next row's start, as in Excel."""
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -433,14 +440,51 @@ class ReportTableView(QTableView):
 
     # ------------------------------------------------------------ sizes
 
-    def _fit(self) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_to(self.viewport().width())
+
+    def _value_width(self, key: CellKey) -> int:
+        text = self._model.index_of(key).data(Qt.ItemDataRole.DisplayRole)
+        return self.fontMetrics().horizontalAdvance(str(text or "")) + _PAD_X
+
+    def _widen_for(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        """A value grown wider than its column (an edit, a paste): fit the columns again."""
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            for col in range(top_left.column(), bottom_right.column() + 1):
+                key = self._model.key_at(self._model.index(row, col))
+                if key is not None and self._value_width(key) > self.columnWidth(col):
+                    self._fitted_for = 0
+                    self._fit_to(self.viewport().width())
+                    return
+
+    def _fit_to(self, width: int) -> None:
+        """Labels give way on a narrow window (1366 or 1024 pixels wide): they wrap onto more lines, so that
+        every number column, 总计 included, stays in view; they widen again when there is room."""
+        if width <= 0 or width == self._fitted_for:
+            return
+        self._fitted_for = width
+        cap, chars = LABEL_MAX_WIDTH, NUMBER_CHARS
+        while True:
+            self._fit(cap, chars)
+            if self.content_size()[0] <= width or chars <= NUMBER_MIN_CHARS:
+                return
+            if cap > LABEL_MIN_WIDTH:
+                cap = max(LABEL_MIN_WIDTH, cap - 20)
+            else:  # then the numbers' headers wrap at two characters (表四's fifteen columns at 1024)
+                chars = NUMBER_MIN_CHARS
+
+    def _fit(self, label_cap: int = LABEL_MAX_WIDTH, number_chars: float = NUMBER_CHARS) -> None:
         """Column widths and row heights from the texts, as on paper: numbers narrow, labels wrapped."""
         layout = self._model.layout
         metrics = self.fontMetrics()
         value_cols = {c.col for c in layout.value_cells()}
         char = metrics.horizontalAdvance("国")
-        number = round(char * NUMBER_CHARS) + 8
+        number = round(char * number_chars) + 8
         widths = [number if col in value_cols else 2 * char + _PAD_X for col in range(layout.cols)]
+        for cell in layout.value_cells():  # a number is never cut: its column is at least as wide as it
+            if cell.key is not None:
+                widths[cell.col] = max(widths[cell.col], self._value_width(cell.key))
         labels = sorted(
             (c for c in layout.cells if c.role in ("label", "corner") and c.col not in value_cols),
             key=lambda c: c.colspan,
@@ -448,7 +492,7 @@ class ReportTableView(QTableView):
         for cell in labels:
             if cell.rowspan > 1 and cell.colspan == 1:
                 continue  # a label beside many rows reads downwards in a narrow column, as on paper
-            wanted = min(metrics.horizontalAdvance(cell.text) + _PAD_X, LABEL_MAX_WIDTH * cell.colspan)
+            wanted = min(metrics.horizontalAdvance(cell.text) + _PAD_X, label_cap * cell.colspan)
             last = cell.col + cell.colspan - 1
             have = sum(widths[cell.col : last + 1])
             if wanted > have:
