@@ -8,7 +8,6 @@ database, a report saved by older code) are checked once, on the first listing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,18 +15,8 @@ from sqlalchemy.orm import Session
 from models.tables import Agency, ReportRecord
 from services.checks import check_report, errors
 from services.report import Report
+from services.report_line import ReportLine as ReportLine  # named here too (the navigator's lines)
 from services.storage import find_report, list_reports, load_report, previous_report, set_counts
-
-
-@dataclass(frozen=True)
-class ReportLine:
-    report_id: int
-    agency: str
-    year: int
-    format_id: str
-    status: str
-    errors: int
-    warnings: int
 
 
 def report_lines(session: Session) -> list[ReportLine]:

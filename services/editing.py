@@ -12,11 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from models.database import Database
-from services import storage
 from services.checks import (
     Finding,
     IdentityResult,
@@ -33,6 +30,12 @@ from services.explanations import thin_reason
 from services.formats import CellKey, ReportFormat
 from services.report import Report, Status
 from services.values import MAX_VALUE, CellValue, format_for_display, parse_value, to_text
+
+if TYPE_CHECKING:  # services.storage is imported where it is used: the window paints before SQLAlchemy loads
+    from sqlalchemy.orm import Session
+
+    from models.database import Database
+    from services import storage
 
 Changes = dict[CellKey, CellValue | None]
 
@@ -78,6 +81,8 @@ class ReportEditor:
 
     @classmethod
     def open(cls, db: Database, report_id: int, clock: Callable[[], datetime] = datetime.now) -> ReportEditor:
+        from services import storage
+
         # The SQLite driver reads outside a snapshot: another writer may commit between reading the cells and
         # reading the version, which would pair old values with a new version and let a later save pass the
         # version check with stale totals. Every change bumps the version, so an unchanged version read before
@@ -236,6 +241,8 @@ class ReportEditor:
         return outcome
 
     def _write(self, changes: Changes, label: str, *, record_undo: bool) -> EditOutcome:
+        from services import storage
+
         before: Changes = {k: self.report.get(*k) for k in changes}
         real = {k: v for k, v in changes.items() if before[k] != v or type(before[k]) is not type(v)}
         if not real:
@@ -275,12 +282,16 @@ class ReportEditor:
         return EditOutcome(True, f"{retry.message}（{note}）", retry.changed, reloaded=True)
 
     def _set_text_once(self, key: str, text: str) -> EditOutcome:
+        from services import storage
+
         trial = self.report.copy()
         trial.texts[key] = text
         failed = self._commit(trial, lambda session: storage.set_text(session, self.report_id, key, text, self.version))
         return failed or EditOutcome(True, self._saved_message("文字"))
 
     def set_field(self, name: storage.MetaField, value: str | int | Decimal | date | None) -> EditOutcome:
+        from services import storage
+
         trial = self.report.copy()
         if name == "title":
             trial.title = value if isinstance(value, str) and value else None
@@ -300,6 +311,8 @@ class ReportEditor:
     def set_explanation(self, key: str, text: str) -> EditOutcome:
         """The clerk's 审核说明 for a warning, tied to the warning's message as it reads now; blank removes it.
         The same text again confirms it for the current values."""
+        from services import storage
+
         text_or_none = text if text.strip() else None
         written_for = next((f.message for f in self.findings if key in (f.key, f.rule)), None)
         if text_or_none is None:
@@ -345,6 +358,8 @@ class ReportEditor:
         return self._set_status("draft", reason.strip())
 
     def _set_status(self, status: Status, reason: str) -> EditOutcome:
+        from services import storage
+
         trial = self.report.copy()
         trial.status = status
         failed = self._commit(
@@ -359,6 +374,8 @@ class ReportEditor:
         return EditOutcome(True, self._saved_message("已定稿" if status == "final" else "已重新打开"))
 
     def history(self) -> list[storage.RevisionEntry]:
+        from services import storage
+
         with self.db.transaction() as session:
             return storage.revisions(session, self.report_id)
 
@@ -369,6 +386,8 @@ class ReportEditor:
     ) -> EditOutcome | None:
         """Write one change and the report's check counts in one transaction; on success `trial` becomes
         the report. Returns None on success, else the outcome that says why nothing changed."""
+        from services import storage
+
         if self.read_only and not allow_final:
             return EditOutcome(False, "报告已定稿，不能修改。如需修改，请先“重新打开”。")
         findings = check_report(trial, self.previous)

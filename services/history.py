@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from services.checks import RULE_NAMES, row_name
 from services.format_model import ReportFormat
-from services.storage import RevisionEntry
+
+if TYPE_CHECKING:
+    from services.storage import RevisionEntry
 
 BURST = timedelta(seconds=60)
 """Changes to one field closer together than this, with no reason given, are one action."""

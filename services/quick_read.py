@@ -24,6 +24,7 @@ from services.errors import NianbaoError
 from services.formats import CellKey, CellKind, get_format
 from services.names import clean_name
 from services.report import AgencyKind, Fees, Report, Status
+from services.report_line import ReportLine
 from services.values import CellValue
 
 SCHEMA = "0003"
@@ -35,10 +36,6 @@ LOCK_WAIT_S = 0.1
 STATUSES: tuple[Status, ...] = get_args(Status)
 AGENCY_KINDS: tuple[AgencyKind, ...] = get_args(AgencyKind)
 
-LineRow = tuple[int, str, int, str, str, int, int]
-"""One navigator line, the fields of services.catalogue.ReportLine: id, agency, year, format, status, errors,
-warnings (that module imports SQLAlchemy, so the window makes the ReportLine)."""
-
 
 @dataclass(frozen=True)
 class QuickRead:
@@ -47,7 +44,7 @@ class QuickRead:
     version: int
     previous: Report | None
     """The same agency's report of the year before, for the cross-year checks (storage.previous_report)."""
-    lines: tuple[LineRow, ...]
+    lines: tuple[ReportLine, ...]
     """Every stored report, ordered as storage.list_reports orders them."""
 
 
@@ -136,9 +133,9 @@ def _load_report(conn: sqlite3.Connection, report_id: int) -> tuple[Report, int]
     return report, _int(version)
 
 
-def _lines(conn: sqlite3.Connection) -> tuple[LineRow, ...]:
+def _lines(conn: sqlite3.Connection) -> tuple[ReportLine, ...]:
     """storage.list_reports as catalogue.report_lines shows it; counts never stored are the normal path's."""
-    lines: list[LineRow] = []
+    lines: list[ReportLine] = []
     query = (
         "SELECT report.id, agency.name, report.year, report.format_id, report.status, report.error_count,"
         " report.warning_count FROM report JOIN agency ON agency.id = report.agency_id"
@@ -148,7 +145,9 @@ def _lines(conn: sqlite3.Connection) -> tuple[LineRow, ...]:
         if n_err is None or n_warn is None:
             raise _Doubt  # report_lines would check and store them: a write, not for a read-only start
         lines.append(
-            (_int(report_id), _text(name), _int(year), _text(format_id), _status(status), _int(n_err), _int(n_warn))
+            ReportLine(
+                _int(report_id), _text(name), _int(year), _text(format_id), _status(status), _int(n_err), _int(n_warn)
+            )
         )
     return tuple(lines)
 

@@ -13,12 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from models.tables import Agency, ReportRecord
+from services.carry_over import carry_over_sources as carry_over_sources  # the panel's, named here too
+from services.carry_over import from_previous
 from services.catalogue import refresh_counts, refresh_counts_after_save
 from services.checks import recompute_totals
 from services.errors import FormatFileError, StaleReportError, StorageError
-from services.formats import CellKey, ReportFormat, format_for_year, get_format
+from services.formats import ReportFormat, format_for_year, get_format
 from services.names import clean_name
-from services.report import YEAR_RANGE, AgencyKind, Report, empty_report
+from services.report import YEAR_RANGE, AgencyKind, empty_report
 from services.storage import (
     AGENCY_KINDS,
     delete_report,
@@ -27,7 +29,6 @@ from services.storage import (
     previous_report,
     save_report,
 )
-from services.values import CellValue
 
 FINAL_DELETE_NEEDS_REASON = "删除已定稿的报告须填写原因"
 
@@ -88,59 +89,12 @@ def create_report(
     report.agency_code = (agency_code or "").strip() or None
     report.signed_by = name
     report.texts[fmt.preamble.key] = standard_preamble(name, year, fmt.id)
-    copied, sources = _from_previous(report, previous_report(session, report))
+    copied, sources = from_previous(report, previous_report(session, report))
     report.cells.update(copied)
     recompute_totals(report)
     report_id = save_report(session, report)
     refresh_counts_after_save(session, report_id)
     return CreatedReport(report_id, tuple(sources))
-
-
-def carry_over_sources(report: Report, previous: Report | None) -> list[str]:
-    """The sentences saying which of the report's values come from last year's report (for the panel)."""
-    return _from_previous(report, previous)[1]
-
-
-def _from_previous(report: Report, previous: Report | None) -> tuple[dict[CellKey, CellValue], list[str]]:
-    """The cells to copy from last year's report, and one sentence per copied row."""
-    if previous is None:
-        return {}, []
-    if previous.year != report.year - 1:
-        raise ValueError(f"previous is the {previous.year} report, not the one for {report.year - 1}")
-    fmt, before = report.format, previous.format
-    copied: dict[CellKey, CellValue] = {}
-    sources: list[str] = []
-
-    carry, carry_before = fmt.cross_year.carry_over, before.cross_year.carry_over
-    if carry is not None and carry_before is not None:
-        table = fmt.table(carry.table)
-        found = False
-        for col in table.column_keys():
-            to_key: CellKey = (carry.table, carry.to_row, col)
-            from_key: CellKey = (carry_before.table, carry_before.from_row, col)
-            value = previous.get(*from_key)
-            spec = fmt.cell_spec(to_key)
-            if spec is None or before.cell_spec(from_key) is None or value is None:
-                continue
-            found = True
-            if not spec.computed:  # totals are recomputed from the copied parts
-                copied[to_key] = value
-        if found:
-            from_label = before.table(carry_before.table).row(carry_before.from_row).label
-            sources.append(f"{table.name}“{table.row(carry.to_row).label}”取自{previous.year}年报告“{from_label}”")
-
-    rule = fmt.cross_year.in_force
-    if rule is not None:
-        table = fmt.table(rule.table)
-        for row in rule.rows:
-            key: CellKey = (rule.table, row, rule.stock)
-            value = previous.get(*key)
-            if before.cell_spec(key) is None or value is None:
-                continue
-            copied[key] = value
-            where = f"“{table.row(row).label}”的“{table.column(rule.stock).label}”"
-            sources.append(f"{table.name}{where}取自{previous.year}年报告{where}")
-    return copied, sources
 
 
 def _format(year: int, format_id: str | None) -> ReportFormat:

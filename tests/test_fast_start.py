@@ -4,11 +4,14 @@ file leaves the start to the normal path, damage included (the recovery dialog).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import astuple, fields
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -101,7 +104,7 @@ def test_the_quick_read_is_what_storage_loads(tmp_path: Path, format_id: str) ->
     # not part of ==: the message each explanation was written for (import ties it to the file's values)
     assert got.report.explained_for == loaded.explained_for and "X_SWING" in loaded.explained_for
     assert previous is not None and got.previous == previous
-    assert got.lines == tuple(astuple(line) for line in lines)
+    assert got.lines == tuple(lines)
     # exactly: a Decimal 12 equals an int 12, so the kinds of values are compared too
     for loaded_report, quick_report in ((loaded, got.report), (previous, got.previous)):
         assert {k: type(v) for k, v in quick_report.cells.items()} == {
@@ -376,3 +379,34 @@ def test_damage_the_quick_read_does_not_see_still_gets_the_recovery_dialog(
     assert record.shown == [(False, str(report.get(*T3)))]
     assert asked == [path] and record.opened == [None]
     assert not is_live(window)
+
+
+# ---------------------------------------------------------------- what the first paint waits for
+
+FIRST_PAINT_CHILD = """
+import os, sys
+from ui.app import run_app
+from ui.fast_start import is_live
+
+def shown(window):
+    loaded = sorted(m for m in ("sqlalchemy", "alembic") if m in sys.modules)
+    print("normal" if is_live(window) else "fast", *loaded, flush=True)
+    os._exit(0)
+
+run_app(["--db", sys.argv[1], "--data-dir", sys.argv[2]], shown)
+"""
+
+
+def test_the_first_paint_comes_before_sqlalchemy_is_imported(tmp_path: Path) -> None:
+    # in a process of its own: the tests' own imports (storage, models) would load SQLAlchemy here
+    path, data_dir, _ = store(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_CHILD, str(path), data_dir],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "fast", "imported before the first paint: " + done.stdout

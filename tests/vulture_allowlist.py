@@ -18,3 +18,4 @@ no_openpyxl  # pytest fixture, requested by name
 third_format  # pytest fixture, requested by name
 write_version_file  # called by packaging/nianbao.spec
 CursorResult  # named in a typing.cast string (services/storage.py)
+__getattr__  # a module's names loaded on first use, PEP 562 (models/__init__.py)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -17,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.storage import MetaField
 from ui.narrative_tab import section_heading, text_block
 from ui.report_session import ReportSession
+
+if TYPE_CHECKING:
+    from services.storage import MetaField
 
 NO_DATE = QDate(1900, 1, 1)
 """The date edit's minimum, shown as "未填写" (no 成文日期 yet)."""

@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from services.carry_over import carry_over_sources
 from services.checks import Finding, IdentityResult, errors, terms_text, unexplained_warnings
 from services.explanations import STALE
 from services.formats import ReportFormat
-from services.report_admin import carry_over_sources
 from services.text_checks import difference
 from services.values import CellValue, format_for_display
 from ui.report_session import ReportSession

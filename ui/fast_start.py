@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, NoReturn, cast
 # Our modules before Qt's: once PySide6 is loaded it reads the source of every module imported after it (its
 # __feature__ import hook), some 0.2 ms a module.
 from services.app_state import load_state
-from services.catalogue import ReportLine
 from services.checks import check_report, identity_results
 from services.editing import ReportEditor
 from services.errors import NianbaoError, StorageError
 from services.quick_read import read_last_report
+from services.report_line import ReportLine
 
 # isort: split
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -72,8 +72,7 @@ def first_window(target: str, data_dir: str | None) -> MainWindow | None:
     except NianbaoError:
         return None  # a report the checks cannot read: the normal start says why
     editor = ReportEditor(opening, quick.report_id, report, quick.version, previous, findings, identities)
-    lines = tuple(ReportLine(*row) for row in quick.lines)
-    return MainWindow(opening, data_dir, first=FirstView(editor, lines))
+    return MainWindow(opening, data_dir, first=FirstView(editor, quick.lines))
 
 
 def is_live(window: MainWindow) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -21,9 +22,11 @@ from PySide6.QtWidgets import (
 from services.editing import EditOutcome
 from services.errors import ValueParseError
 from services.formats import Section, TextSpec
-from services.storage import MetaField
 from services.values import parse_value, parse_yuan, to_text
 from ui.report_session import ReportSession
+
+if TYPE_CHECKING:
+    from services.storage import MetaField
 
 SAVE_DELAY_MS = 1000
 """Narrative typing is saved this long after the last keystroke (checks on tables need no debounce)."""

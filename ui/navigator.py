@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from services.catalogue import ReportLine
+from services.report_line import ReportLine
 
 REPORT_ID = Qt.ItemDataRole.UserRole
 ERROR_COLOUR = QColor("#b00020")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from models.database import sqlite_file
 from services.app_state import load_state
 from services.checks import check_report
 from services.documents import write_report_file
@@ -57,12 +56,19 @@ def _save_pdf(parent: QWidget, content: bytes, caption: str, name: str, database
     return f"已保存 {path}"
 
 
+def _database_file(editor: ReportEditor) -> Path | None:
+    """The open SQLite file, which an export must not overwrite (None for a server database)."""
+    from models.database import sqlite_file  # SQLAlchemy: not before the window's first paint
+
+    return sqlite_file(editor.db.url)
+
+
 def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> str | None:
     pdf = report_pdf(parent, editor, centred, data_dir)
     return (
         None
         if pdf is None
-        else _save_pdf(parent, pdf, "导出PDF", f"{editor.report.display_title()}.pdf", sqlite_file(editor.db.url))
+        else _save_pdf(parent, pdf, "导出PDF", f"{editor.report.display_title()}.pdf", _database_file(editor))
     )
 
 
@@ -92,7 +98,7 @@ def export_check_report(parent: QWidget, editor: ReportEditor) -> str | None:
         show_problems(parent, "无法生成审核报告", str(exc), ())
         return None
     return _save_pdf(
-        parent, pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf", sqlite_file(editor.db.url)
+        parent, pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf", _database_file(editor)
     )
 
 
@@ -106,7 +112,7 @@ def export_as(parent: QWidget, editor: ReportEditor) -> str | None:
     if not path.suffix:
         path = path.with_suffix(kind[kind.index("*") + 1 : kind.index(")")])
     try:
-        write_report_file(report, path, sqlite_file(editor.db.url))
+        write_report_file(report, path, _database_file(editor))
     except NianbaoError as exc:
         show_problems(parent, "未导出", str(exc), ())
         return None

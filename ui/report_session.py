@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from services.editing import EditOutcome, ReportEditor
 from services.formats import CellKey
-from services.storage import MetaField
+
+if TYPE_CHECKING:
+    from services.storage import MetaField
 
 
 class ReportSession(QObject):

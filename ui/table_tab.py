@@ -6,20 +6,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from services.carry_over import carry_over_sources
 from services.formats import CellKey, Section
 from services.grid_layout import grid_layout
 from ui.report_session import ReportSession
 from ui.table_model import ReportTableModel
 from ui.table_view import ReportTableView
-
-
-def _carry_over_sources() -> object | None:
-    """services.report_admin.carry_over_sources, when that module is installed (it is optional here)."""
-    try:
-        from services import report_admin
-    except ImportError:
-        return None
-    return getattr(report_admin, "carry_over_sources", None)
 
 
 class TableTab(QWidget):
@@ -89,10 +81,8 @@ class TableTab(QWidget):
         self._refresh()
         editor = self.session.editor
         lines: list[str] = []
-        sources = _carry_over_sources()
-        if callable(sources):
-            table_name = editor.format.table(self.table_key).name
-            found = sources(editor.report, editor.previous)
-            lines = [line for line in found if isinstance(line, str) and line.startswith(table_name)]
+        table_name = editor.format.table(self.table_key).name
+        found = carry_over_sources(editor.report, editor.previous)
+        lines = [line for line in found if line.startswith(table_name)]
         self.sources.setText("；".join(lines) + ("。" if lines else ""))
         self.sources.setVisible(bool(lines))
