@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from models.database import SCHEMA_HEAD, Database, open_database
@@ -31,6 +32,7 @@ from services.report import Fees, Report
 from tests.factories import filled_report
 from tests.fixtures.make_schema_fixture import fixture_reports
 from ui.app import start_window
+from ui.basic_tab import BasicTab
 from ui.fast_start import OPENING_MESSAGE, first_window, is_live
 from ui.main_window import MainWindow
 from ui.recovery_dialog import RecoveryDialog
@@ -243,8 +245,11 @@ def test_the_window_shows_the_stored_report_before_the_database_is_open(
     window = first_window(str(path), data_dir)
     assert window is not None, "no fast start"
     qtbot.addWidget(window)
+    # the first frame needs the current tab (基本信息) and the panel; the other tabs are built once it is painted
+    assert [type(tab) for tab in window.section_tabs][:2] == [BasicTab, QWidget]
+    assert window.tabs.count() == len(window.section_tabs) and window.panel is not None
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: QWidget not in {type(tab) for tab in window.section_tabs})
     assert not is_live(window)
     assert table_texts(window)[T3] == str(report.get(*T3))
     fast = what_is_shown(window)
@@ -279,7 +284,8 @@ class Start:
         self.opened: list[Database | None] = []
 
     def on_shown(self, window: MainWindow) -> None:
-        self.shown.append((is_live(window), table_texts(window).get(T3, "")))
+        value = window.session.editor.report.get(*T3) if window.session is not None else None
+        self.shown.append((is_live(window), str(value)))
 
     def on_opened(self, window: MainWindow, db: Database | None) -> None:
         self.opened.append(db)

@@ -4,33 +4,33 @@ Ctrl+Tab / Ctrl+PgDn switch the report's tabs, as in Excel and WPS."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QPlainTextEdit, QTabWidget, QWidget
 
-from ui.table_view import ReportTableView
-
-_GRID: dict[str, Callable[[ReportTableView], object]] = {
-    "undo": ReportTableView.undo,
-    "redo": ReportTableView.redo,
-    "cut": ReportTableView.cut_selection,
-    "copy": ReportTableView.copy_selection,
-    "paste": ReportTableView.paste_clipboard,
-    "delete": ReportTableView.clear_selection_values,
+_GRID = {
+    "undo": "undo",
+    "redo": "redo",
+    "cut": "cut_selection",
+    "copy": "copy_selection",
+    "paste": "paste_clipboard",
+    "delete": "clear_selection_values",
 }
+"""ReportTableView's methods (ui.table_view loads with the first grid, after the window's first paint)."""
 _TEXT = {"undo": "undo", "redo": "redo", "cut": "cut", "copy": "copy", "paste": "paste", "delete": "del_"}
 
 
 def act_on_focus(what: str) -> None:
     """Do `what` on the focused grid or text field; elsewhere (the navigator, a button) nothing happens."""
+    from ui.table_view import ReportTableView
+
     widget: QWidget | None = QApplication.focusWidget()
     while widget is not None and not isinstance(widget, ReportTableView | QLineEdit | QPlainTextEdit):
         widget = widget.parentWidget()  # a grid's open cell editor belongs to the grid's viewport
     if isinstance(widget, ReportTableView):
-        _GRID[what](widget)
+        getattr(widget, _GRID[what])()
     elif isinstance(widget, QLineEdit):
         getattr(widget, _TEXT[what])()
     elif isinstance(widget, QPlainTextEdit):

@@ -4,6 +4,10 @@ before the database is opened; ui/app.py then opens it the normal way and the wi
 Until then the window holds `Opening` where its database will be: it shows, scrolls and selects, and an edit is
 refused with a reason ("正在打开数据库") and nothing written — the integrity check, the recovery dialog, the
 migrations and the daily backup all run before the first write, as on a normal start.
+
+The first frame is painted before SQLAlchemy is imported (tests/test_fast_start.py starts the app in a process of
+its own and looks): it needs the navigator, every tab's title, the current tab (基本信息) and the panel; the other
+tabs, and the grids' modules with them, are built right after it is painted (MainWindow.finish_tabs).
 """
 
 from __future__ import annotations
@@ -72,7 +76,9 @@ def first_window(target: str, data_dir: str | None) -> MainWindow | None:
     except NianbaoError:
         return None  # a report the checks cannot read: the normal start says why
     editor = ReportEditor(opening, quick.report_id, report, quick.version, previous, findings, identities)
-    return MainWindow(opening, data_dir, first=FirstView(editor, quick.lines))
+    window = MainWindow(opening, data_dir, first=FirstView(editor, quick.lines))
+    after_first_paint(window, window.finish_tabs)
+    return window
 
 
 def is_live(window: MainWindow) -> bool:

@@ -29,7 +29,7 @@ from services.deadline import deadline_text
 from services.documents import read_report_file
 from services.editing import EditOutcome, ReportEditor
 from services.errors import NianbaoError
-from services.formats import CellKey
+from services.formats import CellKey, Section
 from services.history import readable_history
 from services.paths import resource_path
 from services.workspace import Workspace
@@ -43,12 +43,12 @@ from ui.file_import import FILE_FILTER, import_files, import_files_of_reports
 from ui.narrative_tab import NarrativeTab
 from ui.navigator import Navigator
 from ui.report_session import ReportSession
-from ui.table_tab import TableTab
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the first paint (ui/fast_start.py)
     from models.database import Database
     from services.aggregate import AggregateResult
     from ui.fast_start import FirstView
+    from ui.table_tab import TableTab
 
 SAMPLE = resource_path("samples", "guiyang-rfb-2020.json")
 ERROR_STYLE = "color: #b00020"
@@ -66,6 +66,8 @@ class MainWindow(QMainWindow):
         self._today = today or date.today()
         self.session: ReportSession | None = None
         self.section_tabs: list[QWidget] = []
+        self._first_frame = False
+        self._later: list[tuple[QWidget, Section]] = []
         self._last_aggregate: AggregateResult | None = None
         self.setWindowTitle(WINDOW_TITLE)
         self._fit_to_screen()
@@ -263,19 +265,40 @@ class MainWindow(QMainWindow):
         self.section_tabs = [BasicTab(self.session)]
         self.tabs.addTab(self.section_tabs[0], "基本信息")
         for section in self.session.editor.format.sections:
-            tab: QWidget
-            if section.table is not None:
-                tab = TableTab(self.session, section)
-                tab.view.notice.connect(lambda text: self._say(EditOutcome(False, text)))
-            else:
-                tab = NarrativeTab(self.session, section)
+            tab = QWidget() if self._first_frame else self._section_tab(section)  # a stand-in: see finish_tabs
+            if self._first_frame:
+                self._later.append((tab, section))
             self.tabs.addTab(tab, section.tab_title)
             self.tabs.setTabToolTip(self.tabs.count() - 1, section.title)
             self.section_tabs.append(tab)
         self.panel = CheckPanel(self.session)
         self.panel_dock.setWidget(self.panel)
 
+    def _section_tab(self, section: Section) -> QWidget:
+        assert self.session is not None
+        if section.table is None:
+            return NarrativeTab(self.session, section)
+        from ui.table_tab import TableTab  # the grids' modules: after the fast start's first paint
+
+        tab = TableTab(self.session, section)
+        tab.view.notice.connect(lambda text: self._say(EditOutcome(False, text)))
+        return tab
+
+    def finish_tabs(self) -> None:
+        """Build the tabs the fast start's first frame left as stand-ins (only 基本信息 and the panel are seen)."""
+        later, self._later = self._later, []
+        for stand_in, section in later:
+            i = self.tabs.indexOf(stand_in)
+            text, tip = self.tabs.tabText(i), self.tabs.tabToolTip(i)
+            tab = self._section_tab(section)
+            self.tabs.removeTab(i)
+            self.tabs.insertTab(i, tab, text)
+            self.tabs.setTabToolTip(i, tip)
+            self.section_tabs[self.section_tabs.index(stand_in)] = tab
+            stand_in.deleteLater()
+
     def _drop_tabs(self) -> None:
+        self._later = []
         for tab in self.section_tabs:
             tab.deleteLater()
         self.tabs.clear()
@@ -334,6 +357,9 @@ class MainWindow(QMainWindow):
         self.message.setText(outcome.message)
 
     def table_tab(self, table_key: str) -> TableTab | None:
+        from ui.table_tab import TableTab
+
+        self.finish_tabs()
         return next((t for t in self.section_tabs if isinstance(t, TableTab) and t.table_key == table_key), None)
 
     def _show_cell(self, key: CellKey) -> None:
@@ -344,6 +370,7 @@ class MainWindow(QMainWindow):
             tab.view.setFocus(Qt.FocusReason.OtherFocusReason)  # the keyboard follows, as the eye does
 
     def _show_text(self, key: str) -> None:
+        self.finish_tabs()
         for tab in self.section_tabs:
             if isinstance(tab, NarrativeTab | BasicTab) and tab.has_key(key):
                 self.tabs.setCurrentWidget(tab)
@@ -364,7 +391,9 @@ class MainWindow(QMainWindow):
     def _remember(self, agency: str, year: int) -> None:
         try:
             state = load_state(self._data_dir)  # keeps what else is remembered (the print faces)
-            save_state(self._data_dir, replace(state, last_report_key=(agency, year), db=self._db.url_for_display))
+            wanted = replace(state, last_report_key=(agency, year), db=self._db.url_for_display)
+            if wanted != state:  # reopening the last report at start-up writes nothing
+                save_state(self._data_dir, wanted)
         except NianbaoError as exc:
             self._say(EditOutcome(False, str(exc)))
 
@@ -379,7 +408,9 @@ class MainWindow(QMainWindow):
     def _show_first(self, first: FirstView) -> None:
         """The report read before the database was opened, shown as open_report shows any report."""
         self.navigator.show_lines(list(first.lines), None)
+        self._first_frame = True  # the other tabs once it is painted (ui/fast_start.py calls finish_tabs)
         self.open_report(first.editor.report_id)
+        self._first_frame = False
 
     def _first_editor(self, report_id: int) -> ReportEditor | None:
         first, self._first = self._first, None

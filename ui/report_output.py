@@ -15,7 +15,6 @@ from services.editing import ReportEditor
 from services.errors import NianbaoError
 from services.files import refuse_database_target, write_atomically
 from ui.dialogs import show_problems
-from ui.printing import PreviewDialog, ask_and_print
 
 if TYPE_CHECKING:
     from services.pdf.fonts import FontSet
@@ -73,12 +72,16 @@ def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: s
 
 
 def preview(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> None:
+    from ui.printing import PreviewDialog  # QtPdf and QtPrintSupport: not before the window's first paint
+
     pdf = report_pdf(parent, editor, centred, data_dir)
     if pdf is not None:
         PreviewDialog.ask(pdf, editor.report.display_title(), parent, print_fonts(data_dir).substitutions())
 
 
 def print_report(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> str | None:
+    from ui.printing import ask_and_print
+
     pdf = report_pdf(parent, editor, centred, data_dir)
     if pdf is None:
         return None
