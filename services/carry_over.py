@@ -25,6 +25,8 @@ def from_previous(report: Report, previous: Report | None) -> tuple[dict[CellKey
     fmt, before = report.format, previous.format
     copied: dict[CellKey, CellValue] = {}
     sources: list[str] = []
+    # a draft may still change: the clerk is told, and checks the copied numbers once last year's is final
+    origin = f"{previous.year}年报告" + ("" if previous.status == "final" else "（尚未定稿，定稿后请核对）")
 
     carry, carry_before = fmt.cross_year.carry_over, before.cross_year.carry_over
     if carry is not None and carry_before is not None:
@@ -42,7 +44,7 @@ def from_previous(report: Report, previous: Report | None) -> tuple[dict[CellKey
                 copied[to_key] = value
         if found:
             from_label = before.table(carry_before.table).row(carry_before.from_row).label
-            sources.append(f"{table.name}“{table.row(carry.to_row).label}”取自{previous.year}年报告“{from_label}”")
+            sources.append(f"{table.name}“{table.row(carry.to_row).label}”取自{origin}“{from_label}”")
 
     rule = fmt.cross_year.in_force
     if rule is not None:
@@ -54,5 +56,5 @@ def from_previous(report: Report, previous: Report | None) -> tuple[dict[CellKey
                 continue
             copied[key] = value
             where = f"“{table.row(row).label}”的“{table.column(rule.stock).label}”"
-            sources.append(f"{table.name}{where}取自{previous.year}年报告{where}")
+            sources.append(f"{table.name}{where}取自{origin}{where}")
     return copied, sources

@@ -25,6 +25,11 @@ def resource_path(*parts: str) -> Path:
     return resource_root().joinpath("resources", *parts)
 
 
+def guide_path() -> Path:
+    """使用说明 with its pictures (docs/guide/), in the source tree and in the bundle alike."""
+    return resource_root() / "docs" / "使用说明.md"
+
+
 def user_data_dir(override: str | Path | None = None) -> Path:
     """The per-user data folder (%APPDATA%\\Nianbao on Windows), created if missing."""
     if override is not None:
@@ -42,3 +47,8 @@ def user_data_dir(override: str | Path | None = None) -> Path:
 
 def default_database_path(data_dir: str | Path | None = None) -> Path:
     return user_data_dir(data_dir) / "nianbao.sqlite3"
+
+
+def sample_database_path(data_dir: str | Path | None = None) -> Path:
+    """The database of the sample report (打开示例报告): tried freely, never among the clerk's own reports."""
+    return user_data_dir(data_dir) / "sample.sqlite3"

@@ -148,6 +148,7 @@ def test_an_existing_agency_year_is_refused_and_left_alone(db: Database) -> None
 
 def test_last_years_carried_out_and_regulations_in_force_are_copied(db: Database) -> None:
     last = filled_report("2021", year=2022, agency=AGENCY, seed=5)
+    last.status = "final"
     save(db, last)
     with db.transaction() as session:
         created = create_report(session, AGENCY, 2023)
@@ -175,6 +176,7 @@ def test_last_years_carried_out_and_regulations_in_force_are_copied(db: Database
 
 def test_carry_over_from_a_2019_format_report_copies_the_common_columns_only(db: Database) -> None:
     last = filled_report("2019", year=2020, agency=AGENCY, seed=2)
+    last.status = "final"
     save(db, last)
     with db.transaction() as session:
         created = create_report(session, AGENCY, 2021)
@@ -210,6 +212,7 @@ def test_carry_over_sources_match_create_and_need_a_previous_report(db: Database
 
 def test_carry_over_sources_skip_cells_last_year_left_empty() -> None:
     last = filled_report("2021", year=2022, agency=AGENCY)
+    last.status = "final"
     del last.cells[("t2", "rules", "in_force")]
     assert carry_over_sources(empty_report(AGENCY, 2023), last) == [CARRY_2022, NORMATIVE_2022]
 
@@ -388,3 +391,11 @@ def test_set_agency_kind_refuses_unknown_kinds_and_agencies(db: Database) -> Non
             set_agency_kind(session, AGENCY, "ministry")  # type: ignore[arg-type]
         with pytest.raises(StorageError, match="不存在"):
             set_agency_kind(session, "某县文化局", "department")
+
+
+def test_values_carried_over_from_a_draft_say_so(db: Database) -> None:
+    # issue 12 item 10: a 2023 report copying from a 2022 report still in 草稿 tells the clerk
+    save(db, filled_report("2021", year=2022, agency=AGENCY, seed=5))
+    with db.transaction() as session:
+        created = create_report(session, AGENCY, 2023)
+    assert created.sources and all("取自2022年报告（尚未定稿，定稿后请核对）" in s for s in created.sources)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +28,7 @@ from services.report import YEAR_RANGE
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the window's first paint
     from services.aggregate import AggregateResult
+from ui.file_dialogs import save_file
 
 
 @dataclass(frozen=True)
@@ -114,14 +114,14 @@ def result_text(result: AggregateResult) -> tuple[str, tuple[str, ...]]:
     return message, tuple(lines)
 
 
-def save_units_workbook(parent: QWidget | None, result: AggregateResult) -> Path | None:
+def save_units_workbook(parent: QWidget | None, result: AggregateResult, data_dir: str | None = None) -> Path | None:
     """导出汇总Excel: one sheet per included unit (the very reports summed) plus the sum."""
     from services.excel import write_units_xlsx
 
     name = f"{result.report.agency}{result.report.year}年汇总.xlsx"
-    chosen, _ = QFileDialog.getSaveFileName(parent, "导出汇总Excel", name, "Excel 工作簿 (*.xlsx)")
-    if not chosen:
+    chosen = save_file(parent, "导出汇总Excel", name, "Excel 工作簿 (*.xlsx)", data_dir)
+    if chosen is None:
         return None
-    path = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
+    path = chosen[0] if chosen[0].suffix.lower() == ".xlsx" else chosen[0].with_name(chosen[0].name + ".xlsx")
     write_units_xlsx(result.report, list(result.units), path)
     return path

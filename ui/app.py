@@ -62,6 +62,7 @@ def _install_translations(app: QApplication) -> None:
     # Qt's own zh_CN strings make standard dialogs and buttons Chinese (取消, 确定 …).
     translator = QTranslator(app)
     path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))  # dates, calendars, numbers
     if translator.load(QLocale("zh_CN"), "qtbase", "_", path):
         app.installTranslator(translator)
 

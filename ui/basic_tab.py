@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -58,6 +58,9 @@ class BasicTab(QWidget):
         self.date_edit.setObjectName("signed_on")
         self.date_edit.setDisplayFormat(DATE_FORMAT)
         self.date_edit.setCalendarPopup(True)
+        # Chinese month and weekday names in the calendar, whatever the system's locale (C on some PCs)
+        self.date_edit.setLocale(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        self.date_edit.calendarWidget().setLocale(self.date_edit.locale())
         self.date_edit.setMinimumDate(NO_DATE)
         self.date_edit.setSpecialValueText("未填写")
 

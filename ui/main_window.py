@@ -8,11 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -31,7 +30,7 @@ from services.editing import EditOutcome, ReportEditor
 from services.errors import NianbaoError
 from services.formats import CellKey, Section
 from services.history import readable_history
-from services.paths import resource_path
+from services.paths import resource_path, sample_database_path
 from services.workspace import Workspace
 from ui import report_output
 from ui.aggregate_dialog import AggregateDialog, result_text, save_units_workbook
@@ -39,7 +38,9 @@ from ui.basic_tab import BasicTab
 from ui.check_panel import CheckPanel
 from ui.dialogs import ConfirmDialog, HistoryDialog, NewReportDialog, ask_text, show_problems
 from ui.edit_menu import add_tab_keys, build_edit_menu
+from ui.file_dialogs import open_files
 from ui.file_import import FILE_FILTER, import_files, import_files_of_reports
+from ui.guide import GuideDialog, show_about
 from ui.narrative_tab import NarrativeTab
 from ui.navigator import Navigator
 from ui.report_session import ReportSession
@@ -69,10 +70,12 @@ class MainWindow(QMainWindow):
         self._first_frame = False
         self._later: list[tuple[QWidget, Section]] = []
         self._last_aggregate: AggregateResult | None = None
+        self._side_size = ""
+        self._home: Database | None = None
+        """The clerk's own database while the sample's is open (打开示例报告)."""
+        self._nav_hidden_by_width = False
         self.setWindowTitle(WINDOW_TITLE)
         self._fit_to_screen()
-        self._side_size = ""
-        self._nav_hidden_by_width = False
 
         self.navigator = Navigator()
         self.navigator.report_chosen.connect(self.open_report)
@@ -106,6 +109,16 @@ class MainWindow(QMainWindow):
         self.saved_label = QLabel()
         self.saved_label.setFixedWidth(self.saved_label.fontMetrics().horizontalAdvance("最后保存：00:00:00") + 12)
         self.deadline_label = QLabel()
+        self._saved_file: Path | None = None
+        self.folder_button = QPushButton("打开所在文件夹")
+        self.folder_button.setFlat(True)
+        self.folder_button.clicked.connect(self.open_saved_folder)
+        self.folder_button.hide()
+        self.statusBar().addPermanentWidget(self.folder_button)
+        self.sample_label = QLabel("示例数据库：可随意试用，不影响您自己的报告（文件 › 返回我的报告）")
+        self.sample_label.setStyleSheet("color: #a15c00;")
+        self.sample_label.hide()
+        self.statusBar().addPermanentWidget(self.sample_label)
         self.statusBar().addWidget(self.message, 1)
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.deadline_label)
@@ -133,7 +146,7 @@ class MainWindow(QMainWindow):
         self.welcome_buttons = {}
         for key, text, slot in (
             ("new", "新建年度报告…", self.new_report),
-            ("import", "导入报送数据包（.json）…", self._ask_import),
+            ("import", "导入报告文件（数据包、Excel、网页、文本）…", self._ask_import),
             ("sample", "打开示例报告（贵阳市人民防空办公室 2020 年）", self.open_sample),
         ):
             button = QPushButton(text)
@@ -148,8 +161,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("文件(&F)")
         file.addAction("新建报告(&N)…", QKeySequence.StandardKey.New, self.new_report)
-        file.addAction("导入报送数据包(&I)…", self._ask_import)
+        file.addAction("导入报告文件(&I)…", self._ask_import)
         file.addAction("打开示例报告", self.open_sample)
+        self.home_action = file.addAction("返回我的报告", self.back_home)
+        self.home_action.setVisible(False)
         file.addSeparator()
         self.pdf_action = file.addAction("导出PDF(&E)…", self.export_pdf)
         self.preview_action = file.addAction("打印预览(&V)…", self.preview)
@@ -165,8 +180,6 @@ class MainWindow(QMainWindow):
         self.edit_actions = build_edit_menu(self)
         add_tab_keys(self, self.tabs)
 
-        units = bar.addMenu("汇总(&A)")
-        units.addAction("汇总下属单位报告…", self.aggregate)
         view = bar.addMenu("视图(&V)")
         self.nav_dock.toggleViewAction().setText("报告列表")
         self.nav_dock.toggleViewAction().setShortcut(QKeySequence("F9"))
@@ -175,6 +188,8 @@ class MainWindow(QMainWindow):
         self.panel_dock.toggleViewAction().setShortcut(QKeySequence("F10"))
         view.addAction(self.panel_dock.toggleViewAction())
 
+        units = bar.addMenu("汇总(&A)")
+        units.addAction("汇总下属单位报告…", self.aggregate)
         self.units_xlsx_action = units.addAction("导出上次汇总的Excel（每单位一表）…", self._save_units_xlsx)
         self.units_xlsx_action.setEnabled(False)
 
@@ -187,6 +202,9 @@ class MainWindow(QMainWindow):
         report.addSeparator()
         self.rename_action = report.addAction("重命名单位…", self.rename_agency)
         self.delete_action = report.addAction("删除报告…", self.delete_report)
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction("使用说明(&G)", QKeySequence("F1"), self.show_guide)
+        help_menu.addAction("关于年报(&A)", lambda: show_about(self))
         self.report_actions: list[QAction] = [
             self.finalise_action,
             self.reopen_action,
@@ -249,7 +267,8 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         self.stack.setCurrentWidget(self.tabs)
         report = editor.report
-        self.setWindowTitle(f"年报 — {report.display_title()}")
+        sample = "【示例】" if self._home is not None else ""
+        self.setWindowTitle(f"年报{sample} — {report.display_title()}")
         self.deadline_label.setText(deadline_text(report, self._today))
         self.saved_label.setText("")
         self._say(EditOutcome(True, f"已打开 {report.agency} {report.year} 年报告（{report.format_id} 格式）。"))
@@ -389,6 +408,8 @@ class MainWindow(QMainWindow):
                 action.setEnabled(enabled)
 
     def _remember(self, agency: str, year: int) -> None:
+        if self._home is not None:
+            return  # the sample is not the clerk's last report
         try:
             state = load_state(self._data_dir)  # keeps what else is remembered (the print faces)
             wanted = replace(state, last_report_key=(agency, year), db=self._db.url_for_display)
@@ -472,18 +493,55 @@ class MainWindow(QMainWindow):
         return outcome.messages
 
     def _ask_import(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "导入报告", "", FILE_FILTER)
-        problems = self.import_files([Path(n) for n in names])
+        problems = self.import_files(open_files(self, "导入报告", FILE_FILTER, self._data_dir))
         if problems:
             show_problems(self, "导入结果", "部分文件未导入或有提示：", tuple(problems))
 
     def open_sample(self) -> None:
+        """The sample report, in a database of its own: the clerk tries anything on it, and it never appears
+        among their reports nor in their 汇总. 文件 › 返回我的报告 goes back."""
+        if self._home is None:
+            from models.database import open_database
+
+            try:
+                sample_db = open_database(sample_database_path(self._data_dir))
+            except NianbaoError as exc:
+                show_problems(self, "无法打开示例", str(exc), ())
+                return
+            self._home = self._db
+            self._use_database(sample_db)
         sample = read_report_file(SAMPLE)
         existing = self.workspace.find(sample.agency, sample.year)
         if existing is not None:
             self.open_report(existing)
             return
         self.import_files([SAMPLE])
+
+    def back_home(self) -> None:
+        """Leave the sample's database for the clerk's own."""
+        home, self._home = self._home, None
+        if home is None:
+            return
+        sample_db = self._db
+        self._use_database(home)
+        sample_db.dispose()
+        self._reopen_last()
+
+    def _use_database(self, db: Database) -> None:
+        self._flush()
+        if self.session is not None:
+            gone, self.session = self.session, None
+            self._drop_tabs()
+            gone.deleteLater()
+        self._db, self.workspace = db, Workspace(db)
+        self.stack.setCurrentWidget(self.welcome)
+        self.setWindowTitle(WINDOW_TITLE)
+        self.deadline_label.setText("")
+        sample = self._home is not None
+        self.sample_label.setVisible(sample)
+        self.home_action.setVisible(sample)
+        self._enable_report_actions()
+        self.refresh_navigator()
 
     def finalise(self) -> None:
         if self.session is None:
@@ -505,14 +563,24 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ printing and export
 
-    def _output(self, action: Callable[[ReportEditor], str | None]) -> None:
-        """Run one of ui.report_output's actions on the open report, typed text saved first."""
+    def _output(self, action: Callable[[ReportEditor], str | report_output.Saved | None]) -> None:
+        """Run one of ui.report_output's actions on the open report, typed text saved first; a file written
+        offers 打开所在文件夹 in the status bar."""
         if self.session is None:
             return
         self._flush()
-        message = action(self.session.editor)
-        if message:
-            self._say(EditOutcome(True, message))
+        done = action(self.session.editor)
+        if isinstance(done, report_output.Saved):
+            self._say(EditOutcome(True, done.message))
+            self._saved_file = done.path
+            self.folder_button.show()
+        elif done:
+            self._say(EditOutcome(True, done))
+
+    def open_saved_folder(self) -> None:
+        """打开所在文件夹: the folder of the file just written, in Explorer (or the desktop's file manager)."""
+        if self._saved_file is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._saved_file.parent)))
 
     def report_pdf(self) -> bytes | None:
         if self.session is None:
@@ -546,10 +614,10 @@ class MainWindow(QMainWindow):
         self._say(EditOutcome(True, "打印字体已保存，下次生成PDF时使用。"))
 
     def export_check_report(self) -> None:
-        self._output(lambda e: report_output.export_check_report(self, e))
+        self._output(lambda e: report_output.export_check_report(self, e, self._data_dir))
 
     def export_as(self) -> None:
-        self._output(lambda e: report_output.export_as(self, e))
+        self._output(lambda e: report_output.export_as(self, e, self._data_dir))
 
     def aggregate(self) -> None:
         request = AggregateDialog.ask(self, self.workspace.agencies(), self._today)
@@ -575,12 +643,14 @@ class MainWindow(QMainWindow):
         if result is None:
             return
         try:
-            path = save_units_workbook(self, result)
+            path = save_units_workbook(self, result, self._data_dir)
         except NianbaoError as exc:
             show_problems(self, "未导出", str(exc), ())
             return
         if path is not None:
             self._say(EditOutcome(True, f"已导出 {path}"))
+            self._saved_file = path
+            self.folder_button.show()
 
     def _accept_totals(self) -> None:
         if self.session is not None:
@@ -642,14 +712,17 @@ class MainWindow(QMainWindow):
         self.refresh_navigator()
         self._say(EditOutcome(True, f"已删除“{name}”。"))
 
+    def show_guide(self) -> None:
+        GuideDialog(self).exec()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._flush()
-        super().closeEvent(event)
         try:
             state = load_state(self._data_dir)
             save_state(self._data_dir, replace(state, window=bytes(self.saveGeometry().toBase64().data()).decode()))
         except NianbaoError:
             pass  # not remembering the window's size is no reason to keep the clerk from closing it
+        super().closeEvent(event)
 
     # ------------------------------------------------------------ size (1366×768 and 1024×768 screens)
 

@@ -3,10 +3,11 @@ Each returns the status-bar message, or None when the clerk cancelled or an erro
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from services.app_state import load_state
 from services.checks import check_report
@@ -15,6 +16,7 @@ from services.editing import ReportEditor
 from services.errors import NianbaoError
 from services.files import refuse_database_target, write_atomically
 from ui.dialogs import show_problems
+from ui.file_dialogs import save_file
 
 if TYPE_CHECKING:
     from services.pdf.fonts import FontSet
@@ -41,18 +43,28 @@ def report_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: s
         return None
 
 
-def _save_pdf(parent: QWidget, content: bytes, caption: str, name: str, database_file: Path | None) -> str | None:
-    chosen, _ = QFileDialog.getSaveFileName(parent, caption, name, "PDF 文件 (*.pdf)")
-    if not chosen:
+@dataclass(frozen=True)
+class Saved:
+    """A file written: what the status bar says, and where it is (打开所在文件夹)."""
+
+    message: str
+    path: Path
+
+
+def _save_pdf(
+    parent: QWidget, content: bytes, caption: str, name: str, database_file: Path | None, data_dir: str | None
+) -> Saved | None:
+    chosen = save_file(parent, caption, name, "PDF 文件 (*.pdf)", data_dir)
+    if chosen is None:
         return None
-    path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+    path = chosen[0] if chosen[0].suffix.lower() == ".pdf" else chosen[0].with_name(chosen[0].name + ".pdf")
     try:
         refuse_database_target(path, database_file)
         write_atomically(path, content)
     except NianbaoError as exc:
         show_problems(parent, "未保存", str(exc), ())
         return None
-    return f"已保存 {path}"
+    return Saved(f"已保存 {path}", path)
 
 
 def _database_file(editor: ReportEditor) -> Path | None:
@@ -62,13 +74,12 @@ def _database_file(editor: ReportEditor) -> Path | None:
     return sqlite_file(editor.db.url)
 
 
-def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> str | None:
+def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> Saved | None:
     pdf = report_pdf(parent, editor, centred, data_dir)
-    return (
-        None
-        if pdf is None
-        else _save_pdf(parent, pdf, "导出PDF", f"{editor.report.display_title()}.pdf", _database_file(editor))
-    )
+    if pdf is None:
+        return None
+    name = f"{editor.report.display_title()}.pdf"
+    return _save_pdf(parent, pdf, "导出PDF", name, _database_file(editor), data_dir)
 
 
 def preview(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> None:
@@ -92,7 +103,7 @@ def print_report(parent: QWidget, editor: ReportEditor, centred: bool, data_dir:
         return None
 
 
-def export_check_report(parent: QWidget, editor: ReportEditor) -> str | None:
+def export_check_report(parent: QWidget, editor: ReportEditor, data_dir: str | None = None) -> Saved | None:
     from services.pdf.render import render_check_report
 
     try:
@@ -100,18 +111,17 @@ def export_check_report(parent: QWidget, editor: ReportEditor) -> str | None:
     except NianbaoError as exc:
         show_problems(parent, "无法生成审核报告", str(exc), ())
         return None
-    return _save_pdf(
-        parent, pdf, "导出审核报告", f"{editor.report.display_title()}（审核报告）.pdf", _database_file(editor)
-    )
+    name = f"{editor.report.display_title()}（审核报告）.pdf"
+    return _save_pdf(parent, pdf, "导出审核报告", name, _database_file(editor), data_dir)
 
 
-def export_as(parent: QWidget, editor: ReportEditor) -> str | None:
+def export_as(parent: QWidget, editor: ReportEditor, data_dir: str | None = None) -> Saved | None:
     """Excel template, Word, a web page, the exchange file or PDF, by the chosen file name."""
     report = editor.report
-    chosen, kind = QFileDialog.getSaveFileName(parent, "导出", report.display_title(), EXPORT_KINDS)
-    if not chosen:
+    chosen = save_file(parent, "导出", report.display_title(), EXPORT_KINDS, data_dir)
+    if chosen is None:
         return None
-    path = Path(chosen)
+    path, kind = chosen
     if not path.suffix:
         path = path.with_suffix(kind[kind.index("*") + 1 : kind.index(")")])
     try:
@@ -119,4 +129,4 @@ def export_as(parent: QWidget, editor: ReportEditor) -> str | None:
     except NianbaoError as exc:
         show_problems(parent, "未导出", str(exc), ())
         return None
-    return f"已导出 {path}"
+    return Saved(f"已导出 {path}", path)
