@@ -312,6 +312,7 @@ def main() -> None:
             print(OUT / "pdf-page-1.png")
         else:
             print("pdftoppm not found: docs/guide/pdf-page-1.png not remade", file=sys.stderr)
+        window.back_home()  # the sample lives in a database of its own
 
         # 7. 汇总 for the county: the dialog filled in, then the sum report open
         with db.transaction() as session:
@@ -355,6 +356,28 @@ def main() -> None:
         box.close()
         with db.transaction() as session:
             assert find_report(session, request.name, 2023) is not None
+
+        # 8. the office screens (1366×768 and 1024×768): the 2023 report's 表三 with every column in view
+        window.open_report(created.report_id)
+        tab = window.table_tab("t3")
+        assert tab is not None
+        window.tabs.setCurrentWidget(tab)
+        for width, height in ((1366, 768), (1024, 768)):
+            window.resize(width, height)
+            settle(app, 16)
+            save_png(window, f"screen-{width}.png")
+
+        # 9. 修改历史 of that report: edits named as on the form, old → new, the reason on screen
+        from services.history import readable_history
+        from ui.dialogs import HistoryDialog
+
+        editor = window.session.editor if window.session is not None else None
+        assert editor is not None
+        history = HistoryDialog(readable_history(editor.history(), editor.format), editor.report.display_title(), window)
+        history.show()
+        settle(app)
+        save_png(history, "history.png")
+        history.close()
 
         window.close()
         db.dispose()
