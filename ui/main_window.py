@@ -745,7 +745,7 @@ class MainWindow(QMainWindow):
         if size == self._side_size:
             return
         self._side_size = size
-        nav, panel = {"wide": (215, 330), "medium": (170, 270), "narrow": (170, 240)}[size]
+        nav, panel = {"wide": (215, 330), "medium": (185, 270), "narrow": (185, 240)}[size]
         if size == "narrow":
             self.nav_dock.hide()
         elif not self.nav_dock.isVisible() and self._nav_hidden_by_width:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from services.report_line import ReportLine
 
@@ -21,9 +21,15 @@ class Navigator(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHeaderLabels(["单位 / 年度", "状态", "错误"])
-        self.setColumnWidth(0, 120)
-        self.setColumnWidth(1, 48)
-        self.setColumnWidth(2, 30)
+        # 状态 and 错误 keep their width; the name column takes what is left, so a narrow list (1366×768)
+        # shows all three columns without a sideways scroll bar (long names are elided, the tooltip has them)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        self.setColumnWidth(1, 44)
+        self.setColumnWidth(2, 32)
         self.setRootIsDecorated(True)
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
