@@ -141,3 +141,25 @@ def test_a_right_click_on_a_grid_offers_the_cell_commands(qtbot: QtBot, db: Data
     tab.view.customContextMenuRequested.emit(point)  # what a right click emits (offscreen: no real context event)
     qtbot.waitUntil(lambda: bool(seen))
     assert seen[0] == ["剪切", "复制", "粘贴", "清除内容", "撤销", "恢复"]
+
+
+def test_a_right_click_on_the_list_of_reports_offers_what_can_be_done_to_it(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    window = opened(qtbot, db, tmp_path)
+    agency = window.navigator.topLevelItem(0)
+    assert agency is not None
+    year = agency.child(0)
+    assert year is not None
+    seen: list[list[str]] = []
+
+    def look() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        seen.append([a.text() for a in menu.actions() if not a.isSeparator()])
+        menu.close()
+
+    QTimer.singleShot(200, look)
+    window.navigator.customContextMenuRequested.emit(window.navigator.visualItemRect(year).center())
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen[0] == ["打开", "修改历史…", "重命名单位…", "删除报告…"]

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtCore import QByteArray, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
 
         self.navigator = Navigator()
         self.navigator.report_chosen.connect(self.open_report)
+        self.navigator.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.navigator.customContextMenuRequested.connect(self._navigator_menu)
         self.nav_dock = nav_dock = QDockWidget("报告", self)
         nav_dock.setObjectName("navigator")
         nav_dock.setWidget(self.navigator)
@@ -711,6 +715,27 @@ class MainWindow(QMainWindow):
             self._enable_report_actions()
         self.refresh_navigator()
         self._say(EditOutcome(True, f"已删除“{name}”。"))
+
+    def _navigator_menu(self, at: QPoint) -> None:
+        """Right-click on the list of reports: what can be done to the report (or agency) under the mouse."""
+        item = self.navigator.itemAt(at)
+        if item is None:
+            return
+        self.navigator.setCurrentItem(item)
+        report_id = self.navigator.current_report_id()
+        menu = QMenu(self)
+        if report_id is not None:
+            menu.addAction("打开", lambda: self.open_report(report_id))
+            menu.addAction("修改历史…", partial(self._history_of, report_id))
+            menu.addSeparator()
+        menu.addAction("重命名单位…", self.rename_agency)
+        if report_id is not None:
+            menu.addAction("删除报告…", self.delete_report)
+        menu.popup(self.navigator.viewport().mapToGlobal(at))
+
+    def _history_of(self, report_id: int) -> None:
+        self.open_report(report_id)
+        self.show_history()
 
     def show_guide(self) -> None:
         GuideDialog(self).exec()
