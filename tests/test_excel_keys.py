@@ -163,3 +163,14 @@ def test_a_right_click_on_the_list_of_reports_offers_what_can_be_done_to_it(
     window.navigator.customContextMenuRequested.emit(window.navigator.visualItemRect(year).center())
     qtbot.waitUntil(lambda: bool(seen))
     assert seen[0] == ["打开", "修改历史…", "重命名单位…", "删除报告…"]
+
+
+def test_a_count_typed_with_its_unit_is_taken(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    from tests.test_table_ui import type_text as type_in_grid
+
+    window = opened(qtbot, db, tmp_path)
+    tab = t3(window)
+    tab.view.select_key(("t3", "new", "natural"))
+    type_in_grid(tab.view, "12件")
+    press(tab.view, Qt.Key.Key_Return)
+    assert fresh(db, "某县教育局", 2022).get("t3", "new", "natural") == 12
