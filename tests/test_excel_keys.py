@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -25,6 +26,22 @@ def opened(qtbot: QtBot, db: Database, tmp_path: Path) -> MainWindow:
     window = window_on(qtbot, db, tmp_path)
     window.open_report(report_id)
     return window
+
+
+def popup_entries(qtbot: QtBot, show: Callable[[], None]) -> list[str]:
+    """The entries of the menu `show` pops up (offscreen: no real context event, so the signal is emitted)."""
+    seen: list[list[str]] = []
+
+    def look() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        seen.append([a.text() for a in menu.actions() if not a.isSeparator()])
+        menu.close()
+
+    QTimer.singleShot(200, look)
+    show()
+    qtbot.waitUntil(lambda: bool(seen))
+    return seen[0]
 
 
 def test_a_row_typed_with_tabs_then_enter_goes_to_the_next_rows_start(
@@ -127,20 +144,9 @@ def test_the_edit_menu_acts_on_the_grid_with_the_keyboard(qtbot: QtBot, db: Data
 def test_a_right_click_on_a_grid_offers_the_cell_commands(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
     window = opened(qtbot, db, tmp_path)
     tab = t3(window)
-    index = tab.model.index_of(("t3", "new", "natural"))
-    seen: list[list[str]] = []
-
-    def look() -> None:
-        menu = QApplication.activePopupWidget()
-        assert isinstance(menu, QMenu)
-        seen.append([a.text() for a in menu.actions() if not a.isSeparator()])
-        menu.close()
-
-    QTimer.singleShot(200, look)
-    point: QPoint = tab.view.visualRect(index).center()
-    tab.view.customContextMenuRequested.emit(point)  # what a right click emits (offscreen: no real context event)
-    qtbot.waitUntil(lambda: bool(seen))
-    assert seen[0] == ["剪切", "复制", "粘贴", "清除内容", "撤销", "恢复"]
+    point: QPoint = tab.view.visualRect(tab.model.index_of(("t3", "new", "natural"))).center()
+    entries = popup_entries(qtbot, lambda: tab.view.customContextMenuRequested.emit(point))
+    assert entries == ["剪切", "复制", "粘贴", "清除内容", "撤销", "恢复"]
 
 
 def test_a_right_click_on_the_list_of_reports_offers_what_can_be_done_to_it(
@@ -151,18 +157,9 @@ def test_a_right_click_on_the_list_of_reports_offers_what_can_be_done_to_it(
     assert agency is not None
     year = agency.child(0)
     assert year is not None
-    seen: list[list[str]] = []
-
-    def look() -> None:
-        menu = QApplication.activePopupWidget()
-        assert isinstance(menu, QMenu)
-        seen.append([a.text() for a in menu.actions() if not a.isSeparator()])
-        menu.close()
-
-    QTimer.singleShot(200, look)
-    window.navigator.customContextMenuRequested.emit(window.navigator.visualItemRect(year).center())
-    qtbot.waitUntil(lambda: bool(seen))
-    assert seen[0] == ["打开", "修改历史…", "重命名单位…", "删除报告…"]
+    point = window.navigator.visualItemRect(year).center()
+    entries = popup_entries(qtbot, lambda: window.navigator.customContextMenuRequested.emit(point))
+    assert entries == ["打开", "修改历史…", "重命名单位…", "删除报告…"]
 
 
 def test_a_count_typed_with_its_unit_is_taken(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
