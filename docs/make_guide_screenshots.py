@@ -373,7 +373,9 @@ def main() -> None:
 
         editor = window.session.editor if window.session is not None else None
         assert editor is not None
-        history = HistoryDialog(readable_history(editor.history(), editor.format), editor.report.display_title(), window)
+        history = HistoryDialog(
+            readable_history(editor.history(), editor.format), editor.report.display_title(), window
+        )
         history.show()
         settle(app)
         save_png(history, "history.png")

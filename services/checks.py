@@ -455,13 +455,17 @@ def _cross_year(report: Report, previous: Report, plan: _Plan) -> Iterator[Issue
     def both(now_key: CellKey, before_key: CellKey) -> bool:
         return now_key in plan.kinds and before_key in before_plan.kinds
 
+    def known(cells: Mapping[CellKey, object], *keys: CellKey) -> bool:
+        # an empty cell is "not known", never 0: a roll-forward over it cannot be checked, so nothing is said
+        return all(isinstance(cells.get(k), int | Decimal) and not isinstance(cells.get(k), bool) for k in keys)
+
     if cross.carry_over is not None:
         co = cross.carry_over
         table = plan.fmt.table(co.table)
         from_label, to_label = table.row(co.from_row).label, table.row(co.to_row).label
         for col in table.column_keys():
             to_key, from_key = (co.table, co.to_row, col), (co.table, co.from_row, col)
-            if not both(to_key, from_key):
+            if not both(to_key, from_key) or not (known(now, to_key) and known(before, from_key)):
                 continue
             a, b = _number(now, to_key), _number(before, from_key)
             if a != b:
@@ -481,7 +485,7 @@ def _cross_year(report: Report, previous: Report, plan: _Plan) -> Iterator[Issue
         added_label, removed_label = table.column(rule.added).label, table.column(rule.removed).label
         for row in rule.rows:
             stock, added, removed = ((rule.table, row, c) for c in (rule.stock, rule.added, rule.removed))
-            if not both(stock, stock):
+            if not both(stock, stock) or not (known(before, stock) and known(now, stock, added, removed)):
                 continue
             was = _number(before, stock)
             expected = was + _number(now, added) - _number(now, removed)
@@ -503,7 +507,7 @@ def _cross_year(report: Report, previous: Report, plan: _Plan) -> Iterator[Issue
         swing = cross.swing
         high, low = Decimal(str(swing.max_ratio)), Decimal(str(swing.min_ratio))
         for key in swing.cells:
-            if not both(key, key):
+            if not both(key, key) or not (known(now, key) and known(before, key)):
                 continue
             a, b = _number(now, key), _number(before, key)
             if a < swing.min_value or b < swing.min_value or b <= 0:

@@ -195,6 +195,8 @@ class TextNumberRule:
     topic: str
     pattern: re.Pattern[str]
     cells: tuple[CellKey, ...]
+    also: tuple[tuple[CellKey, ...], ...] = ()
+    """Other sums reports customarily state for the topic (收到申请 = 一 + 二): a number equal to any is right."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,10 @@ class CrossYear:
     in_force: InForce | None
     swing: Swing | None
     max_text_similarity: float | None
+    formulaic: tuple[re.Pattern[str], ...] = ()
+    """Sentences written the same every year (the fee sentence): left out before texts are compared."""
+    repeat_min_chars: int = 30
+    """Texts shorter than this (what is left of them) are too short to judge as copied."""
 
 
 @dataclass(frozen=True)

@@ -302,13 +302,25 @@ def _cross_year(r: _Reader, raw: Any, path: str, tables: Mapping[str, Table]) ->
             r.integer(s, "min_value", f"{path}.swing"),
         )
     similarity = None
+    formulaic: list[re.Pattern[str]] = []
+    min_chars = 30
     if "repeat_text" in item:
         rt = r.obj(item["repeat_text"], f"{path}.repeat_text")
         value = rt.get("max_similarity")
         if not isinstance(value, int | float) or not 0 < value <= 1:
             raise r.fail(f"{path}.repeat_text.max_similarity", "应为 0 到 1 之间的数")
         similarity = float(value)
-    return CrossYear(carry, in_force, swing, similarity)
+        for j, raw in enumerate(r.array(rt.get("formulaic", []), f"{path}.repeat_text.formulaic", nonempty=False)):
+            where = f"{path}.repeat_text.formulaic[{j}]"
+            if not isinstance(raw, str) or not raw:
+                raise r.fail(where, "应为非空的正则表达式")
+            try:
+                formulaic.append(re.compile(raw))
+            except re.error as exc:
+                raise r.fail(where, f"正则表达式无效：{exc}") from None
+        if "min_chars" in rt:
+            min_chars = r.integer(rt, "min_chars", f"{path}.repeat_text")
+    return CrossYear(carry, in_force, swing, similarity, tuple(formulaic), min_chars)
 
 
 def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
@@ -392,8 +404,14 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
             raise r.fail(f"{tp}.pattern", f"正则表达式无效：{exc}") from None
         if pattern.groups != 1:
             raise r.fail(f"{tp}.pattern", "正则表达式应恰有一个捕获组（数字）")
+        also = tuple(
+            _cell_keys(r, cells, f"{tp}.also[{j}]", tables)
+            for j, cells in enumerate(r.array(tn.get("also", []), f"{tp}.also", nonempty=False))
+        )
         text_numbers.append(
-            TextNumberRule(r.req_str(tn, "topic", tp), pattern, _cell_keys(r, tn.get("cells"), f"{tp}.cells", tables))
+            TextNumberRule(
+                r.req_str(tn, "topic", tp), pattern, _cell_keys(r, tn.get("cells"), f"{tp}.cells", tables), also
+            )
         )
 
     fees = r.obj(root.get("fees") or {}, "$.fees")

@@ -18,9 +18,6 @@ from services.formats import CellKey, ReportFormat, TextNumberRule, TextSpec
 from services.report import Report
 from services.values import CellValue, format_for_display
 
-REPEAT_MIN_CHARS = 30
-"""Texts shorter than this (either year) are not compared: a one-line "无" is the same every year."""
-
 _NOTHING = re.compile(r"[\s。．.，,、；;：:！!（）()“”\"']+")
 _SPACE = re.compile(r"\s+")
 _SNIPPET_MAX = 40
@@ -121,8 +118,8 @@ def text_number_issues(
             if hit.rule not in sums:
                 sums[hit.rule] = _sum(report, rule.cells)
             expected = sums[hit.rule]
-            if hit.number == expected:
-                continue
+            if hit.number == expected or any(hit.number == _sum(report, other) for other in rule.also):
+                continue  # when more than one customary reading fits, the text is right
             parts = [f"{cell_names[c]}({format_for_display(report.cells.get(c, 0))})" for c in rule.cells]
             table_side = parts[0] if len(parts) == 1 else " + ".join(parts) + f" = {format_for_display(expected)}"
             name = names.get(text_key, text_key)
@@ -217,6 +214,16 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(sa & sb) / (len(sa) + len(sb))
 
 
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?\n]?")
+
+
+@lru_cache(maxsize=256)
+def _judged(text: str, formulaic: tuple[re.Pattern[str], ...]) -> str:
+    """What of a text can be judged as copied: its sentences but the formulaic ones, without spaces."""
+    kept = (m.group() for m in _SENTENCE.finditer(text) if not any(p.search(m.group()) for p in formulaic))
+    return _SPACE.sub("", "".join(kept))
+
+
 def repeat_text_issues(
     report: Report, previous: Report, fmt: ReportFormat, names: Mapping[str, str]
 ) -> Iterator[Issue]:
@@ -227,8 +234,10 @@ def repeat_text_issues(
     for key, name in names.items():
         if key == fmt.preamble.key:
             continue  # the 引言 is customary boilerplate, the same every year by design
-        now, before = report.texts.get(key, ""), previous.texts.get(key, "")
-        if len(_SPACE.sub("", now)) < REPEAT_MIN_CHARS or len(_SPACE.sub("", before)) < REPEAT_MIN_CHARS:
+        now = _judged(report.texts.get(key, ""), fmt.cross_year.formulaic)
+        before = _judged(previous.texts.get(key, ""), fmt.cross_year.formulaic)
+        least = fmt.cross_year.repeat_min_chars
+        if len(now) < least or len(before) < least:
             continue
         ratio = similarity(now, before)
         if ratio > limit:
