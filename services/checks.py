@@ -328,8 +328,8 @@ def recompute_totals(report: Report, changed: Iterable[CellKey] | None = None) -
     return {
         key: cells[key]
         for key, old in before.items()
-        if old is None or old != cells[key] or type(old) is not type(cells[key])
-    }
+        if key in cells and (old is None or old != cells[key] or type(old) is not type(cells[key]))
+    }  # a total left empty whose parts did not change stays empty (and is not a change)
 
 
 # ---------------------------------------------------------------- errors

@@ -42,8 +42,9 @@ def text_names(fmt: ReportFormat) -> dict[str, str]:
     names = {fmt.preamble.key: fmt.preamble.label}
     for section in fmt.sections:
         for spec in section.texts:
-            inside = spec.label in section.title
-            names[spec.key] = section.title if inside else f"{section.title}·{spec.label}"
+            # a section's only text is the section (六); of two or more, each is named (五·改进情况)
+            alone = len(section.texts) == 1 and spec.label in section.title
+            names[spec.key] = section.title if alone else f"{section.title}·{spec.label}"
     return names
 
 

@@ -318,3 +318,12 @@ def test_the_customary_preamble_may_repeat_every_year() -> None:
     keys = {f.key for f in of(check_report(this, last), "X_REPEAT_TEXT")}
     assert "X_REPEAT_TEXT:preamble" not in keys
     assert "X_REPEAT_TEXT:s1_active" in keys  # the same narrative two years running is still caught
+
+
+def test_each_text_of_a_section_of_two_has_its_own_name() -> None:
+    from services.text_checks import text_names
+
+    names = text_names(report_2021().format)
+    assert names["s5_problems"] == "五、存在的主要问题及改进情况·存在的主要问题"
+    assert names["s5_improvements"] == "五、存在的主要问题及改进情况·改进情况"
+    assert names["s6_other"] == "六、其他需要报告的事项"
