@@ -27,22 +27,15 @@ from PySide6.QtWidgets import (
 from services.app_state import load_state, save_state
 from services.checks import errors
 from services.deadline import deadline_text
-from services.documents import read_report_file
 from services.editing import EditOutcome, ReportEditor
 from services.errors import NianbaoError
 from services.formats import CellKey, Section
-from services.history import readable_history
 from services.paths import resource_path, sample_database_path
 from services.workspace import Workspace
-from ui import report_output
-from ui.aggregate_dialog import AggregateDialog, result_text, save_units_workbook
 from ui.basic_tab import BasicTab
 from ui.check_panel import CheckPanel
 from ui.dialogs import ConfirmDialog, HistoryDialog, NewReportDialog, ask_text, show_problems
 from ui.edit_menu import add_tab_keys, build_edit_menu
-from ui.file_dialogs import open_files
-from ui.file_import import FILE_FILTER, import_files, import_files_of_reports
-from ui.guide import GuideDialog, show_about
 from ui.narrative_tab import NarrativeTab
 from ui.navigator import Navigator
 from ui.report_session import ReportSession
@@ -51,6 +44,7 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the first paint (ui/fast_start.py)
     from models.database import Database
     from services.aggregate import AggregateResult
     from ui.fast_start import FirstView
+    from ui.report_output import Saved
     from ui.table_tab import TableTab
 
 SAMPLE = resource_path("samples", "guiyang-rfb-2020.json")
@@ -208,7 +202,7 @@ class MainWindow(QMainWindow):
         self.delete_action = report.addAction("删除报告…", self.delete_report)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction("使用说明(&G)", QKeySequence("F1"), self.show_guide)
-        help_menu.addAction("关于年报(&A)", lambda: show_about(self))
+        help_menu.addAction("关于年报(&A)", self.show_about)
         self.report_actions: list[QAction] = [
             self.finalise_action,
             self.reopen_action,
@@ -482,6 +476,8 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: list[Path]) -> list[str]:
         """Import report files (each all-or-nothing); returns what to tell the clerk."""
+        from ui.file_import import import_files  # the readers: not before the first paint
+
         outcome = import_files(self.workspace, paths, self)
         self.refresh_navigator()
         current = self.session.editor.report_id if self.session is not None else None
@@ -497,6 +493,9 @@ class MainWindow(QMainWindow):
         return outcome.messages
 
     def _ask_import(self) -> None:
+        from ui.file_dialogs import open_files
+        from ui.file_import import FILE_FILTER
+
         problems = self.import_files(open_files(self, "导入报告", FILE_FILTER, self._data_dir))
         if problems:
             show_problems(self, "导入结果", "部分文件未导入或有提示：", tuple(problems))
@@ -514,6 +513,8 @@ class MainWindow(QMainWindow):
                 return
             self._home = self._db
             self._use_database(sample_db)
+        from services.documents import read_report_file
+
         sample = read_report_file(SAMPLE)
         existing = self.workspace.find(sample.agency, sample.year)
         if existing is not None:
@@ -567,9 +568,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ printing and export
 
-    def _output(self, action: Callable[[ReportEditor], str | report_output.Saved | None]) -> None:
+    def _output(self, action: Callable[[ReportEditor], str | Saved | None]) -> None:
         """Run one of ui.report_output's actions on the open report, typed text saved first; a file written
         offers 打开所在文件夹 in the status bar."""
+        from ui import report_output  # exports and printing: loaded when first used
+
         if self.session is None:
             return
         self._flush()
@@ -587,23 +590,32 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._saved_file.parent)))
 
     def report_pdf(self) -> bytes | None:
+        from ui import report_output
+
         if self.session is None:
             return None
         self._flush()
         return report_output.report_pdf(self, self.session.editor, self.centred_action.isChecked(), self._data_dir)
 
     def export_pdf(self) -> None:
+        from ui import report_output
+
         self._output(lambda e: report_output.export_pdf(self, e, self.centred_action.isChecked(), self._data_dir))
 
     def preview(self) -> None:
+        from ui import report_output
+
         self._output(lambda e: report_output.preview(self, e, self.centred_action.isChecked(), self._data_dir))
 
     def print_report(self) -> None:
+        from ui import report_output
+
         self._output(lambda e: report_output.print_report(self, e, self.centred_action.isChecked(), self._data_dir))
 
     def choose_fonts(self) -> None:
         """打印字体: which installed face prints each role (automatic by GB/T 9704 unless the clerk chooses)."""
         from services.pdf.fonts import available_families
+        from ui import report_output
         from ui.font_dialog import FontDialog
 
         state = load_state(self._data_dir)
@@ -618,12 +630,19 @@ class MainWindow(QMainWindow):
         self._say(EditOutcome(True, "打印字体已保存，下次生成PDF时使用。"))
 
     def export_check_report(self) -> None:
+        from ui import report_output
+
         self._output(lambda e: report_output.export_check_report(self, e, self._data_dir))
 
     def export_as(self) -> None:
+        from ui import report_output
+
         self._output(lambda e: report_output.export_as(self, e, self._data_dir))
 
     def aggregate(self) -> None:
+        from ui.aggregate_dialog import AggregateDialog, result_text
+        from ui.file_import import import_files_of_reports
+
         request = AggregateDialog.ask(self, self.workspace.agencies(), self._today)
         if request is None:
             return
@@ -643,6 +662,8 @@ class MainWindow(QMainWindow):
         show_problems(self, "汇总结果", message, lines + tuple(outcome.messages))
 
     def _save_units_xlsx(self) -> None:
+        from ui.aggregate_dialog import save_units_workbook
+
         result = self._last_aggregate
         if result is None:
             return
@@ -661,6 +682,8 @@ class MainWindow(QMainWindow):
             self.session.accept_computed_totals()
 
     def show_history(self) -> None:
+        from services.history import readable_history
+
         if self.session is not None:
             editor = self.session.editor
             lines = readable_history(editor.history(), editor.report.format)
@@ -737,7 +760,14 @@ class MainWindow(QMainWindow):
         self.open_report(report_id)
         self.show_history()
 
+    def show_about(self) -> None:
+        from ui.guide import show_about
+
+        show_about(self)
+
     def show_guide(self) -> None:
+        from ui.guide import GuideDialog
+
         GuideDialog(self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
