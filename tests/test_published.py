@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.checks import check_report
+from services.checks import check_report, recompute_totals
 from services.exchange import read_exchange
 from services.grid_layout import grid_layout
 from services.published import (
@@ -46,10 +46,14 @@ def imported(sample_text_path: Path) -> PublishedImport:
 # ------------------------------------------------------------------------------------------------ renderings
 
 
-def _cell_text(report: Report, table: str, key: tuple[str, str, str] | None, text: str) -> str:
+def _cell_text(
+    report: Report, table: str, key: tuple[str, str, str] | None, text: str, *, blank_zero: bool = False
+) -> str:
     if key is None:
         return text
     value = report.cells[key]
+    if blank_zero and value == 0:
+        return ""  # a page whose zero cells are left blank, as many are
     unit = report.format.table(table).column(key[2]).unit_in_cell or ""
     return to_text(value) + unit
 
@@ -66,14 +70,14 @@ def table_lines(report: Report, table: str) -> list[str]:
     return lines
 
 
-def table_html(report: Report, table: str) -> str:
+def table_html(report: Report, table: str, *, blank_zero: bool = False) -> str:
     layout = grid_layout(report.format, table)
     rows = []
     for r in range(layout.rows):
         cells = sorted((c for c in layout.cells if c.row == r), key=lambda c: c.col)
         tds = "".join(
             f'<td rowspan="{c.rowspan}" colspan="{c.colspan}"><p>'
-            f"{html.escape(_cell_text(report, table, c.key, c.text))}</p></td>"
+            f"{html.escape(_cell_text(report, table, c.key, c.text, blank_zero=blank_zero))}</p></td>"
             for c in cells
         )
         rows.append(f"<tr>{tds}</tr>")
@@ -113,12 +117,12 @@ def report_as_text(report: Report, with_title: bool = True) -> str:
     return "\n".join(lines)
 
 
-def report_as_page(report: Report, *, tables: bool = True) -> str:
+def report_as_page(report: Report, *, tables: bool = True, blank_zero: bool = False) -> str:
     body = []
     for kind, text in _body_parts(report, True):
         if kind == "t":
             if tables:
-                body.append(table_html(report, text))
+                body.append(table_html(report, text, blank_zero=blank_zero))
         else:
             body.append(f"<p style='text-indent:2em'>&nbsp;&nbsp;{html.escape(text)}</p>")
     nav = "<div class=nav><a href='/'>首页</a><a href='/gk'>政务公开</a><span>当前位置：年度报告</span></div>"
@@ -436,3 +440,27 @@ def test_spans_cannot_make_a_page_cost_more_than_its_size() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 100 * 1024 * 1024, f"{peak / 1e6:.0f} MB for a {len(page) / 1e3:.0f} kB page"
+
+
+def test_blank_cells_of_a_page_keep_their_columns(tmp_path: Path) -> None:
+    # issue 13: a page whose zero cells are left blank; the blanks were dropped and every later number landed
+    # one column left. A blank is read as null at its place, and the clerk is told.
+    report = filled_report("2021", year=2022, agency=AGENCY)
+    zeros = [("t3", "new", "business"), ("t3", "granted", "natural"), ("t4", "review", "corrected")]
+    for key in zeros:
+        report.cells[key] = 0
+    recompute_totals(report)
+    assert all(report.cells[k] != 0 for k in [("t3", "new", "research"), ("t4", "review", "other")])
+    result = parse_published_html(report_as_page(report, blank_zero=True))
+    got = result.report
+    for key in zeros:
+        assert got.get(*key) is None, key  # not known: never another column's number
+    wrong = [
+        key
+        for key, value in report.cells.items()
+        if key[0] in ("t3", "t4") and key not in zeros and value != 0 and got.get(*key) not in (None, value)
+    ]
+    assert wrong == []  # no number in a column it does not belong to
+    assert got.get("t3", "new", "research") == report.cells[("t3", "new", "research")]
+    assert got.get("t4", "review", "other") == report.cells[("t4", "review", "other")]
+    assert any("空白" in line and "不当作 0" in line for line in result.not_understood)

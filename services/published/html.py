@@ -173,6 +173,7 @@ def _grid(table: _Node) -> Grid | None:
     """Cells placed by their spans: the text at the top-left position, '' where a span covers. None for a table
     whose spans would fill more than _MAX_POSITIONS positions: no report's table, and not worth the memory."""
     placed: dict[tuple[int, int], str] = {}
+    covered: set[tuple[int, int]] = set()
     rows = _rows(table)
     for r, tr in enumerate(rows):
         c = 0
@@ -191,11 +192,17 @@ def _grid(table: _Node) -> Grid | None:
             for dr in range(rowspan):
                 for dc in range(colspan):
                     placed[(r + dr, c + dc)] = ""
+                    covered.add((r + dr, c + dc))
             placed[(r, c)] = _clean(_text(cell))
+            covered.discard((r, c))
             c += colspan
     height = len(rows)
     width = max((c for _, c in placed), default=-1) + 1
-    return Grid(tuple(tuple(placed.get((r, c), "") for c in range(width)) for r in range(height)))
+    # a position no cell stands at (a short row) is covered too: only a real <td></td> is a blank cell
+    real = {pos for pos in placed if pos not in covered}
+    grid = tuple(tuple(placed.get((r, c), "") for c in range(width)) for r in range(height))
+    hidden = frozenset((r, c) for r in range(height) for c in range(width) if (r, c) not in real)
+    return Grid(grid, hidden)
 
 
 def _data_table(table: _Node) -> Grid | None:

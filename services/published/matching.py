@@ -36,6 +36,9 @@ class Grid:
     """A table as published: rows of cell texts, with the positions covered by a span left empty."""
 
     rows: tuple[tuple[str, ...], ...]
+    covered: frozenset[tuple[int, int]] = frozenset()
+    """(row, column) of the positions a span covers: empty, but not a blank cell of the table. Without it (a
+    grid from plain text) no empty position is taken for a blank cell."""
 
 
 Item = str | Grid
@@ -144,6 +147,14 @@ def _walk(node: HeaderNode) -> Iterable[HeaderNode]:
 class Token:
     text: str
     row: int | None
+    """An empty text: a blank cell of a table, read as null at its place (never a reason to shift)."""
+
+
+Slot = str | tuple[str, str]
+"""Where a number goes: a column of the open row, or (row, column) in a table printed as one long row."""
+
+_CELL_NOISE = re.compile("[\u200b\u200c\u200d\ufeff\u00a0]")
+"""Zero-width characters and no-break spaces: in a cell they are nothing."""
 
 
 @dataclass
@@ -153,7 +164,15 @@ class Notes:
 
 
 def grid_tokens(grid: Grid) -> list[Token]:
-    return [Token(cell.strip(), i) for i, row in enumerate(grid.rows, 1) for cell in row if cell.strip()]
+    """The cells in reading order; a blank cell of the table (not a span's shadow) as an empty token, so that
+    the numbers after it keep their columns."""
+    blanks = bool(grid.covered)
+    return [
+        Token(_CELL_NOISE.sub("", cell).strip(), i)
+        for i, row in enumerate(grid.rows, 1)
+        for j, cell in enumerate(row)
+        if _CELL_NOISE.sub("", cell).strip() or (blanks and (i - 1, j) not in grid.covered)
+    ]
 
 
 def classify(tokens: Sequence[Token]) -> str | None:
@@ -203,36 +222,89 @@ class _TableFiller:
         self.header_open = True
         self.seen_rows: set[str] = set()
         self.wide_slots = [(r, c.key) for g in table.row_groups for r in g.rows for c in table.blocks[0].columns]
+        self.pending: list[Token] = []
+        """The open row's numbers and blank cells, placed when the row ends."""
+        self.wide_pending: list[Token] = []
+        self.blanks = 0
+        """Blank cells read as null at their place."""
 
     def where(self, row: int | None) -> str:
         return f"{self.table.name} 第{row}行" if row is not None else self.table.name
 
     def feed(self, tokens: Iterable[Token]) -> None:
         for token in tokens:
-            if looks_like_value(token.text):
+            if not token.text:
+                self._blank(token)
+            elif looks_like_value(token.text):
                 self._value(token)
             else:
                 self._label(token)
 
     def finish(self) -> None:
         self._close_row()
-        if self.table.layout == "wide" and self.filled and self.wide_slots:
-            self.notes.not_understood.append(
-                f"{self.table.name}：应有 {self.filled + len(self.wide_slots)} 个数，只找到 {self.filled} 个"
-            )
+        if self.table.layout == "wide":
+            rows_with_values = {t.row for t in self.wide_pending if t.text}
+            cells = [t for t in self.wide_pending if t.text or t.row in rows_with_values]
+            slots: list[Slot] = list(self.wide_slots)
+            self.wide_slots = []
+            self._place(cells, slots, self.table.name)
+            if self.filled and len([t for t in cells if t.text]) < len(slots):
+                self.notes.not_understood.append(
+                    f"{self.table.name}：应有 {len(slots)} 个数，只找到 {len([t for t in cells if t.text])} 个"
+                )
 
     def _value(self, token: Token) -> None:
         if self.table.layout == "wide":
-            if not self.wide_slots:
-                self._leftover(token)
-                return
-            row, col = self.wide_slots.pop(0)
-            self._store(row, col, token)
+            self.wide_pending.append(token)
             return
-        if self.row is None or not self.slots:
+        if self.row is None:
             self._leftover(token)
             return
-        self._store(self.row, self.slots.pop(0), token)
+        self.pending.append(token)
+
+    def _blank(self, token: Token) -> None:
+        if self.table.layout == "wide":
+            self.wide_pending.append(token)
+        elif self.row is not None:
+            self.pending.append(token)
+
+    def _place(self, cells: list[Token], slots: list[Slot], where: str) -> list[Slot]:
+        """Put a row's numbers in its columns; returns the columns left without a number.
+
+        Without blank cells the numbers fill the columns in order. With them, a blank keeps its column (null:
+        not known) — once the blanks before the first number and after the last (a label's or the table's
+        margin) are left aside so that the cells line up with the columns. Where they cannot, nothing of the
+        row is read and the clerk is told: a number is never put in a column it may not belong to."""
+        values = [t for t in cells if t.text]
+        if len(values) == len(cells) or len(values) >= len(slots):
+            for token in values:
+                if not slots:
+                    self._leftover(token)
+                    continue
+                self._put(slots.pop(0), token)
+            return slots
+        while len(cells) > len(slots) and not cells[0].text:
+            cells = cells[1:]
+        while len(cells) > len(slots) and not cells[-1].text:
+            cells = cells[:-1]
+        if len(cells) != len(slots):
+            self.notes.not_understood.append(
+                f"{where}：数字和空白单元格对不上表格的 {len(slots)} 列，这一行未读取，请核对后手工填写"
+            )
+            return []
+        for slot, token in zip(slots, cells, strict=True):
+            if token.text:
+                self._put(slot, token)
+            else:
+                self.blanks += 1
+        return []
+
+    def _put(self, slot: Slot, token: Token) -> None:
+        if isinstance(slot, tuple):
+            self._store(slot[0], slot[1], token)
+        else:
+            assert self.row is not None
+            self._store(self.row, slot, token)
 
     def _leftover(self, token: Token) -> None:
         self.notes.not_understood.append(f"{self.where(token.row)}：多出的数字“{token.text}”，不知道属于哪一格")
@@ -299,6 +371,11 @@ class _TableFiller:
         return list(self.header)
 
     def _close_row(self) -> None:
+        if self.row is not None:
+            pending, self.pending = self.pending, []
+            where = f"{self.where(self.row_at)}：“{self.table.row(self.row).label}”"
+            left = self._place(pending, list[Slot](self.slots), where)
+            self.slots = [c for c in left if isinstance(c, str)]
         if self.row is not None and self.slots:
             names = "、".join(f"“{self.table.column(c).label}”" for c in self.slots)
             self.notes.not_understood.append(
@@ -318,6 +395,10 @@ def fill_tables(report: Report, tokens: dict[str, list[Token]], notes: Notes) ->
         filler.feed(found)
         filler.finish()
         notes.filled.append(f"{table.name}：{filler.filled} 个单元格")
+        if filler.blanks:
+            notes.not_understood.append(
+                f"{table.name}：{filler.blanks} 个单元格在原文中是空白，按“未填写”导入（不当作 0），请核对"
+            )
         missing = [s for s in table.cells if s.key not in report.cells]
         if missing and filler.filled:
             names = "、".join(f"{table.row(s.row).label}·{table.column(s.col).label}" for s in missing[:3])
