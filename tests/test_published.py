@@ -464,3 +464,15 @@ def test_blank_cells_of_a_page_keep_their_columns(tmp_path: Path) -> None:
     assert got.get("t3", "new", "research") == report.cells[("t3", "new", "research")]
     assert got.get("t4", "review", "other") == report.cells[("t4", "review", "other")]
     assert any("空白" in line and "不当作 0" in line for line in result.not_understood)
+
+
+def test_a_count_printed_with_its_unit_or_a_zero_width_space_keeps_its_column() -> None:
+    report = filled_report("2021", year=2022, agency=AGENCY)
+    page = report_as_page(report)
+    natural, business = report.cells[("t3", "new", "natural")], report.cells[("t3", "new", "business")]
+    page = page.replace(f"<p>{natural}</p>", f"<p>{natural}件</p>", 1).replace(
+        f"<p>{business}</p>", f"<p>\u200b{business}</p>", 1
+    )
+    got = parse_published_html(page).report
+    assert got.get("t3", "new", "natural") == natural and got.get("t3", "new", "business") == business
+    assert got.get("t3", "new", "research") == report.cells[("t3", "new", "research")]

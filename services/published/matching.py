@@ -79,7 +79,8 @@ def similar(a: str, b: str) -> bool:
     return a in b or b in a or SequenceMatcher(None, a, b).ratio() >= 0.5
 
 
-_VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元)?")
+_VALUE = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|件|条|个|项|次)?")
+"""A number as cells print it, with its unit (859件, 12.5万元): a unit is never a reason to read it as a label."""
 _BLANK_MARKS = {"-", "--", "—", "——", "/", "无", "空", "\\"}
 
 
