@@ -476,3 +476,12 @@ def test_a_count_printed_with_its_unit_or_a_zero_width_space_keeps_its_column() 
     got = parse_published_html(page).report
     assert got.get("t3", "new", "natural") == natural and got.get("t3", "new", "business") == business
     assert got.get("t3", "new", "research") == report.cells[("t3", "new", "research")]
+
+
+def test_a_year_first_title_names_the_agency() -> None:
+    # issue 13: "2019年上海市人民政府办公厅…" gave no agency, and the import was refused without --agency
+    report = filled_report("2019", year=2019, agency="上海市人民政府办公厅")
+    report.signed_by = None  # the agency only in the title
+    page = report_as_page(report).replace(report.display_title(), "2019年上海市人民政府办公厅政府信息公开工作年度报告")
+    got = parse_published_html(page).report
+    assert (got.agency, got.year) == ("上海市人民政府办公厅", 2019)

@@ -52,6 +52,17 @@ __all__ = [
 ]
 
 _TITLE = re.compile(r"(?P<agency>.*?)(?P<year>\d{4})\s*年度?\s*政府信息公开(?:工作)?年度报告")
+_TITLE_YEAR_FIRST = re.compile(
+    r"(?P<year>\d{4})\s*年度?\s*(?P<agency>[^\d\s，。]{2,40}?)\s*政府信息公开(?:工作)?年度报告"
+)
+"""A title with the year first: 2019年上海市人民政府办公厅政府信息公开工作年度报告."""
+
+
+def _title_match(text: str) -> re.Match[str] | None:
+    """A report's title, agency first (the standard) or year first; its groups are agency and year."""
+    return _TITLE.search(text) or _TITLE_YEAR_FIRST.search(text)
+
+
 _HEADING = re.compile(rf"^([{NUMERALS}])\s*、\s*(.*)$", re.S)
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
 _DATE = re.compile(
@@ -99,7 +110,7 @@ def outline(items: Sequence[Item], fmt: ReportFormat) -> _Outline:
             out.sections[current].append(item)
     started = False
     for item in before:
-        if isinstance(item, str) and out.title is None and _TITLE.search(item) and len(item) < 80:
+        if isinstance(item, str) and out.title is None and _title_match(item) and len(item) < 80:
             out.title, started = item, True
             out.preamble.clear()
         elif isinstance(item, str) and (started or "。" in item) and ("。" in item or len(item) >= 40):
@@ -164,7 +175,7 @@ def _is_name(text: str) -> bool:
 
 
 def _year(title: str | None, texts: Iterable[str], signed_on: date | None) -> tuple[int | None, str]:
-    if title and (match := _TITLE.search(title)):
+    if title and (match := _title_match(title)):
         return int(match.group("year")), "标题"
     body = " ".join(texts)
     period = re.search(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?至\s*(?:\d{4}\s*年\s*)?12\s*月\s*31\s*日", body)
@@ -226,7 +237,7 @@ def build_import(items: Sequence[Item], agency: str | None = None, page_title: s
     notes = Notes()
     any_format = next(iter(all_formats().values()))  # headings and table sections are the same in every format
     out = outline(items, any_format)
-    if out.title is None and page_title and _TITLE.search(page_title):
+    if out.title is None and page_title and _title_match(page_title):
         out.title = re.split(r"[_|｜]| - | — ", page_title.strip())[0].strip()
     tokens = _table_tokens(items, out, any_format, notes)
     if not out.sections and not any(tokens.values()):
@@ -239,7 +250,7 @@ def build_import(items: Sequence[Item], agency: str | None = None, page_title: s
     year, fmt = _choose_format(year_found, source, detect_format(t for ts in tokens.values() for t in ts), notes)
     out.sections = _keyed_in(out.sections, any_format, fmt)
 
-    title_match = _TITLE.search(out.title) if out.title else None
+    title_match = _title_match(out.title) if out.title else None
     title_agency = title_match.group("agency").strip() if title_match else ""
     name = clean_name(agency or "") or clean_name(title_agency) or clean_name(signed_by or "")
     if not name:
