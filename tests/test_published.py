@@ -485,3 +485,15 @@ def test_a_year_first_title_names_the_agency() -> None:
     page = report_as_page(report).replace(report.display_title(), "2019年上海市人民政府办公厅政府信息公开工作年度报告")
     got = parse_published_html(page).report
     assert (got.agency, got.year) == ("上海市人民政府办公厅", 2019)
+
+
+def test_a_title_broken_over_two_lines_keeps_its_agency() -> None:
+    report = filled_report("2021", year=2022, agency="平潭综合实验区管理委员会")
+    report.signed_by = None
+    page = report_as_page(report).replace(
+        f"<p style='text-indent:2em'>&nbsp;&nbsp;{report.display_title()}</p>",
+        "<p>平潭综合实验区管理委员会</p><p>2022年政府信息公开工作年度报告</p>",
+    )
+    assert "<p>平潭综合实验区管理委员会</p>" in page
+    got = parse_published_html(page).report
+    assert got.agency == "平潭综合实验区管理委员会" and got.title is None  # the standard title, whole

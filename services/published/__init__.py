@@ -58,6 +58,11 @@ _TITLE_YEAR_FIRST = re.compile(
 """A title with the year first: 2019年上海市人民政府办公厅政府信息公开工作年度报告."""
 
 
+def _title_line(item: Item | None) -> bool:
+    """A short line that may be a title's first half (an agency's name): no sentence, no number."""
+    return isinstance(item, str) and 2 <= len(item.strip()) <= 40 and not re.search(r"[。，；：:\d]", item)
+
+
 def _title_match(text: str) -> re.Match[str] | None:
     """A report's title, agency first (the standard) or year first; its groups are agency and year."""
     return _TITLE.search(text) or _TITLE_YEAR_FIRST.search(text)
@@ -109,9 +114,12 @@ def outline(items: Sequence[Item], fmt: ReportFormat) -> _Outline:
         else:
             out.sections[current].append(item)
     started = False
-    for item in before:
-        if isinstance(item, str) and out.title is None and _title_match(item) and len(item) < 80:
+    for n, item in enumerate(before):
+        if isinstance(item, str) and out.title is None and (match := _title_match(item)) and len(item) < 80:
             out.title, started = item, True
+            previous = before[n - 1] if n else None
+            if not match.group("agency").strip() and _title_line(previous):
+                out.title = f"{previous}{item}"  # a title broken over two lines: the agency, then the year
             out.preamble.clear()
         elif isinstance(item, str) and (started or "。" in item) and ("。" in item or len(item) >= 40):
             out.preamble.append(item)
