@@ -497,3 +497,29 @@ def test_a_title_broken_over_two_lines_keeps_its_agency() -> None:
     assert "<p>平潭综合实验区管理委员会</p>" in page
     got = parse_published_html(page).report
     assert got.agency == "平潭综合实验区管理委员会" and got.title is None  # the standard title, whole
+
+
+def test_a_pdfs_text_keeps_paragraphs_whole_and_drops_page_numbers() -> None:
+    # issue 13: every PDF line became a paragraph, and "- 5 -" ended up inside the texts
+    text = "\n".join(
+        [
+            "某县教育局2023年政府信息公开工作年度报告",
+            "一、总体情况",
+            "（一）主动公开",
+            "2023年，本局坚持以公开为常态、不公开为例外，围绕重点领域信息公开，及时发",
+            "布政策文件、规划计划、财政预决算等信息。",
+            "- 5 -",
+            "第 6 页 共 9 页",
+            "（二）依申请公开",
+            "全年共收到政府信息公开申请12件，均已按时答复。",
+        ]
+    )
+    result = parse_published_text(text)
+    whole = (
+        "2023年，本局坚持以公开为常态、不公开为例外，围绕重点领域信息公开，及时发"
+        "布政策文件、规划计划、财政预决算等信息。"
+    )
+    assert result.report.text("s1_active") == whole
+    texts = "".join(result.report.texts.values())
+    assert "- 5 -" not in texts and "第 6 页" not in texts
+    assert result.report.text("s1_request") == "全年共收到政府信息公开申请12件，均已按时答复。"

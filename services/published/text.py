@@ -7,7 +7,20 @@ Every other non-empty line is a paragraph.
 
 from __future__ import annotations
 
+import re
+
 from services.published.matching import MAX_BYTES, Grid, Item, PublishedReportError
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?)\s*$"
+)
+"""A page's number as a PDF prints it (- 5 -, —5—, 第5页 共6页): not a paragraph of the report."""
+_WRAPPED_MIN = 25
+"""A line at least this long that ends without a sentence's end was wrapped by the page, not ended."""
+_ENDS = tuple("。！？!?；;：:”」）)")
+_STARTS_A_PART = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、])"
+)
 
 _CONTROL_SHARE = 0.01
 
@@ -79,13 +92,23 @@ def text_items(text: str) -> list[Item]:
             items.append(Grid(tuple(rows)))
             rows.clear()
 
+    wrapped = False
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if _PAGE_NUMBER.match(line):
+            continue
         if _is_table_line(line):
             group.append(line)
+            wrapped = False
         elif not line.strip():
             end_row()
+            wrapped = False
         else:
             end_table()
-            items.append(line.strip())
+            text_line = line.strip()
+            if wrapped and items and isinstance(items[-1], str) and not _STARTS_A_PART.match(text_line):
+                items[-1] += text_line  # the rest of a paragraph the page wrapped (a PDF's text)
+            else:
+                items.append(text_line)
+            wrapped = len(text_line) >= _WRAPPED_MIN and not text_line.endswith(_ENDS)
     end_table()
     return items
