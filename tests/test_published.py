@@ -523,3 +523,17 @@ def test_a_pdfs_text_keeps_paragraphs_whole_and_drops_page_numbers() -> None:
     texts = "".join(result.report.texts.values())
     assert "- 5 -" not in texts and "第 6 页" not in texts
     assert result.report.text("s1_request") == "全年共收到政府信息公开申请12件，均已按时答复。"
+
+
+def test_a_long_title_is_not_joined_to_the_paragraph_after_it() -> None:
+    title = "平潭综合实验区管理委员会2023年政府信息公开工作年度报告"
+    lines = [
+        title,
+        "本报告根据《中华人民共和国政府信息公开条例》编制。",
+        "一、总体情况",
+        "（一）主动公开",
+        "全年主动公开信息。",
+    ]
+    text = "\n".join(lines)
+    result = parse_published_text(text)
+    assert result.report.agency == "平潭综合实验区管理委员会" and result.report.year == 2023

@@ -109,6 +109,7 @@ def text_items(text: str) -> list[Item]:
                 items[-1] += text_line  # the rest of a paragraph the page wrapped (a PDF's text)
             else:
                 items.append(text_line)
-            wrapped = len(text_line) >= _WRAPPED_MIN and not text_line.endswith(_ENDS)
+            # a paragraph's line has commas; a title or a heading, however long, has none
+            wrapped = len(text_line) >= _WRAPPED_MIN and not text_line.endswith(_ENDS) and "，" in text_line
     end_table()
     return items
