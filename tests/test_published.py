@@ -537,3 +537,14 @@ def test_a_long_title_is_not_joined_to_the_paragraph_after_it() -> None:
     text = "\n".join(lines)
     result = parse_published_text(text)
     assert result.report.agency == "平潭综合实验区管理委员会" and result.report.year == 2023
+
+
+def test_a_count_too_large_to_be_real_is_named_for_checking() -> None:
+    # issue 13: digit runs of a flattened page accepted as single counts (予以公开·自然人 = 210,000,021)
+    report = filled_report("2021", year=2022, agency=AGENCY)
+    granted = report.cells[("t3", "granted", "natural")]
+    page = report_as_page(report).replace(f"<p>{granted}</p>", "<p>210000021</p>", 1)
+    result = parse_published_html(page)
+    assert any("210,000,021" in line and "请对照原文核对" in line for line in result.not_understood)
+    ordinary = parse_published_html(report_as_page(report))
+    assert not any("大得不合常理" in line for line in ordinary.not_understood)

@@ -151,6 +151,10 @@ class Token:
     """An empty text: a blank cell of a table, read as null at its place (never a reason to shift)."""
 
 
+PLAUSIBLE_COUNT = 99_999
+"""More applications, items or cases than this in one cell of one agency's report is not seen in real reports:
+such a number read from a flattened page is most likely several cells run together (640020470)."""
+
 Slot = str | tuple[str, str]
 """Where a number goes: a column of the open row, or (row, column) in a table printed as one long row."""
 
@@ -328,6 +332,11 @@ class _TableFiller:
             return
         self.report.cells[spec.key] = value
         self.filled += 1
+        if spec.kind == "count" and value > PLAUSIBLE_COUNT:
+            self.notes.not_understood.append(
+                f"{self.where(token.row)}：{self._cell_name(row, col)} 读作 {value:,}，大得不合常理，"
+                "可能是几个单元格的数字连在了一起，请对照原文核对"
+            )
 
     def _cell_name(self, row: str, col: str) -> str:
         return f"“{self.table.row(row).label}·{self.table.column(col).label}”"
