@@ -8,7 +8,7 @@ own report. A missing, unreadable or corrupt file means a fresh start, never an 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,14 @@ def load_state(data_dir: str | Path | None = None) -> AppState:
     except (OSError, UnicodeDecodeError, ValueError, StorageError):
         return AppState()
     return _parse(raw)
+
+
+def update_state(data_dir: str | Path | None, **changes: Any) -> None:
+    """Remember some things, keeping the rest of what is remembered; an unchanged state writes nothing."""
+    state = load_state(data_dir)
+    wanted = replace(state, **changes)
+    if wanted != state:
+        save_state(data_dir, wanted)
 
 
 def save_state(data_dir: str | Path | None, state: AppState) -> None:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from services.checks import RULE_NAMES, row_name
+from services.checks import row_name
 from services.format_model import ReportFormat
+from services.rule_names import RULE_NAMES
 
 if TYPE_CHECKING:
     from services.storage import RevisionEntry

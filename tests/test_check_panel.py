@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QTreeWidgetItem
+from PySide6.QtWidgets import QLineEdit, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from models.database import Database
@@ -206,31 +206,39 @@ def test_reload_and_final_report_are_shown(qtbot: QtBot, db: Database) -> None:
     assert edit is not None and not edit.isReadOnly()
 
 
+def explain(qtbot: QtBot, panel: CheckPanel, key: str, text: str) -> QLineEdit:
+    """Type an explanation into a warning's box and press Enter, as the clerk does."""
+    edit = panel.explanation_edit(key)
+    assert edit is not None
+    edit.setFocus()
+    type_text(qtbot, edit, text)
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    return edit
+
+
+def warning_text(panel: CheckPanel, words: str) -> str:
+    return next(c.text(0) for c in children(groups(panel)[WARNINGS_TITLE]) if words in c.text(0))
+
+
 def test_an_explanation_written_for_other_values_asks_to_be_confirmed(qtbot: QtBot, db: Database) -> None:
     # issue 12 item 8, typed as the clerk types: "相差 2" explained, the difference becomes 1, then confirmed
     report = filled_report("2021")
     report.signed_on = report.signed_on.replace(month=6) if report.signed_on else None  # late: SIGN_DATE
     session = open_session(db, report)
     panel = panel_for(qtbot, session)
-    edit = panel.explanation_edit("SIGN_DATE")
-    assert edit is not None
-    edit.setFocus()
-    type_text(qtbot, edit, "经主要负责人同意延期发布")
-    QTest.keyClick(edit, Qt.Key.Key_Return)
-    line = next(c for c in children(groups(panel)[WARNINGS_TITLE]) if "成文日期" in c.text(0))
-    assert line.text(0).startswith("✓ 已说明")
+    edit = explain(qtbot, panel, "SIGN_DATE", "经主要负责人同意延期发布")
+    assert warning_text(panel, "成文日期").startswith("✓ 已说明")
     assert "此说明针对" in edit.toolTip()
 
     assert session.set_field("signed_on", report.signed_on.replace(month=7) if report.signed_on else None).ok
-    line = next(c for c in children(groups(panel)[WARNINGS_TITLE]) if "成文日期" in c.text(0))
-    assert line.text(0).startswith("⚠ [数值已变化，说明需重新确认]")
+    assert warning_text(panel, "成文日期").startswith("⚠ [数值已变化，说明需重新确认]")
     assert edit.text() == "经主要负责人同意延期发布" and "6月" in edit.toolTip()
     assert panel.summary.text().endswith("未说明的提示 1 个")
 
     edit.setFocus()
     QTest.keyClick(edit, Qt.Key.Key_Return)  # the same words, confirmed for the new date
-    line = next(c for c in children(groups(panel)[WARNINGS_TITLE]) if "成文日期" in c.text(0))
-    assert line.text(0).startswith("✓ 已说明") and panel.summary.text().endswith("未说明的提示 0 个")
+    assert warning_text(panel, "成文日期").startswith("✓ 已说明")
+    assert panel.summary.text().endswith("未说明的提示 0 个")
 
 
 def test_wu_is_kept_in_the_box_but_does_not_explain(qtbot: QtBot, db: Database) -> None:
@@ -238,11 +246,6 @@ def test_wu_is_kept_in_the_box_but_does_not_explain(qtbot: QtBot, db: Database) 
     report.texts["s5_problems"], report.texts["s5_improvements"] = "无", ""
     session = open_session(db, report)
     panel = panel_for(qtbot, session)
-    edit = panel.explanation_edit("S5_EMPTY")
-    assert edit is not None
-    edit.setFocus()
-    type_text(qtbot, edit, "无")
-    QTest.keyClick(edit, Qt.Key.Key_Return)
-    line = next(c for c in children(groups(panel)[WARNINGS_TITLE]) if "五、" in c.text(0))
-    assert line.text(0).startswith("⚠ [说明过于简单]") and edit.text() == "无"
+    edit = explain(qtbot, panel, "S5_EMPTY", "无")
+    assert warning_text(panel, "五、").startswith("⚠ [说明过于简单]") and edit.text() == "无"
     assert "过于简单" in edit.toolTip()

@@ -11,10 +11,11 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from services.checks import Finding, check_report, rule_name
+from services.checks import Finding, check_report
 from services.pdf.check_report import summary
 from services.pdf.fonts import FontSet, resolve_fonts
 from services.pdf.render import render_check_report
+from services.rule_names import rule_name
 from tests.factories import sample_report
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from contextlib import suppress
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from services.app_state import load_state, save_state
+from services.app_state import load_state, update_state
 from services.errors import NianbaoError
 
 
@@ -21,11 +21,8 @@ def start_folder(data_dir: str | None) -> Path:
 
 
 def remember_folder(data_dir: str | None, path: Path) -> None:
-    try:
-        state = load_state(data_dir)
-        save_state(data_dir, replace(state, folder=str(path.parent)))
-    except NianbaoError:
-        pass  # a folder not remembered is no reason to bother the clerk
+    with suppress(NianbaoError):  # a folder not remembered is no reason to bother the clerk
+        update_state(data_dir, folder=str(path.parent))
 
 
 def open_files(parent: QWidget | None, caption: str, kinds: str, data_dir: str | None) -> list[Path]:

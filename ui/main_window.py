@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from contextlib import suppress
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.app_state import load_state, save_state
+from services.app_state import load_state, update_state
 from services.checks import errors
 from services.deadline import deadline_text
 from services.editing import EditOutcome, ReportEditor
@@ -408,11 +408,8 @@ class MainWindow(QMainWindow):
     def _remember(self, agency: str, year: int) -> None:
         if self._home is not None:
             return  # the sample is not the clerk's last report
-        try:
-            state = load_state(self._data_dir)  # keeps what else is remembered (the print faces)
-            wanted = replace(state, last_report_key=(agency, year), db=self._db.url_for_display)
-            if wanted != state:  # reopening the last report at start-up writes nothing
-                save_state(self._data_dir, wanted)
+        try:  # reopening the last report at start-up writes nothing
+            update_state(self._data_dir, last_report_key=(agency, year), db=self._db.url_for_display)
         except NianbaoError as exc:
             self._say(EditOutcome(False, str(exc)))
 
@@ -623,7 +620,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != FontDialog.DialogCode.Accepted:
             return
         try:
-            save_state(self._data_dir, replace(state, fonts=tuple(sorted(dialog.choices().items()))))
+            update_state(self._data_dir, fonts=tuple(sorted(dialog.choices().items())))
         except NianbaoError as exc:
             show_problems(self, "未保存", str(exc), ())
             return
@@ -772,11 +769,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._flush()
-        try:
-            state = load_state(self._data_dir)
-            save_state(self._data_dir, replace(state, window=bytes(self.saveGeometry().toBase64().data()).decode()))
-        except NianbaoError:
-            pass  # not remembering the window's size is no reason to keep the clerk from closing it
+        with suppress(NianbaoError):  # a size not remembered is no reason to keep the clerk from closing
+            update_state(self._data_dir, window=bytes(self.saveGeometry().toBase64().data()).decode())
         super().closeEvent(event)
 
     # ------------------------------------------------------------ size (1366×768 and 1024×768 screens)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from services.checks import RULE_NAMES, check_report, row_name
+from services.checks import check_report, row_name
 from services.formats import CellKey, ReportFormat
 from services.report import Report
+from services.rule_names import RULE_NAMES
 
 SEPARATOR = " · "
 

@@ -11,11 +11,12 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from services.checks import Finding, rule_name
+from services.checks import Finding
 from services.pdf.fonts import FontSet, resolve_fonts
 from services.pdf.page import LINE_PITCH, TYPE_WIDTH, PageDecoration, report_document
 from services.pdf.text import CJKParagraph, body_style, date_text, markup, title
 from services.report import Report
+from services.rule_names import rule_name
 
 SEVERITY_NAMES = {"error": "错误", "warning": "提示"}
 STATUS_NAMES = {"draft": "草稿", "final": "定稿"}
