@@ -147,3 +147,12 @@ def test_after_an_export_the_clerk_can_open_its_folder_and_the_next_save_starts_
     assert [Path(url.toLocalFile()) for url in opened] == [out]
     window.export_as()
     assert Path(proposed[1]).parent == out and Path(proposed[0]).parent != out
+
+
+def test_the_guides_pictures_fit_its_window(qtbot: QtBot) -> None:
+    dialog = GuideDialog()
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.browser.horizontalScrollBar().maximum() == 0  # screenshots scaled down, no sideways scrolling

@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QImageReader, QTextCursor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
 
 from services.paths import guide_path
+
+PICTURE_WIDTH = 820
+"""Screenshots are wider than the dialog: shown at this width, never wider than taken."""
+
+
+def _fit_pictures(browser: QTextBrowser, folder: Path, width: int) -> None:
+    """Scale every picture wider than `width` down to it, keeping its proportions (no sideways scrolling)."""
+    document = browser.document()
+    cursor = QTextCursor(document)
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            image = fragment.charFormat().toImageFormat()
+            if image.isValid():
+                size = QImageReader(str(folder / image.name())).size()  # reads the header only
+                if size.width() > width:
+                    image.setWidth(width)
+                    image.setHeight(size.height() * width / size.width())
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(image)
+            it += 1
+        block = block.next()
 
 
 class GuideDialog(QDialog):
@@ -24,6 +52,7 @@ class GuideDialog(QDialog):
         self.browser.setSearchPaths([str(path.parent)])  # guide/welcome.png and the like
         self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(path)))
         self.browser.setMarkdown(text)
+        _fit_pictures(self.browser, path.parent, PICTURE_WIDTH)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
