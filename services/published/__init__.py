@@ -17,6 +17,7 @@ from pathlib import Path
 from services.errors import describe_os_error
 from services.formats import ReportFormat, Section, all_formats, format_for_year
 from services.names import clean_name
+from services.published.flat import crawled_body, scan_table_text, split_run_in
 from services.published.html import read_html
 from services.published.matching import (
     MAX_BYTES,
@@ -214,8 +215,8 @@ def _table_tokens(items: Sequence[Item], out: _Outline, fmt: ReportFormat, notes
             continue
         tokens.setdefault(key, []).extend(cells)
     for section_key, table_key in table_of.items():
-        words = [Token(w, None) for p in paragraphs(out.sections.get(section_key, [])) for w in p.split()]
-        tokens.setdefault(table_key, []).extend(words)
+        loose = scan_table_text(paragraphs(out.sections.get(section_key, [])), table_key)
+        tokens.setdefault(table_key, []).extend(loose)
     return tokens
 
 
@@ -244,6 +245,7 @@ def build_import(items: Sequence[Item], agency: str | None = None, page_title: s
     """The draft report and the notes on what was and was not understood; PublishedReportError if nothing was."""
     notes = Notes()
     any_format = next(iter(all_formats().values()))  # headings and table sections are the same in every format
+    items = split_run_in(items, any_format.sections)
     out = outline(items, any_format)
     if out.title is None and page_title and _title_match(page_title):
         out.title = re.split(r"[_|｜]| - | — ", page_title.strip())[0].strip()
@@ -271,9 +273,9 @@ def build_import(items: Sequence[Item], agency: str | None = None, page_title: s
         report.title = out.title
 
     _fill_texts(report, out, notes)
-    if not any(isinstance(i, Grid) for i in items):
-        notes.not_understood.append("未找到表格：表二、表三、表四的数字需要核对或手工填写")
     fill_tables(report, tokens, notes)
+    if not report.cells:
+        notes.not_understood.append("未找到表格：表二、表三、表四的数字需要核对或手工填写")
     meta = [f"机关：{name or '（空）'}", f"年度：{year}（{fmt.id} 年格式）"]
     if signed_on is not None:
         meta.append(f"成文日期：{signed_on.isoformat()}")
@@ -337,7 +339,8 @@ def _refuse_long_texts(result: PublishedImport) -> PublishedImport:
 def parse_published_text(text: str, agency: str | None = None) -> PublishedImport:
     """Read a report published as plain text; PublishedReportError when it is not a report at all."""
     check_text(text)
-    return _refuse_long_texts(build_import(text_items(text), agency))
+    body, page_title = crawled_body(text)
+    return _refuse_long_texts(build_import(text_items(body), agency, page_title))
 
 
 def parse_published_html(html: str, agency: str | None = None) -> PublishedImport:

@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 
 from services.errors import NianbaoError, ValueParseError
 from services.formats import Block, HeaderNode, ReportFormat, Section, Table, all_formats
+from services.published.digit_runs import RunReader
 from services.report import Fees, Report
 from services.values import check_yuan, parse_value
 
@@ -135,6 +136,11 @@ def _labels(table: Table) -> _Labels:
     return _Labels(rows, stripped_rows, columns, captions, frozenset(corners), frozenset(other))
 
 
+def printed_labels(table: Table) -> set[str]:
+    """Every label the table prints (rows, columns, captions, headers), in compare form."""
+    return _labels(table).all()
+
+
 def _walk(node: HeaderNode) -> Iterable[HeaderNode]:
     yield node
     for child in node.children:
@@ -149,6 +155,8 @@ class Token:
     text: str
     row: int | None
     """An empty text: a blank cell of a table, read as null at its place (never a reason to shift)."""
+    run: bool = False
+    """Digits from a flattened table (no grid): perhaps several cells run together, split by `digit_runs`."""
 
 
 PLAUSIBLE_COUNT = 99_999
@@ -232,6 +240,8 @@ class _TableFiller:
         self.wide_pending: list[Token] = []
         self.blanks = 0
         """Blank cells read as null at their place."""
+        self.runs = RunReader(notes.filled, notes.not_understood)
+        """Rows of a flattened table, read once the whole table is known (its identities tie the rows)."""
 
     def where(self, row: int | None) -> str:
         return f"{self.table.name} 第{row}行" if row is not None else self.table.name
@@ -247,6 +257,11 @@ class _TableFiller:
 
     def finish(self) -> None:
         self._close_row()
+        if self.table.layout == "wide" and any(t.run for t in self.wide_pending):
+            cells = [(self.table.key, r, c) for r, c in self.wide_slots]
+            self.runs.add(cells, [t.text for t in self.wide_pending], self.table.name)
+            self.wide_slots, self.wide_pending = [], []
+        self.filled += self.runs.settle(self.report, self.table)
         if self.table.layout == "wide":
             rows_with_values = {t.row for t in self.wide_pending if t.text}
             cells = [t for t in self.wide_pending if t.text or t.row in rows_with_values]
@@ -384,8 +399,12 @@ class _TableFiller:
         if self.row is not None:
             pending, self.pending = self.pending, []
             where = f"{self.where(self.row_at)}：“{self.table.row(self.row).label}”"
-            left = self._place(pending, list[Slot](self.slots), where)
-            self.slots = [c for c in left if isinstance(c, str)]
+            if any(t.run for t in pending):
+                self.runs.add([(self.table.key, self.row, c) for c in self.slots], [t.text for t in pending], where)
+                self.slots = []
+            else:
+                left = self._place(pending, list[Slot](self.slots), where)
+                self.slots = [c for c in left if isinstance(c, str)]
         if self.row is not None and self.slots:
             names = "、".join(f"“{self.table.column(c).label}”" for c in self.slots)
             self.notes.not_understood.append(
