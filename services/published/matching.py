@@ -258,8 +258,8 @@ class _TableFiller:
     def finish(self) -> None:
         self._close_row()
         if self.table.layout == "wide" and any(t.run for t in self.wide_pending):
-            cells = [(self.table.key, r, c) for r, c in self.wide_slots]
-            self.runs.add(cells, [t.text for t in self.wide_pending], self.table.name)
+            keys = [(self.table.key, r, c) for r, c in self.wide_slots]
+            self.runs.add(keys, [t.text for t in self.wide_pending], self.table.name)
             self.wide_slots, self.wide_pending = [], []
         self.filled += self.runs.settle(self.report, self.table)
         if self.table.layout == "wide":
