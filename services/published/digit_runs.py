@@ -10,7 +10,7 @@ the same numbers in its cells; otherwise its cells stay unread with the reason, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from services.checks import identity_results
@@ -27,8 +27,10 @@ MAX_CELL = 99_999
 _MAX_READINGS = 20_000
 """A run with more readings than this (a long run over few cells) is left unread rather than searched."""
 _MAX_SEARCH = 500_000
+_MAX_STEPS = 2_000_000
+"""Pieces tried while reading one run (under a second): a run past this is left unread, never half-searched."""
 """Partial assignments tried across runs joined by identities before giving up (a few ms in real tables)."""
-_RUN = re.compile(r"[\d\s]+")
+_RUN = re.compile(r"[\d\s-]+")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Run:
 
     cells: tuple[CellKey, ...]
     text: str
+    signed: tuple[bool, ...] = ()
+    """Per cell: may it be negative (本年增/减)."""
 
     def groups(self) -> list[str]:
         return self.text.split()
@@ -50,37 +54,66 @@ def _valid(piece: str) -> bool:
     return piece.isdigit() and (piece == "0" or not piece.startswith("0")) and int(piece) <= MAX_CELL
 
 
-def readings(text: str, n: int) -> Iterator[tuple[int, ...]]:
-    """Every way to read `text` (digits, spaces as boundaries) as n counts without leading zeros."""
+Check = Callable[[tuple[int, ...]], bool]
+"""Whether the numbers read so far (the run's first cells) still satisfy what can be judged of them."""
+
+
+class TooMany(Exception):
+    """A run whose readings cannot all be searched: it stays unread."""
+
+
+def readings(
+    text: str,
+    n: int,
+    check: Check | None = None,
+    *,
+    signed: Sequence[bool] = (),
+    budget: int = _MAX_STEPS,
+) -> Iterator[tuple[int, ...]]:
+    """Every way to read `text` (digits, spaces as boundaries) as n counts without leading zeros, cut short as
+    soon as `check` refuses the numbers read so far; TooMany once `budget` steps are spent. A minus sign begins a
+    cell, and only a cell marked in `signed` (本年增/减) may take it."""
     if not _RUN.fullmatch(text):
         return
-    groups = text.split()
+    groups = text.replace("-", " -").split()
+    if any(g == "-" for g in groups):
+        return
     if not groups or n < len(groups):
         return
+    widest = len(str(MAX_CELL))
+    left = [sum(len(g.lstrip("-")) for g in groups[i:]) for i in range(len(groups) + 1)]
+    steps = [budget]
 
-    def pieces(group: str, k: int) -> Iterator[tuple[int, ...]]:
-        if k == 1:
-            if _valid(group):
-                yield (int(group),)
+    def walk(g: int, at: int, values: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+        if at == len(groups[g]):  # this group is read: the next begins a new cell
+            g, at = g + 1, 0
+            if g == len(groups):
+                if len(values) == n:
+                    yield values
+                return
+        group = groups[g]
+        sign = 1
+        if at == 0 and group.startswith("-"):
+            if len(values) >= len(signed) or not signed[len(values)]:
+                return
+            sign, at = -1, 1
+        parts_left = n - len(values)
+        digits_left = left[g] - at + (1 if group.startswith("-") and at > 0 else 0)
+        # every cell takes one digit at least and `widest` at most; every group one cell at least
+        if not len(groups) - g <= parts_left <= digits_left or digits_left > parts_left * widest:
             return
-        for cut in range(1, len(group) - k + 2):
-            head = group[:cut]
-            if _valid(head):
-                for rest in pieces(group[cut:], k - 1):
-                    yield (int(head), *rest)
+        for width in range(1, min(widest, len(group) - at) + 1):
+            steps[0] -= 1
+            if steps[0] < 0:
+                raise TooMany
+            piece = group[at : at + width]
+            if not _valid(piece):
+                break  # a leading zero stays one however wide the piece
+            value = (*values, sign * int(piece))
+            if check is None or check(value):
+                yield from walk(g, at + width, value)
 
-    def spread(i: int, left: int) -> Iterator[tuple[int, ...]]:
-        if i == len(groups):
-            if left == 0:
-                yield ()
-            return
-        later = len(groups) - i - 1
-        for k in range(1, min(len(groups[i]), left - later) + 1):
-            for head in pieces(groups[i], k):
-                for rest in spread(i + 1, left - k):
-                    yield head + rest
-
-    yield from spread(0, n)
+    yield from walk(0, 0, ())
 
 
 @dataclass(frozen=True)
@@ -99,17 +132,17 @@ def solve(runs: Sequence[Run], known: Mapping[CellKey, object], identities: Sequ
     unread: dict[int, str] = {}
     for i, run in enumerate(runs):
         found: list[tuple[int, ...]] = []
-        for reading in readings(run.text, len(run.cells)):
-            found.append(reading)
-            if len(found) > _MAX_READINGS:
-                break
-        own = [idn for idn in identities if _within(idn, set(run.cells), fixed)]
-        found = [r for r in found if all(_holds(idn, dict(zip(run.cells, r, strict=True)), fixed) for idn in own)]
+        try:
+            for reading in readings(run.text, len(run.cells), _checker(run, identities, fixed), signed=run.signed):
+                found.append(reading)
+                if len(found) > _MAX_READINGS:
+                    raise TooMany
+        except TooMany:
+            found = []
+            unread[i] = "可能的拆分太多，无法确定"
         candidates.append(found)
-        if not found:
+        if not found and i not in unread:
             unread[i] = "没有一种拆分能让本行的数字满足表格的勾稽关系"
-        elif len(found) > _MAX_READINGS:
-            unread[i] = "可能的拆分太多"
     live = [i for i in range(len(runs)) if i not in unread]
     # identities whose every cell is read directly or lies in a run still in play can judge a reading
     judging = [
@@ -155,6 +188,24 @@ def _components(runs: Sequence[Run], live: list[int], judging: list[Identity]) -
     for i in live:
         groups.setdefault(root(i), []).append(i)
     return list(groups.values())
+
+
+def _checker(run: Run, identities: Sequence[Identity], fixed: Mapping[CellKey, int]) -> Check:
+    """Each identity within the run (and the cells read directly) judged as soon as its last cell is read."""
+    index = {c: n for n, c in enumerate(run.cells)}
+    due: dict[int, list[Identity]] = {}
+    for idn in identities:
+        if _within(idn, set(run.cells), fixed):
+            due.setdefault(max(index[c] for c in (*idn[0], *idn[1]) if c in index), []).append(idn)
+
+    def check(values: tuple[int, ...]) -> bool:
+        judged = due.get(len(values) - 1)
+        if not judged:
+            return True
+        trial = dict(zip(run.cells, values, strict=False))
+        return all(_holds(idn, trial, fixed) for idn in judged)
+
+    return check
 
 
 def _touches(idn: Identity, run: Run) -> bool:
@@ -268,7 +319,8 @@ class RunReader:
                     "这一行未读取，请对照原文填写"
                 )
             else:
-                runs.append(item)
+                signed = tuple(spec is not None and spec.kind == "signed" for spec in kinds)
+                runs.append(_Pending(Run(run.cells, run.text, signed), item.where))
         solved = solve([p.run for p in runs], report.cells, _identities(report, table.key))
         for n, item in enumerate(runs):
             if n in solved.unread:

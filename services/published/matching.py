@@ -250,7 +250,7 @@ class _TableFiller:
         for token in tokens:
             if not token.text:
                 self._blank(token)
-            elif looks_like_value(token.text):
+            elif token.run or looks_like_value(token.text):
                 self._value(token)
             else:
                 self._label(token)
@@ -450,6 +450,13 @@ def clause(text: str, limit: int = 30) -> tuple[str | None, str]:
     return None, text
 
 
+def _run_in(text: str, heading: str) -> tuple[str, str] | None:
+    """The heading and the text of a paragraph that opens with `heading` and runs on without a stop."""
+    pattern = r"\s*".join(re.escape(c) for c in re.sub(r"\s+", "", heading))
+    match = re.match(rf"\s*{pattern}(?:方面)?", text)
+    return (match.group().strip(), text[match.end() :].strip()) if match and heading else None
+
+
 def paragraphs(items: Iterable[Item]) -> list[str]:
     return [i.strip() for i in items if isinstance(i, str) and i.strip()]
 
@@ -468,6 +475,9 @@ def split_by_subheadings(paras: list[str], section: Section, notes: Notes) -> tu
             if current < index < len(specs):
                 name, body = clause(match.group(2))
                 expected = re.sub(r"^[（(][^)）]*[)）]", "", specs[index].heading or specs[index].label)
+                run_in = _run_in(match.group(2), expected)
+                if run_in is not None and (name is None or len(normalise(name)) > len(run_in[0]) + 4):
+                    name, body = run_in  # '（一）主动公开2020年，…': the heading runs into its text
                 if name is None or similar(name, expected) or index == current + 1:
                     if name is not None and not similar(name, expected):
                         body = match.group(2).strip()
