@@ -7,6 +7,8 @@
     python main.py export AGENCY YEAR -o OUT.{json,xlsx,pdf,docx,html} [--db DB]
     python main.py aggregate FILE… -o OUT.{json,xlsx} [--name NAME] [--year Y] [--format F]
     python main.py pdf FILE -o OUT.pdf [--centred] [--check-report CHECK.pdf]
+    python main.py audit FOLDER_OR_FILE… -o OUT.{xlsx,html}
+                                                     批量审核: read and check every report file, one row each
     python main.py backups [--db DB]                 list the database's backups
     python main.py restore BACKUP [--db DB]          restore one (the current file is kept aside)
 
@@ -89,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     agg.add_argument("--name", default="汇总", help="汇总报告的机关名称（默认“汇总”）")
     agg.add_argument("--year", type=_year, help="年度（默认取第一个文件的年度）")
     agg.add_argument("--format", dest="format_id", help="格式 2019 或 2021（默认按年度）")
+
+    audit = sub.add_parser("audit", help="批量审核：读取并审核文件夹中的每个报告文件，每个文件一行")
+    audit.add_argument("inputs", type=Path, nargs="+", metavar="FOLDER_OR_FILE")
+    audit.add_argument("-o", "--output", type=Path, required=True, help="审核结果：.xlsx 或 .html")
     return parser
 
 
@@ -287,6 +293,25 @@ def cmd_aggregate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if sum_errors or result.erroneous else EXIT_OK
 
 
+def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
+    """批量审核: a file that cannot be read is a row of the results, not a failure of the run (exit 0)."""
+    from services.audit import AuditRow, audit_paths
+    from services.audit_write import refuse_unwritable, write_audit
+
+    refuse_unwritable(args.output)  # before a long run, not after it
+
+    def progress(done: int, total: int, row: AuditRow) -> None:
+        outcome = f"（{row.reason}）" if row.status == "无法读取" else f" 表格 {row.share_text()}"
+        if row.errors:
+            outcome += f"，错误 {row.errors}"
+        print(f"[{done}/{total}] {row.file}（{row.kind}）… {row.status}{outcome}", file=sys.stderr, flush=True)
+
+    result = audit_paths(args.inputs, progress, exclude=[args.output])
+    write_audit(result, args.output)
+    out.write(f"{result.summary()}\n已写入 {args.output}\n")
+    return EXIT_OK
+
+
 def run(argv: Sequence[str], out: TextIO | None = None) -> int:
     """Run one headless command; returns the exit code of `../shared/spec/exchange.md`."""
     from services.errors import NianbaoError
@@ -302,6 +327,7 @@ def run(argv: Sequence[str], out: TextIO | None = None) -> int:
         "backups": cmd_backups,
         "restore": cmd_restore,
         "fonts": cmd_fonts,
+        "audit": cmd_audit,
     }
     try:
         return commands[args.command](args, out)
