@@ -331,14 +331,25 @@ class RunReader:
                 continue
             reading = [solved.values[c] for c in item.run.cells]
             report.cells.update(zip(item.run.cells, reading, strict=True))
-            self.inferred += item.run.cells
             filled += len(reading)
+            if _only_reading(item.run):
+                continue  # "0000000" for seven cells: nothing was inferred
+            self.inferred += item.run.cells
             self.not_understood.append(
                 f"{item.where}：原文“{item.run.text}”按表格的勾稽关系拆分为 {described(reading)}"
                 "（推断：只有这一种拆分成立），请对照原文核对"
             )
         self.pending.clear()
         return filled
+
+
+def _only_reading(run: Run) -> bool:
+    """The run reads one way whatever the identities say."""
+    found = readings(run.text, len(run.cells), signed=run.signed, budget=10_000)
+    try:
+        return next(found, None) is not None and next(found, None) is None
+    except TooMany:
+        return False
 
 
 def _identities(report: Report, table_key: str) -> list[Identity]:

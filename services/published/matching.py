@@ -423,7 +423,9 @@ def fill_tables(report: Report, tokens: dict[str, list[Token]], notes: Notes) ->
         filler = _TableFiller(report, table, notes)
         filler.feed(found)
         filler.finish()
-        notes.filled.append(f"{table.name}：{filler.filled} 个单元格")
+        inferred = len(filler.runs.inferred)
+        share = f"（其中 {inferred} 个由连在一起的数字按勾稽关系拆分得出）" if inferred else ""
+        notes.filled.append(f"{table.name}：{filler.filled} 个单元格{share}")
         if filler.blanks:
             notes.not_understood.append(
                 f"{table.name}：{filler.blanks} 个单元格在原文中是空白，按“未填写”导入（不当作 0），请核对"
