@@ -48,13 +48,14 @@ def read_document(path: Path, agency: str | None = None) -> ReadReport:
         from services.published import PublishedReportError, import_published
 
         imported = import_published(path, agency)
-        if not imported.report.cells:
-            # a page without the report's tables is not a report: importing its texts alone would store a
-            # draft whose every table is empty
+        report = imported.report
+        if not report.cells and not any(report.texts.get(key) for key in report.format.text_keys()):
             raise PublishedReportError(
-                f"“{path.name}”中没有找到年度报告的表格，未导入任何内容。", list(imported.not_understood)
+                f"“{path.name}”中既没有找到年度报告的表格，也没有找到各部分的文字，未导入任何内容。",
+                list(imported.not_understood),
             )
-        return ReadReport(imported.report, imported.filled, imported.not_understood)
+        # texts without tables come in (partial is fine): the tables stay empty, and the notes say so
+        return ReadReport(report, imported.filled, imported.not_understood)
     raise _unknown(path, READABLE, "读取")
 
 

@@ -371,7 +371,9 @@ def test_import_of_the_published_text_needs_an_agency_then_matches_the_sample(
     assert back["tables"] == sample["tables"] and back["texts"] == sample["texts"]
 
 
-def test_a_page_without_tables_imports_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_page_without_tables_imports_its_texts_and_says_the_tables_are_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     page = tmp_path / "page.html"
     page.write_text(
         "<html><head><title>某局2022年政府信息公开工作年度报告</title></head><body>"
@@ -379,8 +381,28 @@ def test_a_page_without_tables_imports_nothing(tmp_path: Path, capsys: pytest.Ca
         encoding="utf-8",
     )
     db = tmp_path / "n.sqlite3"
+    code, said = cli("--db", db, "import", page)
+    assert code == 0  # partial is fine: the text is not lost with the tables
+    assert "未找到表格" in said
+    out = tmp_path / "back.json"
+    assert cli("--db", db, "export", "某局", "2022", "-o", out)[0] == 0
+    back = json.loads(out.read_text(encoding="utf-8"))
+    assert back["texts"]["s1_active"] == "本年度主动公开信息。"
+    assert all(v is None for table in back["tables"].values() for row in table.values() for v in row.values())
+
+
+def test_a_page_with_neither_tables_nor_texts_imports_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>某局2022年政府信息公开工作年度报告</title></head><body>"
+        "<p>一、总体情况</p><p>二、主动公开政府信息情况</p></body></html>",
+        encoding="utf-8",
+    )
+    db = tmp_path / "n.sqlite3"
     assert cli("--db", db, "import", page)[0] == 2
-    assert "没有找到年度报告的表格" in capsys.readouterr().err
+    assert "既没有找到年度报告的表格，也没有找到各部分的文字" in capsys.readouterr().err
     assert _db_dump(db) == [] or all('INSERT INTO "report"' not in line for line in _db_dump(db))
 
 
