@@ -14,6 +14,7 @@ from services.published.digit_runs import Run, readings, solve
 from services.report import Report
 from services.values import to_text
 from tests.factories import filled_report, sample_report
+from tests.test_published import _body_parts, _cell_text
 
 CRAWLER_HEADER = (
     "标题: {title}\n发布时间: 2022-02-08 16:34\n文号: \n发布机构: \n栏目: 政府信息公开年报\n"
@@ -191,3 +192,25 @@ def test_every_published_report_of_the_corpus_gives_no_wrong_cell(shared_dir: Pa
         assert wrong == 0, lines[-1]
         assert result.report.agency == want.agency and result.report.year == want.year, path.name
     print("\n".join(lines))
+
+
+# ------------------------------------------------------------------------------------------------ other shapes
+
+
+def test_tables_written_as_pipe_rows_are_read_as_grids() -> None:
+    report = sample_report()
+    lines = []
+    for kind, text in _body_parts(report, True):
+        if kind == "p":
+            lines += [text, ""]
+            continue
+        layout = grid_layout(report.format, text)
+        lines.append("|" + "---|" * 4)
+        for r in range(layout.rows):
+            cells = sorted((c for c in layout.cells if c.row == r), key=lambda c: c.col)
+            row = [_cell_text(report, text, c.key, c.text) for c in cells]
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+    result = parse_published_text("\n".join(lines))
+    assert result.report.cells == report.cells
+    assert not any("|" in note for note in result.not_understood)

@@ -64,7 +64,15 @@ def check_text(text: str) -> None:
         raise PublishedReportError("这不是文本文件（含有大量控制字符或乱码），无法作为年度报告读取")
 
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+"""A table row as some portals and converters write it: | 自然人 | 5 | | 3 |."""
+_PIPE_RULE = re.compile(r"^\s*\|[\s:|\-—]*\|\s*$")
+"""|---|---|: the line under a header, no row of the table."""
+
+
 def _is_table_line(line: str) -> bool:
+    if _PIPE_ROW.match(line):
+        return True
     if not ("\t" in line.strip() or line.startswith("\t")):
         return False
     # An indented sentence is a paragraph, not a table cell.
@@ -80,7 +88,12 @@ def text_items(text: str) -> list[Item]:
     def end_row() -> None:
         if not group:
             return
-        if any("\t" in line.strip() for line in group):
+        if all(_PIPE_ROW.match(line) for line in group):
+            # each line a whole row; empty cells are padding (a span's) as often as blanks, so not placed
+            rows.extend(
+                tuple(c.strip() for c in line.strip()[1:-1].split("|")) for line in group if not _PIPE_RULE.match(line)
+            )
+        elif any("\t" in line.strip() for line in group):
             rows.extend(tuple(c.strip() for c in line.strip("\r\n").removeprefix("\t").split("\t")) for line in group)
         else:
             rows.append(tuple(line.strip() for line in group))
