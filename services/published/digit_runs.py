@@ -28,7 +28,8 @@ _MAX_READINGS = 20_000
 """A run with more readings than this (a long run over few cells) is left unread rather than searched."""
 _MAX_SEARCH = 500_000
 _MAX_STEPS = 2_000_000
-"""Pieces tried while reading one run (under a second): a run past this is left unread, never half-searched."""
+"""Pieces tried while reading one table's runs (a second or two): a run past this is left unread, never
+half-searched."""
 """Partial assignments tried across runs joined by identities before giving up (a few ms in real tables)."""
 _RUN = re.compile(r"[\d\s-]+")
 
@@ -68,10 +69,11 @@ def readings(
     check: Check | None = None,
     *,
     signed: Sequence[bool] = (),
-    budget: int = _MAX_STEPS,
+    budget: list[int] | None = None,
 ) -> Iterator[tuple[int, ...]]:
     """Every way to read `text` (digits, spaces as boundaries) as n counts without leading zeros, cut short as
-    soon as `check` refuses the numbers read so far; TooMany once `budget` steps are spent. A minus sign begins a
+    soon as `check` refuses the numbers read so far; TooMany once the steps left in `budget` (shared by the
+    runs of one table, so that a hostile page cannot make the reading slow) are spent. A minus sign begins a
     cell, and only a cell marked in `signed` (本年增/减) may take it."""
     if not _RUN.fullmatch(text):
         return
@@ -82,7 +84,7 @@ def readings(
         return
     widest = len(str(MAX_CELL))
     left = [sum(len(g.lstrip("-")) for g in groups[i:]) for i in range(len(groups) + 1)]
-    steps = [budget]
+    steps = budget if budget is not None else [_MAX_STEPS]
 
     def walk(g: int, at: int, values: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
         if at == len(groups[g]):  # this group is read: the next begins a new cell
@@ -130,10 +132,13 @@ def solve(runs: Sequence[Run], known: Mapping[CellKey, object], identities: Sequ
     owner = {cell: i for i, run in enumerate(runs) for cell in run.cells}
     candidates: list[list[tuple[int, ...]]] = []
     unread: dict[int, str] = {}
+    steps = [_MAX_STEPS]
     for i, run in enumerate(runs):
         found: list[tuple[int, ...]] = []
         try:
-            for reading in readings(run.text, len(run.cells), _checker(run, identities, fixed), signed=run.signed):
+            for reading in readings(
+                run.text, len(run.cells), _checker(run, identities, fixed), signed=run.signed, budget=steps
+            ):
                 found.append(reading)
                 if len(found) > _MAX_READINGS:
                     raise TooMany
@@ -345,7 +350,7 @@ class RunReader:
 
 def _only_reading(run: Run) -> bool:
     """The run reads one way whatever the identities say."""
-    found = readings(run.text, len(run.cells), signed=run.signed, budget=10_000)
+    found = readings(run.text, len(run.cells), signed=run.signed, budget=[10_000])
     try:
         return next(found, None) is not None and next(found, None) is None
     except TooMany:
