@@ -55,7 +55,7 @@ def read_document(path: Path, agency: str | None = None) -> ReadReport:
                 list(imported.not_understood),
             )
         # texts without tables come in (partial is fine): the tables stay empty, and the notes say so
-        return ReadReport(report, imported.filled, imported.not_understood)
+        return ReadReport(report, imported.filled, imported.not_understood, imported.to_check)
     raise _unknown(path, READABLE, "读取")
 
 

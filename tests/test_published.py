@@ -545,6 +545,6 @@ def test_a_count_too_large_to_be_real_is_named_for_checking() -> None:
     granted = report.cells[("t3", "granted", "natural")]
     page = report_as_page(report).replace(f"<p>{granted}</p>", "<p>210000021</p>", 1)
     result = parse_published_html(page)
-    assert any("210,000,021" in line and "请对照原文核对" in line for line in result.not_understood)
+    assert any("210,000,021" in line and "请对照原文核对" in line for line in result.to_check)
     ordinary = parse_published_html(report_as_page(report))
-    assert not any("大得不合常理" in line for line in ordinary.not_understood)
+    assert not any("大得不合常理" in line for line in ordinary.to_check)

@@ -127,6 +127,10 @@ def test_a_flattened_page_gives_no_wrong_number_and_keeps_its_texts(report: Repo
     # every value cell of 表三 is read (its identities tie each row): what is not read is said, and why
     t3 = [k for k in unread(got, report) if k[0] == "t3"]
     assert t3 == []
+    # a row that only the identities could split is read, counted, and listed for checking against the original
+    inferred = any("按勾稽关系拆分得出" in line for line in result.filled)
+    assert inferred == any("按表格的勾稽关系拆分为" in line for line in result.to_check)
+    assert inferred or report.agency == sample_report().agency  # the sample's small numbers read one way only
     for key in unread(got, report):
         table = got.format.table(key[0])
         named = table.name if table.layout == "wide" else table.row(key[1]).label  # 表四 is one printed row
@@ -149,6 +153,7 @@ def test_cells_separated_by_spaces_and_labels_split_by_spaces() -> None:
     got = parse_published_text(page).report
     assert wrong_cells(got, report) == {}
     assert unread(got, report) == []  # a space is a certain boundary: nothing to infer, every cell read
+    assert parse_published_text(page).to_check == ()
 
 
 def test_a_flattened_run_that_two_readings_satisfy_is_left_unread_with_the_reason() -> None:

@@ -281,7 +281,7 @@ def build_import(items: Sequence[Item], agency: str | None = None, page_title: s
         meta.append(f"成文日期：{signed_on.isoformat()}")
     else:
         notes.not_understood.append("未找到文末的成文日期")
-    return PublishedImport(report, tuple(meta + notes.filled), tuple(notes.not_understood))
+    return PublishedImport(report, tuple(meta + notes.filled), tuple(notes.not_understood), tuple(notes.to_check))
 
 
 def _keyed_in(sections: dict[str, list[Item]], source: ReportFormat, target: ReportFormat) -> dict[str, list[Item]]:

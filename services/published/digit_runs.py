@@ -291,8 +291,8 @@ class RunReader:
     """The rows of one flattened table: each row's digits kept until the table ends, then read — plainly where
     they are one number per cell, by `solve` where they run together — and what stays unread said."""
 
-    def __init__(self, filled: list[str], not_understood: list[str]) -> None:
-        self.filled_notes, self.not_understood = filled, not_understood
+    def __init__(self, to_check: list[str], not_understood: list[str]) -> None:
+        self.to_check, self.not_understood = to_check, not_understood
         self.pending: list[_Pending] = []
         self.inferred: list[CellKey] = []
 
@@ -340,7 +340,7 @@ class RunReader:
             if _only_reading(item.run):
                 continue  # "0000000" for seven cells: nothing was inferred
             self.inferred += item.run.cells
-            self.not_understood.append(
+            self.to_check.append(
                 f"{item.where}：原文“{item.run.text}”按表格的勾稽关系拆分为 {described(reading)}"
                 "（推断：只有这一种拆分成立），请对照原文核对"
             )

@@ -50,6 +50,8 @@ class PublishedImport:
     report: Report
     filled: tuple[str, ...]
     not_understood: tuple[str, ...]
+    to_check: tuple[str, ...] = ()
+    """Numbers read but worth a look against the original: split from a run by the identities, or too large."""
 
 
 # ---------------------------------------------------------------------------------------------------- labels
@@ -174,6 +176,7 @@ _CELL_NOISE = re.compile("[\u200b\u200c\u200d\ufeff\u00a0]")
 class Notes:
     filled: list[str] = field(default_factory=list)
     not_understood: list[str] = field(default_factory=list)
+    to_check: list[str] = field(default_factory=list)
 
 
 def grid_tokens(grid: Grid) -> list[Token]:
@@ -240,7 +243,7 @@ class _TableFiller:
         self.wide_pending: list[Token] = []
         self.blanks = 0
         """Blank cells read as null at their place."""
-        self.runs = RunReader(notes.filled, notes.not_understood)
+        self.runs = RunReader(notes.to_check, notes.not_understood)
         """Rows of a flattened table, read once the whole table is known (its identities tie the rows)."""
 
     def where(self, row: int | None) -> str:
@@ -348,7 +351,7 @@ class _TableFiller:
         self.report.cells[spec.key] = value
         self.filled += 1
         if spec.kind == "count" and value > PLAUSIBLE_COUNT:
-            self.notes.not_understood.append(
+            self.notes.to_check.append(
                 f"{self.where(token.row)}：{self._cell_name(row, col)} 读作 {value:,}，大得不合常理，"
                 "可能是几个单元格的数字连在了一起，请对照原文核对"
             )
