@@ -236,20 +236,29 @@ def audit_file(path: Path, label: str | None = None) -> AuditRow:
         )
 
 
+def audit_files(
+    files: Sequence[tuple[Path, str]],
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    roots: Sequence[Path] = (),
+) -> AuditResult:
+    """Audit the files found by find_report_files, one row each in order; `cancelled` is asked before each
+    file and ends the run with the rows so far."""
+    rows: list[AuditRow] = []
+    for path, label in files:
+        if cancelled is not None and cancelled():
+            return AuditResult(tuple(rows), len(files), True, tuple(roots))
+        rows.append(audit_file(path, label))
+        if progress is not None:
+            progress(len(rows), len(files), rows[-1])
+    return AuditResult(tuple(rows), len(files), False, tuple(roots))
+
+
 def audit_paths(
     inputs: Sequence[Path],
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     exclude: Iterable[Path] = (),
 ) -> AuditResult:
-    """Audit every report file under `inputs` (see find_report_files), one row per file in order; `cancelled`
-    is asked before each file and ends the run with the rows so far."""
-    files = find_report_files(inputs, exclude)
-    rows: list[AuditRow] = []
-    for path, label in files:
-        if cancelled is not None and cancelled():
-            return AuditResult(tuple(rows), len(files), True, tuple(inputs))
-        rows.append(audit_file(path, label))
-        if progress is not None:
-            progress(len(rows), len(files), rows[-1])
-    return AuditResult(tuple(rows), len(files), False, tuple(inputs))
+    """Audit every report file under `inputs` (find_report_files, then audit_files)."""
+    return audit_files(find_report_files(inputs, exclude), progress, cancelled, inputs)

@@ -43,3 +43,15 @@ def save_file(
     path = Path(chosen)
     remember_folder(data_dir, path)
     return path, kind
+
+
+def choose_folder(parent: QWidget | None, caption: str, data_dir: str | None) -> Path | None:
+    """A folder, the dialog opened in the remembered folder; the folder itself is remembered (not its parent),
+    so the export that follows starts in it."""
+    chosen = QFileDialog.getExistingDirectory(parent, caption, str(start_folder(data_dir)))
+    if not chosen:
+        return None
+    folder = Path(chosen)
+    with suppress(NianbaoError):
+        update_state(data_dir, folder=str(folder))
+    return folder

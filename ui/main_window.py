@@ -190,6 +190,8 @@ class MainWindow(QMainWindow):
         units.addAction("汇总下属单位报告…", self.aggregate)
         self.units_xlsx_action = units.addAction("导出上次汇总的Excel（每单位一表）…", self._save_units_xlsx)
         self.units_xlsx_action.setEnabled(False)
+        units.addSeparator()
+        units.addAction("批量审核…", self.audit_folder)
 
         report = bar.addMenu("报告(&R)")
         self.finalise_action = report.addAction("定稿(&F)…", self.finalise)
@@ -673,6 +675,12 @@ class MainWindow(QMainWindow):
             self._say(EditOutcome(True, f"已导出 {path}"))
             self._saved_file = path
             self.folder_button.show()
+
+    def audit_folder(self) -> None:
+        """批量审核: every report file of a folder read and checked in a worker thread (ui/audit_dialog.py)."""
+        from ui.audit_dialog import start_audit
+
+        self.audit_run = start_audit(self, self._data_dir)
 
     def _accept_totals(self) -> None:
         if self.session is not None:
