@@ -9,6 +9,11 @@
    openpyxl writing the same values into one plain sheet. Target ≤ 0.3 s.
 3. Excel import of that workbook (zip checks, label checks, every value parsed) against bare openpyxl
    opening the same file and reading every cell. Target ≤ 0.3 s.
+4. 批量审核, per file: every report file of ../shared/corpus (real published pages, text, PDF and their
+   exchange files; without ../shared, the sample written as .json, .xlsx, .html and its published .txt) read,
+   checked and made a row (services.audit), against reading the same files alone (documents.read_document,
+   failures caught): what the audit adds to the readers. Target ≤ 0.5 s per file (a county's 100 units'
+   reports in under a minute).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,11 +137,56 @@ def bench_excel_import() -> Measured:
     )
 
 
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+def _audit_folder(tmp: Path) -> tuple[Path, str]:
+    """The corpus when it is beside the checkout, else the sample in every kind the app reads."""
+    if CORPUS.is_dir():
+        return CORPUS, "../shared/corpus"
+    from services.documents import write_report_file
+    from tests.factories import SAMPLE_TEXT
+
+    for suffix in (".json", ".xlsx", ".html"):
+        write_report_file(sample_report(), tmp / f"sample{suffix}")
+    (tmp / "sample.txt").write_bytes(SAMPLE_TEXT.read_bytes())
+    return tmp, "the sample as .json, .xlsx, .html, .txt"
+
+
+def bench_audit() -> Measured:
+    from services.audit import audit_paths, find_report_files
+    from services.documents import read_document
+    from services.errors import NianbaoError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, which = _audit_folder(Path(tmp))
+        files = [path for path, _ in find_report_files([folder])]
+
+        def floor() -> object:
+            read = []
+            for path in files:
+                with suppress(NianbaoError):  # a file the audit lists as 无法读取
+                    read.append(read_document(path))
+            return read
+
+        audit_paths([folder])  # the readers' modules imported once, as in a clerk's second run
+        ours = median_seconds(lambda: audit_paths([folder]), repeat=3) / len(files)
+        base = median_seconds(floor, repeat=3) / len(files)
+    return Measured(
+        f"批量审核 per file, {len(files)} files of {which} (read, check, row)",
+        ours,
+        "read_document alone on the same files",
+        base,
+        0.5,
+    )
+
+
 # ---------------------------------------------------------------- every measurement, in printed order
 MEASUREMENTS: dict[str, Callable[[argparse.Namespace], Measured]] = {
     "aggregate": lambda args: bench_aggregate(args.reports),
     "excel-export": lambda args: bench_excel_export(),
     "excel-import": lambda args: bench_excel_import(),
+    "audit": lambda args: bench_audit(),
 }
 
 
