@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from itertools import repeat
 from typing import Literal
 
 from services import text_checks
@@ -29,7 +28,6 @@ MAX_TERMS = 8
 """Longer sums list only their nonzero terms, so a message stays readable."""
 _MISSING_NAMED = 3
 _LOWEST: Mapping[str, int] = {"count": 0, "signed": -MAX_VALUE, "amount": 0}
-_ZEROS = repeat(0)
 _KIND_NAMES: Mapping[str, str] = {
     "count": "件数（非负整数）",
     "signed": "增减数（整数）",
@@ -69,20 +67,30 @@ class Finding:
 
 @dataclass(frozen=True)
 class IdentityResult:
-    """One instance (a column or a row) of an identity rule, for a live totals panel."""
+    """One instance (a column or a row) of an identity rule, for a live totals panel.
+
+    An empty cell (not read from a published page, not typed yet) is not 0: its term reads None, and an
+    instance with one is not judged (`judged`), neither balanced nor failing; its sides add up what is there."""
 
     rule: str
     table: str
     line: str
-    left_terms: tuple[tuple[str, CellValue], ...]
-    right_terms: tuple[tuple[str, CellValue], ...]
+    left_terms: tuple[tuple[str, CellValue | None], ...]
+    right_terms: tuple[tuple[str, CellValue | None], ...]
     left: CellValue
     right: CellValue
     cells: tuple[CellKey, ...]
+    missing: tuple[CellKey, ...] = ()
+    """Its empty cells."""
+
+    @property
+    def judged(self) -> bool:
+        return not self.missing
 
     @property
     def ok(self) -> bool:
-        return self.left == self.right
+        """Not failing: balanced, or not judged yet."""
+        return not self.judged or self.left == self.right
 
 
 # ---------------------------------------------------------------- per-format plan
@@ -108,8 +116,8 @@ class _Plan:
     instances: tuple[_Instance, ...]
     computing: tuple[_Instance, ...]
     kinds: Mapping[CellKey, CellKind]
-    table_cells: tuple[tuple[str, str, tuple[CellKey, ...]], ...]
-    """(table key, table name, cells) per table"""
+    table_cells: tuple[tuple[str, str, tuple[CellKey, ...], tuple[CellKey, ...]], ...]
+    """(table key, table name, cells, the cells a clerk types: not computed) per table"""
     cell_names: Mapping[CellKey, str]
     text_names: Mapping[str, str]
     scanner: TextScanner
@@ -182,7 +190,10 @@ def _build_plan(fmt: ReportFormat) -> _Plan:
         instances=tuple(instances),
         computing=tuple(i for i in instances if i.computes),
         kinds={spec.key: spec.kind for spec in fmt.cell_specs()},
-        table_cells=tuple((t.key, t.name, tuple(spec.key for spec in t.cells)) for t in fmt.tables),
+        table_cells=tuple(
+            (t.key, t.name, tuple(s.key for s in t.cells), tuple(s.key for s in t.cells if not s.computed))
+            for t in fmt.tables
+        ),
         cell_names=cell_names,
         text_names=text_checks.text_names(fmt),
         scanner=TextScanner(fmt.text_numbers),
@@ -208,6 +219,11 @@ def _number(cells: Mapping[CellKey, object], key: CellKey) -> CellValue:
     return 0
 
 
+def _term(cells: Mapping[CellKey, object], key: CellKey) -> CellValue | None:
+    """A cell's value as a term of an identity: None when empty."""
+    return None if cells.get(key) is None else _number(cells, key)
+
+
 def _safe_sum(cells: Mapping[CellKey, object], keys: Iterable[CellKey]) -> CellValue:
     total: CellValue = 0
     for key in keys:
@@ -222,17 +238,25 @@ def _total(values: Iterable[CellValue]) -> CellValue:
     return total
 
 
-def terms_text(pairs: Sequence[tuple[str, CellValue]], *, abbreviate: bool = True) -> str:
-    """One side of an identity as the clerk reads it, `一(6) + 二(0)`; beyond MAX_TERMS terms the zeros are
-    counted rather than listed. The check messages and the panel both write sides this way."""
+EMPTY_TERM = "未填"
+"""How an empty cell reads in a side of an identity: `二(未填)`."""
+
+
+def terms_text(pairs: Sequence[tuple[str, CellValue | None]], *, abbreviate: bool = True) -> str:
+    """One side of an identity as the clerk reads it, `一(6) + 二(0)`, an empty cell `二(未填)`; beyond MAX_TERMS
+    terms the zeros and the empty cells are counted rather than listed. The check messages and the panel both
+    write sides this way."""
     shown = list(pairs)
-    zeros = 0
+    zeros = empty = 0
     if abbreviate and len(shown) > MAX_TERMS:
-        shown = [pair for pair in pairs if pair[1] != 0]
-        zeros = len(pairs) - len(shown)
-    parts = [f"{label}({format_for_display(value)})" for label, value in shown]
+        shown = [pair for pair in pairs if pair[1] is not None and pair[1] != 0]
+        empty = sum(1 for _, value in pairs if value is None)
+        zeros = len(pairs) - len(shown) - empty
+    parts = [f"{label}({EMPTY_TERM if value is None else format_for_display(value)})" for label, value in shown]
     if zeros:
         parts.append(f"其余 {zeros} 项(0)" if parts else f"{zeros} 项(均为 0)")
+    if empty:
+        parts.append(f"{empty} 项({EMPTY_TERM})")
     return " + ".join(parts)
 
 
@@ -250,12 +274,12 @@ def _identity_message(inst: _Instance, cells: Mapping[CellKey, object], left: Ce
 
 
 def identity_results(report: Report) -> list[IdentityResult]:
-    """Every instance of every identity rule of the report's format, balanced or not."""
+    """Every instance of every identity rule of the report's format, balanced, failing or not judged."""
     cells = report.cells
     results = []
     for inst in _plan(_format_of(report)).instances:
-        left_terms = tuple((label, _number(cells, k)) for label, k in zip(inst.left_labels, inst.left, strict=True))
-        right_terms = tuple((label, _number(cells, k)) for label, k in zip(inst.right_labels, inst.right, strict=True))
+        left_terms = tuple((label, _term(cells, k)) for label, k in zip(inst.left_labels, inst.left, strict=True))
+        right_terms = tuple((label, _term(cells, k)) for label, k in zip(inst.right_labels, inst.right, strict=True))
         results.append(
             IdentityResult(
                 inst.rule,
@@ -263,19 +287,25 @@ def identity_results(report: Report) -> list[IdentityResult]:
                 inst.line,
                 left_terms,
                 right_terms,
-                _total(v for _, v in left_terms),
-                _total(v for _, v in right_terms),
+                _total(v for _, v in left_terms if v is not None),
+                _total(v for _, v in right_terms if v is not None),
                 inst.cells,
+                tuple(k for k in inst.cells if cells.get(k) is None),
             )
         )
     return results
 
 
-def recompute_totals(report: Report, changed: Iterable[CellKey] | None = None) -> dict[CellKey, CellValue]:
-    """Fill computed cells from their parts; return the cells whose value changed.
+def recompute_totals(
+    report: Report, changed: Iterable[CellKey] | None = None, *, complete_only: bool = False
+) -> dict[CellKey, CellValue | None]:
+    """Fill computed cells from their parts; return the cells whose value changed (None: emptied).
 
-    With `changed`, only the totals that depend (directly or through other totals) on those cells are
-    recomputed: an imported report keeps its published totals elsewhere until the clerk accepts them.
+    A total adds up the parts that are filled, so it follows a clerk typing its parts one by one; a total whose
+    parts are all empty is empty, not 0 (nothing says it is 0). With `changed`, only the totals that depend
+    (directly or through other totals) on those cells are recomputed: an imported report keeps its published
+    totals elsewhere until the clerk accepts them. With `complete_only`, a total with an empty part is left as
+    it is (accepting the computed totals must not put a partial sum over a published total).
     """
     plan = _plan(_format_of(report))
     cells = report.cells
@@ -288,21 +318,24 @@ def recompute_totals(report: Report, changed: Iterable[CellKey] | None = None) -
             if dirty is not None and dirty.isdisjoint(inst.right):
                 continue
             target = inst.left[0]
-            total = _safe_sum(cells, inst.right)
-            if plan.kinds[target] == "amount":
-                total = normalise_amount(Decimal(total))
+            filled = [k for k in inst.right if cells.get(k) is not None]
+            if complete_only and len(filled) < len(inst.right):
+                continue
+            total: CellValue | None = None
+            if filled:
+                total = _safe_sum(cells, filled)
+                if plan.kinds[target] == "amount":
+                    total = normalise_amount(Decimal(total))
             current = cells.get(target)
             if current != total or type(current) is not type(total):
-                cells[target] = total
+                report.set(*target, total)
                 moved = True
                 if dirty is not None:
                     dirty.add(target)
         if not moved:
             break
     return {
-        key: cells[key]
-        for key, old in before.items()
-        if key in cells and (old is None or old != cells[key] or type(old) is not type(cells[key]))
+        key: new for key, old in before.items() if (new := cells.get(key)) != old or type(new) is not type(old)
     }  # a total left empty whose parts did not change stays empty (and is not a change)
 
 
@@ -364,30 +397,50 @@ def _value_type(report: Report, plan: _Plan) -> Iterator[Finding]:
             )
 
 
-def _value_missing(report: Report, plan: _Plan) -> Iterator[Finding]:
+def _value_missing(report: Report, plan: _Plan, *, finalising: bool) -> Iterator[Finding]:
+    """VALUE_MISSING per table with an empty cell. At 定稿 every such table. In a draft only a table with a
+    value given (typed or imported; a total the app computes does not count), whose empty cells leave some
+    identities unjudged: a table with nothing in it says nothing yet, so a new report is not a wall of errors.
+
+    In a draft it is an error all the same, not a warning: a warning asks for a 审核说明, and no explanation
+    lets an empty cell through 定稿. Like REQUIRED, it lists while drafting what 定稿 will ask for; a clerk
+    typing cell by cell sees one line per table, not one per identity, and it goes once the table is full."""
     cells = report.cells
-    for table, name, keys in plan.table_cells:
-        missing = tuple(k for k in keys if k not in cells)
-        if missing:
-            named = "、".join(plan.cell_names[k] for k in missing[:_MISSING_NAMED])
-            more = f"等 {len(missing)} 个" if len(missing) > _MISSING_NAMED else ""
-            yield Finding(
-                "VALUE_MISSING",
-                "error",
-                f"{name}有 {len(missing)} 个单元格未填写（定稿时不能留空，没有的填 0）：{named}{more}",
-                missing,
-                f"VALUE_MISSING:{table}",
-            )
+    for table, name, keys, given in plan.table_cells:
+        missing = tuple(k for k in keys if cells.get(k) is None)
+        if not missing:
+            continue
+        if finalising:
+            why = "（定稿时不能留空，没有的填 0）"
+        elif any(cells.get(k) is not None for k in given):
+            why = "（导入时未读取或尚未填写），有关的勾稽关系暂不核对；没有的请填 0"
+        else:
+            continue
+        named = "、".join(plan.cell_names[k] for k in missing[:_MISSING_NAMED])
+        more = f"等 {len(missing)} 个" if len(missing) > _MISSING_NAMED else ""
+        yield Finding(
+            "VALUE_MISSING",
+            "error",
+            f"{name}有 {len(missing)} 个单元格未填写{why}：{named}{more}",
+            missing,
+            f"VALUE_MISSING:{table}",
+        )
 
 
 def _identity_errors(report: Report, plan: _Plan, *, clean: bool) -> Iterator[Finding]:
+    """The identities that fail. One with an empty cell is not judged, in a draft or at 定稿 (VALUE_MISSING
+    stands there): an unread cell of a published report is not a 0 that breaks its sums."""
     cells = report.cells
-    get = cells.get
+    has, at = cells.__contains__, cells.__getitem__
     for inst in plan.instances:
-        if clean:
-            left: CellValue = sum(map(get, inst.left, _ZEROS))
-            right: CellValue = sum(map(get, inst.right, _ZEROS))
+        if clean:  # numbers only (a None would be a VALUE_TYPE): empty is absent
+            if not all(map(has, inst.cells)):
+                continue
+            left: CellValue = sum(map(at, inst.left))
+            right: CellValue = sum(map(at, inst.right))
         else:
+            if any(cells.get(k) is None for k in inst.cells):
+                continue
             left, right = _safe_sum(cells, inst.left), _safe_sum(cells, inst.right)
         if left != right:
             yield Finding(
@@ -538,8 +591,7 @@ def check_report(report: Report, previous: Report | None = None, *, finalising: 
     findings = list(_format_year(report, fmt))
     bad = list(_value_type(report, plan))
     findings += bad
-    if finalising:
-        findings += _value_missing(report, plan)
+    findings += _value_missing(report, plan, finalising=finalising)
     findings += _identity_errors(report, plan, clean=not bad)
     findings += _required(report, fmt)
 

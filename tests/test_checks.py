@@ -247,12 +247,38 @@ def test_identity_results_flag_exactly_the_broken_instances() -> None:
     assert ("社会公益组织", 4) in row.right_terms
 
 
-def test_identity_results_read_empty_cells_as_zero() -> None:
+def test_an_identity_with_an_empty_cell_is_not_judged() -> None:
     report = good_sample()
     for col in (*PARTY_COLUMNS, "total"):
         report.set("t3", "carried_in", col, None)
-    assert all(r.ok for r in identity_results(report))
-    assert errors(check_report(report)) == []
+    report.set("t3", "new", "natural", 99)  # would break the balance of 自然人 if 二 were 0
+    recompute_totals(report)
+    results = identity_results(report)
+    unjudged = {(r.rule, r.line) for r in results if not r.judged}
+    assert unjudged == {*(("T3_BALANCE", c) for c in (*PARTY_COLUMNS, "total")), ("T3_ROW_TOTAL", "carried_in")}
+    assert all(r.ok for r in results)
+    natural = next(r for r in results if r.rule == "T3_BALANCE" and r.line == "natural")
+    assert natural.left_terms == (("一", 99), ("二", None)) and natural.missing == (("t3", "carried_in", "natural"),)
+    assert natural.left == 99  # what is there
+    for finalising in (False, True):
+        assert rules_of(errors(check_report(report, finalising=finalising))) == ["VALUE_MISSING"]
+    # filled, the instance is judged again: the same numbers with 二 = 0 fail
+    for col in PARTY_COLUMNS:
+        report.set("t3", "carried_in", col, 0)
+    recompute_totals(report)
+    assert {f.key for f in errors(check_report(report))} == {"T3_BALANCE:natural", "T3_BALANCE:total"}
+    assert not next(r for r in identity_results(report) if r.rule == "T3_BALANCE" and r.line == "natural").ok
+
+
+def test_a_broken_identity_with_an_empty_total_is_not_an_error() -> None:
+    # a published page whose row total could not be read: its parts are not compared with nothing
+    report = good_sample()
+    report.set("t4", "review", "upheld", 5)
+    assert rules_of(check_report(report)) == ["T4_ROW_TOTAL"]
+    report.set("t4", "review", "total", None)
+    assert [f.key for f in errors(check_report(report))] == ["VALUE_MISSING:t4"]
+    row = next(r for r in identity_results(report) if r.rule == "T4_ROW_TOTAL" and r.line == "review")
+    assert row.ok and not row.judged and row.left_terms == (("总计", None),)
 
 
 def _break_totals(report: Report, how: str) -> None:
@@ -289,6 +315,33 @@ def test_recompute_totals_changes_nothing_on_a_consistent_report(sample: Report)
     report = sample.copy()
     assert recompute_totals(report) == {}
     assert report.cells == sample.cells
+
+
+def test_a_total_of_empty_parts_is_empty_not_zero() -> None:
+    report = good_sample()
+    row = [("t4", "review", col) for col in ("upheld", "corrected", "other", "pending")]
+    report.set("t4", "review", "upheld", 2)
+    recompute_totals(report)
+    assert report.get("t4", "review", "total") == 2
+    for key in row[1:]:
+        report.set(*key, None)
+    assert recompute_totals(report, row) == {}  # the parts that are there still add up
+    report.set(*row[0], None)
+    assert recompute_totals(report, row) == {("t4", "review", "total"): None}
+    assert ("t4", "review", "total") not in report.cells
+    report.set(*row[2], 0)
+    assert recompute_totals(report, [row[2]]) == {("t4", "review", "total"): 0}
+
+
+def test_accepting_totals_leaves_a_total_of_partly_empty_parts_as_published() -> None:
+    report = good_sample()
+    report.set("t3", "granted", "natural", None)  # unread; the row's published 总计 stays
+    report.set("t3", "total_handled", "business", 1)  # a wrong total over parts all read
+    changed = recompute_totals(report, complete_only=True)
+    assert changed == {("t3", "total_handled", "business"): 0}
+    assert report.get("t3", "granted", "total") == report.get("t3", "total_handled", "natural") == 6
+    recompute_totals(report)
+    assert report.get("t3", "granted", "total") == 0  # what is there: a clerk typing a row sees it grow
 
 
 def test_recompute_totals_leaves_the_balance_rule_to_the_clerk() -> None:
@@ -369,21 +422,49 @@ def test_garbage_values_do_not_break_the_identities() -> None:
         ([("t3", r, c) for r in ("new", "granted") for c in ("natural", "business", "ngo")], ["t3"]),
     ],
 )
-def test_value_missing_only_when_finalising(removed: list[CellKey], tables: list[str]) -> None:
+@pytest.mark.parametrize("finalising", [False, True])
+def test_value_missing_names_the_empty_cells_of_a_partly_filled_table(
+    removed: list[CellKey], tables: list[str], finalising: bool
+) -> None:
     report = good_sample()
     for key in removed:
         report.cells.pop(key)
-    draft = check_report(report)
-    assert "VALUE_MISSING" not in rules_of(draft)
-    final = [f for f in check_report(report, finalising=True) if f.rule == "VALUE_MISSING"]
-    assert [f.key for f in final] == [f"VALUE_MISSING:{t}" for t in tables]
-    for f in final:
+    found = [f for f in check_report(report, finalising=finalising) if f.rule == "VALUE_MISSING"]
+    assert [f.key for f in found] == [f"VALUE_MISSING:{t}" for t in tables]
+    for f in found:
         mine = [k for k in removed if k[0] == f.key.split(":")[1]]
         assert set(f.cells) == set(mine)
         assert f"{len(mine)} 个单元格未填写" in f.message
         first = report.format.table(mine[0][0]).row(mine[0][1]).label
         assert first in f.message
         assert f.severity == "error"
+        if finalising:
+            assert "定稿时不能留空，没有的填 0" in f.message
+        else:
+            assert "（导入时未读取或尚未填写），有关的勾稽关系暂不核对；没有的请填 0：" in f.message
+    assert not can_finalise(check_report(report, finalising=True)) or not tables
+
+
+@pytest.mark.parametrize("format_id", ["2019", "2021"])
+def test_a_table_with_nothing_given_says_nothing_in_a_draft(format_id: str) -> None:
+    report = empty_report("某某市某某局", 2022 if format_id == "2021" else 2020, format_id)
+    assert {f.rule for f in errors(check_report(report))} == {"REQUIRED"}  # its signature and texts, no table
+    report.cells = {}  # read from a page whose tables could not be read
+    assert not any(f.cells for f in check_report(report))
+    recompute_totals(report)
+    assert report.cells == {}
+    for spec in report.format.cell_specs():  # totals alone are not values given: they follow their parts
+        if spec.computed:
+            report.cells[spec.key] = 0
+    assert not any(f.cells for f in check_report(report))
+    at_finalising = [f.key for f in check_report(report, finalising=True) if f.rule == "VALUE_MISSING"]
+    assert at_finalising == [f"VALUE_MISSING:{t.key}" for t in report.format.tables]
+    # one value typed: its table asks for the rest, the others still say nothing
+    report.cells = {("t3", "new", "natural"): 3}
+    recompute_totals(report)
+    (missing,) = (f for f in check_report(report) if f.rule == "VALUE_MISSING")
+    assert missing.key == "VALUE_MISSING:t3"
+    assert not [f for f in check_report(report) if f.rule in IDENTITY_RULES]
 
 
 # ---------------------------------------------------------------- FORMAT_YEAR and explanations

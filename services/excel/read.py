@@ -444,14 +444,16 @@ def _live_totals(terms: Mapping[CellKey, tuple[CellKey, ...]], filled: set[CellK
 
 def _settle_totals(r: _Reader, fmt: ReportFormat, report: Report, totals: dict[CellKey, MapEntry]) -> list[str]:
     """Fill the totals from their parts; as after an edit in the app, a total whose parts are all empty stays
-    empty, unless a number was typed over it (answered with its parts' 0). A notice for each total cell that
-    said otherwise than its parts."""
+    empty, unless a number was typed over it (answered with its parts' 0, and so are the totals it feeds). A
+    notice for each total cell that said otherwise than its parts."""
     terms = total_terms(fmt)
     typed = {key for key, entry in totals.items() if r.cell(entry).value is not None and not _is_formula(r.cell(entry))}
     live = _live_totals(terms, set(report.cells) | typed)
     recompute_totals(report)
-    for key in terms.keys() - live:
-        del report.cells[key]
+    # what recompute_totals left empty has only empty parts, down to the value cells: their sum is 0
+    for key in live - report.cells.keys():
+        spec = fmt.cell_spec(key)
+        report.cells[key] = Decimal(0) if spec is not None and spec.kind == "amount" else 0
     notices: list[str] = []
     for key, entry in totals.items():
         now = report.cells.get(key, 0)
