@@ -195,9 +195,10 @@ class ReportEditor:
         return outcome
 
     def accept_computed_totals(self) -> EditOutcome:
-        """Replace totals as given (an imported report) by the sums of their parts."""
+        """Replace totals as given (an imported report) by the sums of their parts; a total with an empty part
+        (not read) keeps what was published until its parts are filled."""
         trial = self.report.copy()
-        computed = recompute_totals(trial)
+        computed = recompute_totals(trial, complete_only=True)
         if not computed:
             return EditOutcome(False, "所有合计都与各项之和一致。")
         return self._write(dict(computed), "采用计算的合计", record_undo=True)

@@ -7,6 +7,7 @@ import pytest
 
 from models.database import Database
 from services import storage
+from services.checks import errors
 from services.editing import ReportEditor
 from services.formats import CellKey
 from services.report import Report
@@ -171,6 +172,37 @@ def test_clear_empties_value_cells_only(db: Database) -> None:
     assert editor.clear(keys).ok
     saved = fresh(db, report_id)
     assert saved.get(*NEW) is None and saved.get(*NEW_TOTAL) is not None
+
+
+def test_a_cleared_row_leaves_its_total_empty_and_its_identities_unjudged(db: Database) -> None:
+    report_id = stored(db, filled_report("2021"))
+    editor = ReportEditor.open(db, report_id)
+    row = [("t4", "review", col) for col in ("upheld", "corrected", "other", "pending")]
+    assert editor.clear(row[:2]).ok
+    assert editor.report.get("t4", "review", "total") is not None  # the parts still there add up
+    assert [f.key for f in errors(editor.findings)] == ["VALUE_MISSING:t4"]
+    assert editor.clear(row[2:]).ok
+    assert fresh(db, report_id).get("t4", "review", "total") is None  # nothing says it is 0
+    result = next(r for r in editor.identities if r.rule == "T4_ROW_TOTAL" and r.line == "review")
+    assert not result.judged and result.ok
+    assert [f.key for f in errors(editor.findings)] == ["VALUE_MISSING:t4"]
+    refused = editor.finalise()
+    assert not refused.ok and any("定稿时不能留空" in p for p in refused.problems)
+    assert editor.set_cell_text(row[0], "1").ok
+    assert editor.report.get("t4", "review", "total") == 1
+    assert editor.undo().ok and fresh(db, report_id).get("t4", "review", "total") is None
+
+
+def test_accepting_totals_keeps_a_published_total_whose_parts_were_not_all_read(db: Database) -> None:
+    report = sample_report()
+    report.cells[("t4", "review", "total")] = 5  # as published, wrong, over parts all read
+    del report.cells[("t3", "granted", "natural")]  # not read: 予以公开's published 总计 stays
+    report.cells[("t3", "granted", "total")] = 9
+    editor = ReportEditor.open(db, stored(db, report))
+    assert "T3_ROW_TOTAL:granted" not in {f.key for f in editor.findings}
+    assert editor.accept_computed_totals().ok
+    assert editor.report.get("t4", "review", "total") == 0
+    assert editor.report.get("t3", "granted", "total") == 9
 
 
 def test_typed_text_survives_a_stale_version(db: Database) -> None:

@@ -65,10 +65,16 @@ class TableTab(QWidget):
         self.view.select_key(key)
 
     def totals_disagree(self) -> bool:
-        """True when a total of this table differs from the sum of its parts (as the check engine says)."""
+        """True when a total of this table differs from the sum of its parts (as the check engine says), or is
+        empty (not read from a published page) while its parts are all there: what 采用计算的合计 would fill.
+        A total with an empty part is not judged, and is not replaced by a partial sum."""
         editor = self.session.editor
         computing = {rule.id for rule in editor.format.rules if rule.computes and rule.table == self.table_key}
-        return any(not result.ok for result in editor.identities if result.rule in computing)
+        return any(
+            not result.ok or result.missing == result.cells[:1]
+            for result in editor.identities
+            if result.rule in computing
+        )
 
     def _accept_totals(self) -> None:
         self.session.accept_computed_totals()
