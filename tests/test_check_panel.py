@@ -103,6 +103,38 @@ def test_broken_identity_shows_a_cross_and_turns_to_a_tick_when_fixed(qtbot: QtB
     assert groups(panel)["表三 勾稽关系"].text(0) == "表三 勾稽关系（✗ 0 / 共 39）"
 
 
+def test_an_identity_with_an_empty_cell_reads_as_not_judged(qtbot: QtBot, db: Database) -> None:
+    # a report imported from a page where 二 of 自然人 could not be read
+    report = filled_report("2021")
+    carried_in = ("t3", "carried_in", "natural")
+    was = report.cells.pop(carried_in)
+    session = open_session(db, report)
+    panel = panel_for(qtbot, session)
+    item = balance_line(panel, "自然人")
+    new, handled = report.number(*NATURAL_NEW), report.number("t3", "total_handled", "natural")
+    out = report.number("t3", "carried_out", "natural")
+    assert item.text(0) == f"○ 自然人列  待填写，暂不核对：一({new}) + 二(未填) ＝ 三(七)总计({handled}) + 四({out})"
+    assert item.foreground(0).color().name() == "#6b6b6b"  # grey, not the red of a failing line
+    assert "1 个单元格未填写" in item.toolTip(0)
+    table = groups(panel)["表三 勾稽关系"]
+    assert table.text(0) == "表三 勾稽关系（✗ 0 / 共 39，待填写 2）"  # the 自然人 balance and 二's row total
+    assert table.foreground(0).color().name() == "#6b6b6b"
+    (missing,) = children(groups(panel)[ERRORS_TITLE])
+    assert missing.text(0).startswith("✗ 表三有 1 个单元格未填写（导入时未读取或尚未填写），有关的勾稽关系暂不核对")
+    assert panel.summary.text() == "错误 1 个，未说明的提示 0 个"
+
+    assert session.set_cell_text(carried_in, str(was + 5)).ok  # filled: judged, and it fails by 5
+    assert balance_line(panel, "自然人") is item
+    assert item.text(0).startswith("✗ 自然人列  相差 5：")
+    assert item.foreground(0).color().name() == "#c62828"
+    assert groups(panel)["表三 勾稽关系"].text(0) == "表三 勾稽关系（✗ 2 / 共 39）"  # 自然人 and 总计 columns
+    assert groups(panel)[ERRORS_TITLE].isHidden()
+
+    assert session.set_cell_text(carried_in, str(was)).ok
+    assert item.text(0).startswith("✓ 自然人列  ") and item.foreground(0).color().name() != "#6b6b6b"
+    assert panel.summary.text() == "错误 0 个，未说明的提示 0 个"
+
+
 def test_clicking_a_crossed_line_asks_for_its_first_cell(qtbot: QtBot, session: ReportSession) -> None:
     panel = panel_for(qtbot, session)
     session.set_cell_text(NATURAL_NEW, "999")

@@ -34,15 +34,25 @@ Target = tuple[str, object] | None
 # ---------------------------------------------------------------- line texts
 
 
-def _side(terms: Sequence[tuple[str, CellValue]], total: CellValue, *, abbreviate: bool) -> str:
+def _side(terms: Sequence[tuple[str, CellValue | None]], total: CellValue, *, abbreviate: bool) -> str:
     text = terms_text(terms, abbreviate=abbreviate)
     return text if len(terms) == 1 else f"{text} = {format_for_display(total)}"
 
 
+PENDING = "待填写，暂不核对"
+"""An identity with an empty cell: neither ✓ nor ✗ (an unread cell of an imported report is not a 0)."""
+
+
 def identity_line(name: str, result: IdentityResult, *, abbreviate: bool = True) -> str:
-    """`✓ 自然人列  一(6) + 二(0) = 6 ＝ 三(七)总计(6) + 四(0) = 6`, or `✗ 自然人列  相差 1：… ≠ …`.
+    """`✓ 自然人列  一(6) + 二(0) = 6 ＝ 三(七)总计(6) + 四(0) = 6`, or `✗ 自然人列  相差 1：… ≠ …`, or with an
+    empty cell `○ 自然人列  待填写，暂不核对：一(6) + 二(未填) ＝ 三(七)总计(6) + 四(未填)` (no sums: they would be
+    partial).
 
     The difference comes before the sums: a narrow dock cuts the end of a line (the tooltip has it all)."""
+    if not result.judged:
+        lhs = terms_text(result.left_terms, abbreviate=abbreviate)
+        rhs = terms_text(result.right_terms, abbreviate=abbreviate)
+        return f"○ {name}  {PENDING}：{lhs} ＝ {rhs}"
     lhs = _side(result.left_terms, result.left, abbreviate=abbreviate)
     rhs = _side(result.right_terms, result.right, abbreviate=abbreviate)
     if result.ok:
@@ -99,15 +109,17 @@ class _Line:
     item: QTreeWidgetItem
     text: str = ""
     bad: bool | None = None
+    pending: bool = False
+    """Greyed: an identity not judged yet (an empty cell), or a table with only such lines open."""
 
-    def show(self, text: str, bad: bool, tooltip: str | None = None) -> None:
+    def show(self, text: str, bad: bool, tooltip: str | None = None, *, pending: bool = False) -> None:
         if text != self.text:
             self.text = text
             self.item.setText(0, text)
             self.item.setToolTip(0, tooltip if tooltip is not None else text)
-        if bad != self.bad:
-            self.bad = bad
-            self.item.setForeground(0, RED if bad else PLAIN)
+        if bad != self.bad or pending != self.pending:
+            self.bad, self.pending = bad, pending
+            self.item.setForeground(0, RED if bad else GREY if pending else PLAIN)
 
 
 @dataclass
@@ -244,21 +256,29 @@ class CheckPanel(QWidget):
 
     def _show_identities(self, identities: Sequence[IdentityResult]) -> None:
         bad_per_table: dict[str, int] = dict.fromkeys(self._table_groups, 0)
+        pending_per_table: dict[str, int] = dict.fromkeys(self._table_groups, 0)
         count_per_table: dict[str, int] = dict.fromkeys(self._table_groups, 0)
         for line, result in zip(self._identity_lines, identities, strict=True):
             name = self._names.get((result.rule, result.table, result.line), result.line)
             text = identity_line(name, result)
             if text != line.text:
-                line.show(text, not result.ok, identity_line(name, result, abbreviate=False))
+                full = identity_line(name, result, abbreviate=False)
+                if not result.judged:
+                    full += (
+                        f"\n有 {len(result.missing)} 个单元格未填写（导入时未读取或尚未填写），填上后核对；没有的请填 0"
+                    )
+                line.show(text, not result.ok, full, pending=not result.judged)
             count_per_table[result.table] += 1
             bad_per_table[result.table] += not result.ok
+            pending_per_table[result.table] += not result.judged
         assert self._fmt is not None
         for table, group in self._table_groups.items():
-            bad = bad_per_table[table]
-            title = f"{self._fmt.table(table).name} 勾稽关系（✗ {bad} / 共 {count_per_table[table]}）"
+            bad, pending = bad_per_table[table], pending_per_table[table]
+            waiting = f"，待填写 {pending}" if pending else ""
+            title = f"{self._fmt.table(table).name} 勾稽关系（✗ {bad} / 共 {count_per_table[table]}{waiting}）"
             if bad and not group.bad:
                 group.item.setExpanded(True)
-            group.show(title, bad > 0)
+            group.show(title, bad > 0, pending=pending > 0)
 
     def _show_errors(self, findings: Sequence[Finding], fmt: ReportFormat) -> None:
         assert self._errors_group is not None
