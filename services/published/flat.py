@@ -42,10 +42,6 @@ def crawled_body(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _pattern(title: str) -> str:
-    return r"\s*".join(re.escape(c) for c in re.sub(r"\s+", "", title))
-
-
 def _heading_at(text: str, start: int, section: Section) -> tuple[int, int] | None:
     """Where `section`'s heading, run in, begins and ends at or after `start` ('五、存在的主要问题…' also as
     '五、政府信息公开工作存在的主要问题…'), or None."""
