@@ -8,7 +8,7 @@ the UI re-runs it after every edit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -70,7 +70,8 @@ class IdentityResult:
     """One instance (a column or a row) of an identity rule, for a live totals panel.
 
     An empty cell (not read from a published page, not typed yet) is not 0: its term reads None, and an
-    instance with one is not judged (`judged`), neither balanced nor failing; its sides add up what is there."""
+    instance with one is not judged (`judged`), neither balanced nor failing; its sides add up what is there. So
+    is an instance with a total that only adds up the parts that are there (`missing` has it, its term its sum)."""
 
     rule: str
     table: str
@@ -81,7 +82,13 @@ class IdentityResult:
     right: CellValue
     cells: tuple[CellKey, ...]
     missing: tuple[CellKey, ...] = ()
-    """Its empty cells."""
+    """Its cells not known: empty, or a total over an empty cell (see `partial`)."""
+
+    @property
+    def partial(self) -> tuple[str, ...]:
+        """The labels of its terms that are totals over an empty cell: a number, but not all of it."""
+        terms = self.left_terms + self.right_terms
+        return tuple(t[0] for t, k in zip(terms, self.cells, strict=True) if k in self.missing and t[1] is not None)
 
     @property
     def judged(self) -> bool:
@@ -231,6 +238,26 @@ def _safe_sum(cells: Mapping[CellKey, object], keys: Iterable[CellKey]) -> CellV
     return total
 
 
+def _not_known(cells: Mapping[CellKey, object], plan: _Plan) -> set[CellKey]:
+    """The cells an identity cannot be judged on: the empty ones, and a total that is only the sum of the parts
+    that are there while one is not known (what the app adds up over an empty cell as the clerk types). A total
+    that says otherwise than its known parts (a published total whose parts were not all read) is known."""
+    unknown = {key for key in plan.kinds if cells.get(key) is None}
+    grown = bool(unknown)
+    while grown:
+        grown = False
+        for inst in plan.computing:
+            target = inst.left[0]
+            if (
+                target not in unknown
+                and not unknown.isdisjoint(inst.right)
+                and _number(cells, target) == _safe_sum(cells, inst.right)
+            ):
+                unknown.add(target)
+                grown = True
+    return unknown
+
+
 def _total(values: Iterable[CellValue]) -> CellValue:
     total: CellValue = 0
     for value in values:
@@ -242,17 +269,25 @@ EMPTY_TERM = "未填"
 """How an empty cell reads in a side of an identity: `二(未填)`."""
 
 
-def terms_text(pairs: Sequence[tuple[str, CellValue | None]], *, abbreviate: bool = True) -> str:
-    """One side of an identity as the clerk reads it, `一(6) + 二(0)`, an empty cell `二(未填)`; beyond MAX_TERMS
-    terms the zeros and the empty cells are counted rather than listed. The check messages and the panel both
-    write sides this way."""
+def terms_text(
+    pairs: Sequence[tuple[str, CellValue | None]], *, abbreviate: bool = True, partial: Collection[str] = ()
+) -> str:
+    """One side of an identity as the clerk reads it, `一(6) + 二(0)`, an empty cell `二(未填)`, a total over an
+    empty cell (`partial` labels) `二(0+未填)`; beyond MAX_TERMS terms the zeros and the empty cells are counted
+    rather than listed. The check messages and the panel both write sides this way."""
     shown = list(pairs)
     zeros = empty = 0
     if abbreviate and len(shown) > MAX_TERMS:
-        shown = [pair for pair in pairs if pair[1] is not None and pair[1] != 0]
+        shown = [pair for pair in pairs if pair[1] is not None and (pair[1] != 0 or pair[0] in partial)]
         empty = sum(1 for _, value in pairs if value is None)
         zeros = len(pairs) - len(shown) - empty
-    parts = [f"{label}({EMPTY_TERM if value is None else format_for_display(value)})" for label, value in shown]
+
+    def shown_value(label: str, value: CellValue | None) -> str:
+        if value is None:
+            return EMPTY_TERM
+        return f"{format_for_display(value)}+{EMPTY_TERM}" if label in partial else format_for_display(value)
+
+    parts = [f"{label}({shown_value(label, value)})" for label, value in shown]
     if zeros:
         parts.append(f"其余 {zeros} 项(0)" if parts else f"{zeros} 项(均为 0)")
     if empty:
@@ -276,8 +311,10 @@ def _identity_message(inst: _Instance, cells: Mapping[CellKey, object], left: Ce
 def identity_results(report: Report) -> list[IdentityResult]:
     """Every instance of every identity rule of the report's format, balanced, failing or not judged."""
     cells = report.cells
+    plan = _plan(_format_of(report))
+    unknown = _not_known(cells, plan)
     results = []
-    for inst in _plan(_format_of(report)).instances:
+    for inst in plan.instances:
         left_terms = tuple((label, _term(cells, k)) for label, k in zip(inst.left_labels, inst.left, strict=True))
         right_terms = tuple((label, _term(cells, k)) for label, k in zip(inst.right_labels, inst.right, strict=True))
         results.append(
@@ -290,7 +327,7 @@ def identity_results(report: Report) -> list[IdentityResult]:
                 _total(v for _, v in left_terms if v is not None),
                 _total(v for _, v in right_terms if v is not None),
                 inst.cells,
-                tuple(k for k in inst.cells if cells.get(k) is None),
+                tuple(k for k in inst.cells if k in unknown),
             )
         )
     return results
@@ -428,19 +465,18 @@ def _value_missing(report: Report, plan: _Plan, *, finalising: bool) -> Iterator
 
 
 def _identity_errors(report: Report, plan: _Plan, *, clean: bool) -> Iterator[Finding]:
-    """The identities that fail. One with an empty cell is not judged, in a draft or at 定稿 (VALUE_MISSING
-    stands there): an unread cell of a published report is not a 0 that breaks its sums."""
+    """The identities that fail. One with a cell not known (_not_known) is not judged, in a draft or at 定稿
+    (VALUE_MISSING stands there): an unread cell of a published report is not a 0 that breaks its sums."""
     cells = report.cells
-    has, at = cells.__contains__, cells.__getitem__
+    unknown = _not_known(cells, plan)
+    at = cells.__getitem__
     for inst in plan.instances:
-        if clean:  # numbers only (a None would be a VALUE_TYPE): empty is absent
-            if not all(map(has, inst.cells)):
-                continue
+        if unknown and not unknown.isdisjoint(inst.cells):
+            continue
+        if clean:  # numbers only, every one there
             left: CellValue = sum(map(at, inst.left))
             right: CellValue = sum(map(at, inst.right))
         else:
-            if any(cells.get(k) is None for k in inst.cells):
-                continue
             left, right = _safe_sum(cells, inst.left), _safe_sum(cells, inst.right)
         if left != right:
             yield Finding(

@@ -15,6 +15,7 @@ from services.checks import (
     errors,
     identity_results,
     recompute_totals,
+    terms_text,
     unexplained_warnings,
 )
 from services.formats import CellKey
@@ -268,6 +269,26 @@ def test_an_identity_with_an_empty_cell_is_not_judged() -> None:
     recompute_totals(report)
     assert {f.key for f in errors(check_report(report))} == {"T3_BALANCE:natural", "T3_BALANCE:total"}
     assert not next(r for r in identity_results(report) if r.rule == "T3_BALANCE" and r.line == "natural").ok
+
+
+def test_a_total_that_only_adds_up_the_parts_there_is_not_known() -> None:
+    report = good_sample()
+    report.set("t3", "carried_in", "natural", None)  # cleared: 二's 总计 adds up the other columns' 0
+    report.set("t3", "new", "business", 2)
+    recompute_totals(report)
+    assert report.get("t3", "carried_in", "total") == 0
+    identity = {f.key for f in check_report(report) if f.rule in IDENTITY_RULES}
+    assert identity == {"T3_BALANCE:business"}  # not the 总计 column: its 二 may be anything yet
+    total = next(r for r in identity_results(report) if r.rule == "T3_BALANCE" and r.line == "total")
+    assert not total.judged and total.ok
+    assert total.missing == (("t3", "carried_in", "total"),) and total.partial == ("二",)
+    assert terms_text(total.left_terms, partial=total.partial) == "一(8) + 二(0+未填)"
+    # a published total that says more than the parts that were read is known: the column is judged
+    report.set("t3", "carried_in", "total", 3)
+    assert {f.key for f in check_report(report) if f.rule in IDENTITY_RULES} == {
+        "T3_BALANCE:business",
+        "T3_BALANCE:total",
+    }
 
 
 def test_a_broken_identity_with_an_empty_total_is_not_an_error() -> None:

@@ -50,14 +50,24 @@ def identity_line(name: str, result: IdentityResult, *, abbreviate: bool = True)
 
     The difference comes before the sums: a narrow dock cuts the end of a line (the tooltip has it all)."""
     if not result.judged:
-        lhs = terms_text(result.left_terms, abbreviate=abbreviate)
-        rhs = terms_text(result.right_terms, abbreviate=abbreviate)
+        partial = result.partial
+        lhs = terms_text(result.left_terms, abbreviate=abbreviate, partial=partial)
+        rhs = terms_text(result.right_terms, abbreviate=abbreviate, partial=partial)
         return f"○ {name}  {PENDING}：{lhs} ＝ {rhs}"
     lhs = _side(result.left_terms, result.left, abbreviate=abbreviate)
     rhs = _side(result.right_terms, result.right, abbreviate=abbreviate)
     if result.ok:
         return f"✓ {name}  {lhs} ＝ {rhs}"
     return f"✗ {name}  相差 {format_for_display(difference(result.left, result.right))}：{lhs} ≠ {rhs}"
+
+
+def pending_note(result: IdentityResult) -> str:
+    """Why an identity is not judged yet, for its tooltip."""
+    empty = sum(1 for _, value in result.left_terms + result.right_terms if value is None)
+    notes = [f"有 {empty} 个单元格未填写（导入时未读取或尚未填写）"] if empty else []
+    if result.partial:
+        notes.append(f"{'、'.join(result.partial)}是合计，其中有未填写的单元格")
+    return "；".join(notes) + "。填上后核对，没有的请填 0"
 
 
 def line_names(fmt: ReportFormat) -> dict[tuple[str, str, str], str]:
@@ -264,9 +274,7 @@ class CheckPanel(QWidget):
             if text != line.text:
                 full = identity_line(name, result, abbreviate=False)
                 if not result.judged:
-                    full += (
-                        f"\n有 {len(result.missing)} 个单元格未填写（导入时未读取或尚未填写），填上后核对；没有的请填 0"
-                    )
+                    full += "\n" + pending_note(result)
                 line.show(text, not result.ok, full, pending=not result.judged)
             count_per_table[result.table] += 1
             bad_per_table[result.table] += not result.ok
