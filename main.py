@@ -45,19 +45,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="用户数据目录（默认由系统决定）")
     sub = parser.add_subparsers(dest="command")
 
-    check = sub.add_parser("check", help="审核一个报告文件")
+    check = sub.add_parser("check", help="审核一个报告文件（.json .xlsx，或网上公开的 .html .txt .pdf .docx）")
     check.add_argument("file", type=Path)
     check.add_argument("--json", action="store_true", help="以 JSON 列表输出审核结果")
     check.add_argument("--previous", type=Path, help="上一年度的报告文件，用于跨年度核对（结转、现行有效件数等）")
 
-    imp = sub.add_parser("import", help="把报告文件导入数据库（每个文件要么全部导入，要么不导入）")
+    imp = sub.add_parser(
+        "import",
+        help="把报告文件（.json .xlsx，或网上公开的 .html .txt .pdf .docx）导入数据库（每个文件全部导入或不导入）",
+    )
     imp.add_argument("files", type=Path, nargs="+")
     existing = imp.add_mutually_exclusive_group()
     existing.add_argument("--replace", action="store_true", help="数据库中已有同一单位同一年度的报告时，用文件中的替换")
     existing.add_argument(
         "--keep", action="store_true", help="数据库中已有同一单位同一年度的报告时，保留原有的，跳过该文件"
     )
-    imp.add_argument("--agency", help="网页或文本中没有写明机关名称时，用此名称")
+    imp.add_argument("--agency", help="网页、文本、PDF 或 Word 中没有写明机关名称时，用此名称")
     imp.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     exp = sub.add_parser("export", help="导出数据库中的一份报告")

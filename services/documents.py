@@ -9,7 +9,7 @@ from services.errors import NotAvailableError
 from services.files import refuse_database_target, require_regular_file, write_atomically
 from services.report import Report
 
-READABLE = (".json", ".xlsx", ".html", ".htm", ".txt")
+READABLE = (".json", ".xlsx", ".html", ".htm", ".txt", ".pdf", ".docx")
 WRITABLE = (".json", ".xlsx", ".pdf", ".docx", ".html", ".htm")
 
 
@@ -31,8 +31,8 @@ def _unknown(path: Path, kinds: tuple[str, ...], verb: str) -> NotAvailableError
 
 
 def read_document(path: Path, agency: str | None = None) -> ReadReport:
-    """Read a report from an exchange file, the project's Excel template, or a published report (.html, .txt)
-    as a draft (`agency` names it when the page does not); raises a NianbaoError the clerk can read."""
+    """Read a report from an exchange file, the project's Excel template, or a published report (.html, .txt,
+    .pdf, .docx) as a draft (`agency` names it when the page does not); raises a NianbaoError the clerk can read."""
     require_regular_file(path)
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -44,7 +44,7 @@ def read_document(path: Path, agency: str | None = None) -> ReadReport:
 
         read = read_excel(path)
         return ReadReport(read.report, notices=read.notices)
-    if suffix in (".html", ".htm", ".txt"):
+    if suffix in (".html", ".htm", ".txt", ".pdf", ".docx"):
         from services.published import PublishedReportError, import_published
 
         imported = import_published(path, agency)

@@ -21,10 +21,10 @@ if TYPE_CHECKING:  # SQLAlchemy loads after the window's first paint
 Choice = Literal["replace", "keep", "cancel"]
 FILE_FILTER = ";;".join(
     (
-        "报告文件 (*.json *.xlsx *.html *.htm *.txt)",
+        "报告文件 (*.json *.xlsx *.html *.htm *.txt *.pdf *.docx)",
         "报送数据包 (*.json)",
         "Excel 模板 (*.xlsx)",
-        "网页或文本 (*.html *.htm *.txt)",
+        "网上公开的报告 (*.html *.htm *.txt *.pdf *.docx)",
     )
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -350,6 +350,8 @@ def parse_published_html(html: str, agency: str | None = None) -> PublishedImpor
 
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+DocumentReader = Callable[[bytes], tuple[list[Item], str | None]]
+"""A PDF or Word file's bytes → its paragraphs and tables, and its title."""
 
 
 def _decode_html(data: bytes) -> str:
@@ -367,17 +369,36 @@ def _decode_html(data: bytes) -> str:
     return decode_text(data)
 
 
+def _read_document(suffix: str) -> tuple[int, DocumentReader | None]:
+    """The size limit and reader of a report published as a file (PDF, Word), imported only when needed
+    (pdfplumber is slow to import); (MAX_BYTES, None) for a page or a text."""
+    if suffix == ".pdf":
+        from services.published.pdf import MAX_PDF_BYTES, read_pdf
+
+        return MAX_PDF_BYTES, read_pdf
+    if suffix == ".docx":
+        from services.published.word import MAX_DOCX_BYTES, read_docx
+
+        return MAX_DOCX_BYTES, read_docx
+    return MAX_BYTES, None
+
+
 def import_published(path: Path, agency: str | None = None) -> PublishedImport:
-    """Read a saved page (.html/.htm) or a text file (UTF-8 or GB18030) holding a published report."""
+    """Read a saved page (.html/.htm), a text file (UTF-8 or GB18030), a PDF or a Word file (.docx) holding a
+    published report."""
     path = Path(path)
+    limit, document = _read_document(path.suffix.lower())
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
+        if size > MAX_BYTES and document is None:
             raise PublishedReportError(f"{path.name}：{too_large(size)}")
         with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read(limit + 1)
     except OSError as exc:
         raise PublishedReportError(f"无法读取文件 {path}：{describe_os_error(exc)}") from None
+    if document is not None:  # each reader refuses more than its own limit
+        items, title = document(data)
+        return _refuse_long_texts(build_import(items, agency, title))
     if len(data) > MAX_BYTES:
         raise PublishedReportError(f"{path.name}：{too_large(len(data))}")
     if path.suffix.lower() in _HTML_SUFFIXES:
