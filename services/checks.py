@@ -8,7 +8,7 @@ the UI re-runs it after every edit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -70,8 +70,7 @@ class IdentityResult:
     """One instance (a column or a row) of an identity rule, for a live totals panel.
 
     An empty cell (not read from a published page, not typed yet) is not 0: its term reads None, and an
-    instance with one is not judged (`judged`), neither balanced nor failing; its sides add up what is there. So
-    is an instance with a total that only adds up the parts that are there (`missing` has it, its term its sum)."""
+    instance with one is not judged (`judged`), neither balanced nor failing; its sides add up what is there."""
 
     rule: str
     table: str
@@ -82,13 +81,7 @@ class IdentityResult:
     right: CellValue
     cells: tuple[CellKey, ...]
     missing: tuple[CellKey, ...] = ()
-    """Its cells not known: empty, or a total over an empty cell (see `partial`)."""
-
-    @property
-    def partial(self) -> tuple[str, ...]:
-        """The labels of its terms that are totals over an empty cell: a number, but not all of it."""
-        terms = self.left_terms + self.right_terms
-        return tuple(t[0] for t, k in zip(terms, self.cells, strict=True) if k in self.missing and t[1] is not None)
+    """Its empty cells."""
 
     @property
     def judged(self) -> bool:
@@ -238,26 +231,6 @@ def _safe_sum(cells: Mapping[CellKey, object], keys: Iterable[CellKey]) -> CellV
     return total
 
 
-def _not_known(cells: Mapping[CellKey, object], plan: _Plan) -> set[CellKey]:
-    """The cells an identity cannot be judged on: the empty ones, and a total that is only the sum of the parts
-    that are there while one is not known (what the app adds up over an empty cell as the clerk types). A total
-    that says otherwise than its known parts (a published total whose parts were not all read) is known."""
-    unknown = {key for key in plan.kinds if cells.get(key) is None}
-    grown = bool(unknown)
-    while grown:
-        grown = False
-        for inst in plan.computing:
-            target = inst.left[0]
-            if (
-                target not in unknown
-                and not unknown.isdisjoint(inst.right)
-                and _number(cells, target) == _safe_sum(cells, inst.right)
-            ):
-                unknown.add(target)
-                grown = True
-    return unknown
-
-
 def _total(values: Iterable[CellValue]) -> CellValue:
     total: CellValue = 0
     for value in values:
@@ -269,25 +242,17 @@ EMPTY_TERM = "未填"
 """How an empty cell reads in a side of an identity: `二(未填)`."""
 
 
-def terms_text(
-    pairs: Sequence[tuple[str, CellValue | None]], *, abbreviate: bool = True, partial: Collection[str] = ()
-) -> str:
-    """One side of an identity as the clerk reads it, `一(6) + 二(0)`, an empty cell `二(未填)`, a total over an
-    empty cell (`partial` labels) `二(0+未填)`; beyond MAX_TERMS terms the zeros and the empty cells are counted
-    rather than listed. The check messages and the panel both write sides this way."""
+def terms_text(pairs: Sequence[tuple[str, CellValue | None]], *, abbreviate: bool = True) -> str:
+    """One side of an identity as the clerk reads it, `一(6) + 二(0)`, an empty cell `二(未填)`; beyond MAX_TERMS
+    terms the zeros and the empty cells are counted rather than listed. The check messages and the panel both
+    write sides this way."""
     shown = list(pairs)
     zeros = empty = 0
     if abbreviate and len(shown) > MAX_TERMS:
-        shown = [pair for pair in pairs if pair[1] is not None and (pair[1] != 0 or pair[0] in partial)]
+        shown = [pair for pair in pairs if pair[1] is not None and pair[1] != 0]
         empty = sum(1 for _, value in pairs if value is None)
         zeros = len(pairs) - len(shown) - empty
-
-    def shown_value(label: str, value: CellValue | None) -> str:
-        if value is None:
-            return EMPTY_TERM
-        return f"{format_for_display(value)}+{EMPTY_TERM}" if label in partial else format_for_display(value)
-
-    parts = [f"{label}({shown_value(label, value)})" for label, value in shown]
+    parts = [f"{label}({EMPTY_TERM if value is None else format_for_display(value)})" for label, value in shown]
     if zeros:
         parts.append(f"其余 {zeros} 项(0)" if parts else f"{zeros} 项(均为 0)")
     if empty:
@@ -311,10 +276,8 @@ def _identity_message(inst: _Instance, cells: Mapping[CellKey, object], left: Ce
 def identity_results(report: Report) -> list[IdentityResult]:
     """Every instance of every identity rule of the report's format, balanced, failing or not judged."""
     cells = report.cells
-    plan = _plan(_format_of(report))
-    unknown = _not_known(cells, plan)
     results = []
-    for inst in plan.instances:
+    for inst in _plan(_format_of(report)).instances:
         left_terms = tuple((label, _term(cells, k)) for label, k in zip(inst.left_labels, inst.left, strict=True))
         right_terms = tuple((label, _term(cells, k)) for label, k in zip(inst.right_labels, inst.right, strict=True))
         results.append(
@@ -327,22 +290,29 @@ def identity_results(report: Report) -> list[IdentityResult]:
                 _total(v for _, v in left_terms if v is not None),
                 _total(v for _, v in right_terms if v is not None),
                 inst.cells,
-                tuple(k for k in inst.cells if k in unknown),
+                tuple(k for k in inst.cells if cells.get(k) is None),
             )
         )
     return results
 
 
+Incomplete = Literal["sum", "empty", "keep"]
+
+
 def recompute_totals(
-    report: Report, changed: Iterable[CellKey] | None = None, *, complete_only: bool = False
+    report: Report, changed: Iterable[CellKey] | None = None, *, incomplete: Incomplete = "sum"
 ) -> dict[CellKey, CellValue | None]:
     """Fill computed cells from their parts; return the cells whose value changed (None: emptied).
 
-    A total adds up the parts that are filled, so it follows a clerk typing its parts one by one; a total whose
-    parts are all empty is empty, not 0 (nothing says it is 0). With `changed`, only the totals that depend
-    (directly or through other totals) on those cells are recomputed: an imported report keeps its published
-    totals elsewhere until the clerk accepts them. With `complete_only`, a total with an empty part is left as
-    it is (accepting the computed totals must not put a partial sum over a published total).
+    A total whose parts are all filled is their sum. One whose parts are all empty is empty, not 0 (nothing says
+    it is 0). One with some parts empty depends on `incomplete`:
+    - "sum": the sum of the parts that are there, as Excel's SUM shows it (a file read whole: the template);
+    - "empty": empty, not known until its parts are (an edit: a total over an empty cell judged in an identity
+      would turn the empty cell into an error);
+    - "keep": left as it is, and so is a total of empty parts (采用计算的合计: a published total whose parts
+      were not all read stays until they are).
+    With `changed`, only the totals that depend (directly or through other totals) on those cells are
+    recomputed: an imported report keeps its published totals elsewhere until the clerk accepts them.
     """
     plan = _plan(_format_of(report))
     cells = report.cells
@@ -356,10 +326,11 @@ def recompute_totals(
                 continue
             target = inst.left[0]
             filled = [k for k in inst.right if cells.get(k) is not None]
-            if complete_only and len(filled) < len(inst.right):
+            whole = len(filled) == len(inst.right)
+            if not whole and incomplete == "keep":
                 continue
             total: CellValue | None = None
-            if filled:
+            if filled and (whole or incomplete == "sum"):
                 total = _safe_sum(cells, filled)
                 if plan.kinds[target] == "amount":
                     total = normalise_amount(Decimal(total))
@@ -465,18 +436,20 @@ def _value_missing(report: Report, plan: _Plan, *, finalising: bool) -> Iterator
 
 
 def _identity_errors(report: Report, plan: _Plan, *, clean: bool) -> Iterator[Finding]:
-    """The identities that fail. One with a cell not known (_not_known) is not judged, in a draft or at 定稿
-    (VALUE_MISSING stands there): an unread cell of a published report is not a 0 that breaks its sums."""
+    """The identities that fail. One with an empty cell is not judged, in a draft or at 定稿 (VALUE_MISSING
+    stands there): an unread cell of a published report is not a 0 that breaks its sums. (An edit leaves no
+    total adding up only some of its parts: recompute_totals(incomplete="empty").)"""
     cells = report.cells
-    unknown = _not_known(cells, plan)
-    at = cells.__getitem__
+    has, at = cells.__contains__, cells.__getitem__
     for inst in plan.instances:
-        if unknown and not unknown.isdisjoint(inst.cells):
-            continue
-        if clean:  # numbers only, every one there
+        if clean:  # numbers only (a None would be a VALUE_TYPE): empty is absent
+            if not all(map(has, inst.cells)):
+                continue
             left: CellValue = sum(map(at, inst.left))
             right: CellValue = sum(map(at, inst.right))
         else:
+            if any(cells.get(k) is None for k in inst.cells):
+                continue
             left, right = _safe_sum(cells, inst.left), _safe_sum(cells, inst.right)
         if left != right:
             yield Finding(

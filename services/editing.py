@@ -198,7 +198,7 @@ class ReportEditor:
         """Replace totals as given (an imported report) by the sums of their parts; a total with an empty part
         (not read) keeps what was published until its parts are filled."""
         trial = self.report.copy()
-        computed = recompute_totals(trial, complete_only=True)
+        computed = recompute_totals(trial, incomplete="keep")
         if not computed:
             return EditOutcome(False, "所有合计都与各项之和一致。")
         return self._write(dict(computed), "采用计算的合计", record_undo=True)
@@ -208,7 +208,9 @@ class ReportEditor:
         trial = self.report.copy()
         for key, value in changes.items():
             trial.set(*key, value)
-        totals = recompute_totals(trial, changes.keys())
+        # a total over a cell left empty is empty until its parts are all there: never a partial sum an identity
+        # would judge (a published total of the row goes too; it was replaced by the sum before)
+        totals = recompute_totals(trial, changes.keys(), incomplete="empty")
         for key, total in totals.items():
             if total is not None and not -MAX_VALUE <= total <= MAX_VALUE:  # said of what was typed, not of the sum
                 return EditOutcome(

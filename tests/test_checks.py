@@ -271,24 +271,11 @@ def test_an_identity_with_an_empty_cell_is_not_judged() -> None:
     assert not next(r for r in identity_results(report) if r.rule == "T3_BALANCE" and r.line == "natural").ok
 
 
-def test_a_total_that_only_adds_up_the_parts_there_is_not_known() -> None:
-    report = good_sample()
-    report.set("t3", "carried_in", "natural", None)  # cleared: 二's 总计 adds up the other columns' 0
-    report.set("t3", "new", "business", 2)
-    recompute_totals(report)
-    assert report.get("t3", "carried_in", "total") == 0
-    identity = {f.key for f in check_report(report) if f.rule in IDENTITY_RULES}
-    assert identity == {"T3_BALANCE:business"}  # not the 总计 column: its 二 may be anything yet
-    total = next(r for r in identity_results(report) if r.rule == "T3_BALANCE" and r.line == "total")
-    assert not total.judged and total.ok
-    assert total.missing == (("t3", "carried_in", "total"),) and total.partial == ("二",)
-    assert terms_text(total.left_terms, partial=total.partial) == "一(8) + 二(0+未填)"
-    # a published total that says more than the parts that were read is known: the column is judged
-    report.set("t3", "carried_in", "total", 3)
-    assert {f.key for f in check_report(report) if f.rule in IDENTITY_RULES} == {
-        "T3_BALANCE:business",
-        "T3_BALANCE:total",
-    }
+def test_a_side_names_its_empty_cells() -> None:
+    assert terms_text([("一", 6), ("二", None)]) == "一(6) + 二(未填)"
+    long = [("（一）", 3), *((f"（{n}）", 0) for n in range(6)), *((f"[{n}]", None) for n in range(4))]
+    assert terms_text(long) == "（一）(3) + 其余 6 项(0) + 4 项(未填)"
+    assert terms_text(long, abbreviate=False).count("(未填)") == 4
 
 
 def test_a_broken_identity_with_an_empty_total_is_not_an_error() -> None:
@@ -346,7 +333,7 @@ def test_a_total_of_empty_parts_is_empty_not_zero() -> None:
     assert report.get("t4", "review", "total") == 2
     for key in row[1:]:
         report.set(*key, None)
-    assert recompute_totals(report, row) == {}  # the parts that are there still add up
+    assert recompute_totals(report, row) == {}  # "sum": the parts that are there still add up
     report.set(*row[0], None)
     assert recompute_totals(report, row) == {("t4", "review", "total"): None}
     assert ("t4", "review", "total") not in report.cells
@@ -354,15 +341,45 @@ def test_a_total_of_empty_parts_is_empty_not_zero() -> None:
     assert recompute_totals(report, [row[2]]) == {("t4", "review", "total"): 0}
 
 
+def test_after_an_edit_a_total_over_an_empty_cell_is_empty_until_its_parts_are_all_there() -> None:
+    report = good_sample()
+    carried_in = ("t3", "carried_in", "natural")
+    report.set(*carried_in, None)
+    changed = recompute_totals(report, [carried_in], incomplete="empty")
+    assert changed == {("t3", "carried_in", "total"): None}
+    # the 总计 column's balance waits with the 自然人 column's: no partial sum to judge
+    assert not {f.key for f in check_report(report) if f.rule in IDENTITY_RULES}
+    total = next(r for r in identity_results(report) if r.rule == "T3_BALANCE" and r.line == "total")
+    assert not total.judged and total.missing == (("t3", "carried_in", "total"),)
+    report.set(*carried_in, 4)
+    assert recompute_totals(report, [carried_in], incomplete="empty") == {("t3", "carried_in", "total"): 4}
+    assert {f.key for f in check_report(report) if f.rule in IDENTITY_RULES} == {
+        "T3_BALANCE:natural",
+        "T3_BALANCE:total",
+    }
+    # a clerk typing into a row of empty cells: the total shows once the row is full
+    report.cells = {k: v for k, v in report.cells.items() if k[:2] != ("t4", "review")}
+    parts = [("t4", "review", col) for col in ("upheld", "corrected", "other", "pending")]
+    for n, key in enumerate(parts, start=1):
+        report.set(*key, n)
+        recompute_totals(report, [key], incomplete="empty")
+        assert report.get("t4", "review", "total") == (10 if n == 4 else None)
+
+
 def test_accepting_totals_leaves_a_total_of_partly_empty_parts_as_published() -> None:
     report = good_sample()
     report.set("t3", "granted", "natural", None)  # unread; the row's published 总计 stays
     report.set("t3", "total_handled", "business", 1)  # a wrong total over parts all read
-    changed = recompute_totals(report, complete_only=True)
+    report.set("t4", "review", "total", 7)  # a published total over parts none of which were read
+    for col in ("upheld", "corrected", "other", "pending"):
+        report.set("t4", "review", col, None)
+    changed = recompute_totals(report, incomplete="keep")
     assert changed == {("t3", "total_handled", "business"): 0}
     assert report.get("t3", "granted", "total") == report.get("t3", "total_handled", "natural") == 6
+    assert report.get("t4", "review", "total") == 7
     recompute_totals(report)
-    assert report.get("t3", "granted", "total") == 0  # what is there: a clerk typing a row sees it grow
+    assert report.get("t3", "granted", "total") == 0  # "sum": what Excel's SUM would show
+    assert report.get("t4", "review", "total") is None
 
 
 def test_recompute_totals_leaves_the_balance_rule_to_the_clerk() -> None:

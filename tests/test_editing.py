@@ -168,18 +168,20 @@ def test_an_unexplained_warning_blocks_finalising_until_explained(db: Database) 
 def test_clear_empties_value_cells_only(db: Database) -> None:
     report_id = stored(db, filled_report("2021"))
     editor = ReportEditor.open(db, report_id)
-    keys: list[CellKey] = [NEW, NEW_TOTAL]
+    review_total = ("t4", "review", "total")
+    keys: list[CellKey] = [NEW, review_total]
     assert editor.clear(keys).ok
     saved = fresh(db, report_id)
-    assert saved.get(*NEW) is None and saved.get(*NEW_TOTAL) is not None
+    assert saved.get(*NEW) is None and saved.get(*review_total) == filled_report("2021").get(*review_total)
+    assert saved.get(*NEW_TOTAL) is None  # follows its parts: not known while one is empty
 
 
-def test_a_cleared_row_leaves_its_total_empty_and_its_identities_unjudged(db: Database) -> None:
+def test_a_cleared_cell_leaves_its_total_empty_and_its_identities_unjudged(db: Database) -> None:
     report_id = stored(db, filled_report("2021"))
     editor = ReportEditor.open(db, report_id)
     row = [("t4", "review", col) for col in ("upheld", "corrected", "other", "pending")]
     assert editor.clear(row[:2]).ok
-    assert editor.report.get("t4", "review", "total") is not None  # the parts still there add up
+    assert editor.report.get("t4", "review", "total") is None  # not known until its parts are: no partial sum
     assert [f.key for f in errors(editor.findings)] == ["VALUE_MISSING:t4"]
     assert editor.clear(row[2:]).ok
     assert fresh(db, report_id).get("t4", "review", "total") is None  # nothing says it is 0
@@ -189,7 +191,9 @@ def test_a_cleared_row_leaves_its_total_empty_and_its_identities_unjudged(db: Da
     refused = editor.finalise()
     assert not refused.ok and any("定稿时不能留空" in p for p in refused.problems)
     assert editor.set_cell_text(row[0], "1").ok
-    assert editor.report.get("t4", "review", "total") == 1
+    assert editor.report.get("t4", "review", "total") is None
+    assert editor.paste([row[1:]], [["0", "2", "0"]]).ok
+    assert editor.report.get("t4", "review", "total") == 3  # the row is full
     assert editor.undo().ok and fresh(db, report_id).get("t4", "review", "total") is None
 
 

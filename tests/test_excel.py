@@ -635,7 +635,7 @@ def test_export_then_import_gives_the_same_report(format_id: str) -> None:
 
 
 def test_totals_of_empty_parts_stay_empty() -> None:
-    # as in the app, a total is filled once one of its parts is: a half-filled draft comes back as it was
+    # as in the app, a total whose parts are all empty is empty: a half-filled draft comes back as it was
     report = filled_report("2021")
     for col in report.format.table("t4").column_keys():
         del report.cells[("t4", "review", col)]

@@ -229,6 +229,9 @@ def test_delete_clears_the_selected_cells(qtbot: QtBot, db: Database) -> None:
     assert shown(tab, NEW_NATURAL) == "" and shown(tab, ("t3", "new", "business")) == ""
     assert stored(db, report_id, NEW_NATURAL) is None
     assert stored(db, report_id, ("t3", "new", "business")) is None
+    # the row's total is not known while two of its cells are empty: empty too, never the sum of the others
+    assert stored(db, report_id, ("t3", "new", "total")) is None and shown(tab, ("t3", "new", "total")) == ""
+    assert tab.session.paste([[NEW_NATURAL, ("t3", "new", "business")]], [["0", "0"]]).ok
     assert stored(db, report_id, ("t3", "new", "total")) == row_sum(tab, "new")
 
 
@@ -365,6 +368,24 @@ def test_disagreeing_total_is_red_and_can_be_accepted(qtbot: QtBot, db: Database
     assert not tab.accept_button.isVisible()
     assert index.data(Qt.ItemDataRole.BackgroundRole) != ERROR_BRUSH
     assert stored(db, report_id, total) == row_sum(tab, "new")
+
+
+def test_an_unread_total_over_parts_all_read_can_be_accepted(qtbot: QtBot, db: Database) -> None:
+    report = filled_report("2021", year=2021)
+    total: CellKey = ("t3", "new", "total")
+    del report.cells[total]  # a published page whose total could not be read
+    del report.cells[("t3", "granted", "business")]  # and a row whose total is published, a part left unread
+    granted_total = report.cells[("t3", "granted", "total")]
+    report_id = store(db, report)
+    tab = open_tab(qtbot, db, report_id)
+    assert tab.accept_button.isVisible()  # not judged, yet the app can fill it
+
+    with qtbot.waitSignal(tab.session.changed):
+        QTest.mouseClick(tab.accept_button, Qt.MouseButton.LeftButton)
+
+    assert stored(db, report_id, total) == row_sum(tab, "new")
+    assert stored(db, report_id, ("t3", "granted", "total")) == granted_total  # kept as published
+    assert not tab.accept_button.isVisible()
 
 
 def test_check_panel_request_selects_the_cell(qtbot: QtBot, db: Database) -> None:

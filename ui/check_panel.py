@@ -50,9 +50,8 @@ def identity_line(name: str, result: IdentityResult, *, abbreviate: bool = True)
 
     The difference comes before the sums: a narrow dock cuts the end of a line (the tooltip has it all)."""
     if not result.judged:
-        partial = result.partial
-        lhs = terms_text(result.left_terms, abbreviate=abbreviate, partial=partial)
-        rhs = terms_text(result.right_terms, abbreviate=abbreviate, partial=partial)
+        lhs = terms_text(result.left_terms, abbreviate=abbreviate)
+        rhs = terms_text(result.right_terms, abbreviate=abbreviate)
         return f"○ {name}  {PENDING}：{lhs} ＝ {rhs}"
     lhs = _side(result.left_terms, result.left, abbreviate=abbreviate)
     rhs = _side(result.right_terms, result.right, abbreviate=abbreviate)
@@ -63,11 +62,9 @@ def identity_line(name: str, result: IdentityResult, *, abbreviate: bool = True)
 
 def pending_note(result: IdentityResult) -> str:
     """Why an identity is not judged yet, for its tooltip."""
-    empty = sum(1 for _, value in result.left_terms + result.right_terms if value is None)
-    notes = [f"有 {empty} 个单元格未填写（导入时未读取或尚未填写）"] if empty else []
-    if result.partial:
-        notes.append(f"{'、'.join(result.partial)}是合计，其中有未填写的单元格")
-    return "；".join(notes) + "。填上后核对，没有的请填 0"
+    return (
+        f"有 {len(result.missing)} 个单元格未填写（导入时未读取或尚未填写，合计要等各项填齐），填上后核对；没有的请填 0"
+    )
 
 
 def line_names(fmt: ReportFormat) -> dict[tuple[str, str, str], str]:

@@ -443,9 +443,10 @@ def _live_totals(terms: Mapping[CellKey, tuple[CellKey, ...]], filled: set[CellK
 
 
 def _settle_totals(r: _Reader, fmt: ReportFormat, report: Report, totals: dict[CellKey, MapEntry]) -> list[str]:
-    """Fill the totals from their parts; as after an edit in the app, a total whose parts are all empty stays
-    empty, unless a number was typed over it (answered with its parts' 0, and so are the totals it feeds). A
-    notice for each total cell that said otherwise than its parts."""
+    """Fill the totals from their parts as the workbook's SUM showed them: a total with some parts empty adds up
+    those there (an edit in the app leaves it empty until they are all filled); as in the app, a total whose
+    parts are all empty stays empty, unless a number was typed over it (answered with its parts' 0, and so are
+    the totals it feeds). A notice for each total cell that said otherwise than its parts."""
     terms = total_terms(fmt)
     typed = {key for key, entry in totals.items() if r.cell(entry).value is not None and not _is_formula(r.cell(entry))}
     live = _live_totals(terms, set(report.cells) | typed)
