@@ -1,11 +1,11 @@
 """Nianbao (年报) entry point: no arguments start the desktop app; a command runs headless.
 
     python main.py                                   start the app on the default database
-    python main.py check FILE [--json] [--previous LAST_YEAR_FILE]
+    python main.py check FILE [--json] [--previous LAST_YEAR_FILE] [--rules PACK.json]
                                                      check a report file (exit 0 ok, 1 errors, 2 unreadable)
     python main.py import FILE… [--db DB] [--replace | --keep]
     python main.py export AGENCY YEAR -o OUT.{json,xlsx,pdf,docx,html} [--db DB]
-    python main.py aggregate FILE… -o OUT.{json,xlsx} [--name NAME] [--year Y] [--format F]
+    python main.py aggregate FILE… -o OUT.{json,xlsx} [--name NAME] [--year Y] [--format F] [--rules PACK.json]
     python main.py pdf FILE -o OUT.pdf [--centred] [--check-report CHECK.pdf]
     python main.py audit FOLDER_OR_FILE… -o OUT.{xlsx,html}
                                                      批量审核: read and check every report file, one row each
@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from services.checks import Finding
     from services.documents import ReadReport
+    from services.report import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
@@ -49,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     check.add_argument("--json", action="store_true", help="以 JSON 列表输出审核结果")
     check.add_argument("--previous", type=Path, help="上一年度的报告文件，用于跨年度核对（结转、现行有效件数等）")
+    check.add_argument("--rules", type=Path, metavar="PACK.json", help="上级机关的规则包：在正式审核之外按其要求审核")
 
     imp = sub.add_parser(
         "import",
@@ -94,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     agg.add_argument("--name", default="汇总", help="汇总报告的机关名称（默认“汇总”）")
     agg.add_argument("--year", type=_year, help="年度（默认取第一个文件的年度）")
     agg.add_argument("--format", dest="format_id", help="格式 2019 或 2021（默认按年度）")
+    agg.add_argument("--rules", type=Path, metavar="PACK.json", help="上级机关的规则包：列出未达其要求的单位")
 
     audit = sub.add_parser("audit", help="批量审核：读取并审核文件夹中的每个报告文件，每个文件一行")
     audit.add_argument("inputs", type=Path, nargs="+", metavar="FOLDER_OR_FILE")
@@ -134,6 +138,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             f"实际为“{previous.agency}”{previous.year} 年的报告。"
         )
     findings = check_report(report, previous, finalising=report.status == "final")
+    if args.rules:
+        findings += _pack_findings(args.rules, report)
     if args.json:
         out.write(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2) + "\n")
     else:
@@ -144,6 +150,19 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         n_err = len(errors(findings))
         out.write(f"共 {len(findings)} 条审核结果，其中错误 {n_err} 条。\n")
     return EXIT_FINDINGS if errors(findings) else EXIT_OK
+
+
+def _pack_findings(path: Path, report: Report) -> list[Finding]:
+    """A superior office's rule pack on top of the official checks; what it is, and whether it applies, on
+    stderr (so that --json output stays clean). A malformed pack stops the command (exit 2)."""
+    from services.rule_pack_reader import load_rule_pack
+    from services.rule_packs import pack_findings
+
+    pack = load_rule_pack(path)
+    why = pack.applies(report)
+    applies = f"；不适用于本报告：{why}" if why else ""
+    print(f"{pack.label()}；{pack.office}；版本 {pack.version}{applies}", file=sys.stderr)
+    return pack_findings(report, pack)
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
@@ -293,7 +312,15 @@ def cmd_aggregate(args: argparse.Namespace, out: TextIO) -> int:
     sum_errors = errors(result.findings)
     for finding in sum_errors:
         out.write(f"  汇总结果错误 {finding.rule}：{finding.message}\n")
-    return EXIT_FINDINGS if sum_errors or result.erroneous else EXIT_OK
+    pack_errors = False
+    if args.rules:
+        from services.rule_pack_reader import load_rule_pack
+        from services.rule_packs import units_against_pack
+
+        against = units_against_pack(result.units, load_rule_pack(args.rules))
+        out.writelines(f"  {line}\n" for line in against.lines())
+        pack_errors = against.has_errors()
+    return EXIT_FINDINGS if sum_errors or result.erroneous or pack_errors else EXIT_OK
 
 
 def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:

@@ -20,6 +20,7 @@ __all__ = [
     "FormatFileError",
     "NianbaoError",
     "NotAvailableError",
+    "RulePackError",
     "StaleReportError",
     "StorageError",
     "ValueParseError",
@@ -37,6 +38,10 @@ class ValueParseError(NianbaoError):
 
 class ExchangeError(NianbaoError):
     """An exchange file cannot be read: invalid JSON, schema violation, tampered hash, newer version."""
+
+
+class RulePackError(NianbaoError):
+    """A rule pack (上级要求) cannot be read: invalid JSON, a rule the app does not know, a key no format has."""
 
 
 class NotAvailableError(NianbaoError):
