@@ -19,7 +19,6 @@ from services.checks import (
     IdentityResult,
     blockers_summary,
     cell_name,
-    check_report,
     errors,
     finalise_blockers,
     identity_results,
@@ -29,6 +28,7 @@ from services.errors import StaleReportError, StorageError, ValueParseError
 from services.explanations import thin_reason
 from services.formats import CellKey, ReportFormat
 from services.report import Report, Status
+from services.rule_packs import RulePack, check_with_pack, pack_blockers
 from services.values import MAX_VALUE, CellValue, format_for_display, parse_value, to_text
 
 if TYPE_CHECKING:  # services.storage is imported where it is used: the window paints before SQLAlchemy loads
@@ -74,6 +74,8 @@ class ReportEditor:
     identities: list[IdentityResult] = field(default_factory=list)
     saved_at: datetime | None = None
     clock: Callable[[], datetime] = datetime.now
+    rule_pack: RulePack | None = None
+    """上级要求 in force (services.rule_packs): its findings join the official ones, and 定稿 respects them."""
     _undo: list[_Step] = field(default_factory=list)
     _redo: list[_Step] = field(default_factory=list)
 
@@ -208,9 +210,11 @@ class ReportEditor:
         trial = self.report.copy()
         for key, value in changes.items():
             trial.set(*key, value)
-        # a total over a cell left empty is empty until its parts are all there: never a partial sum an identity
-        # would judge (a published total of the row goes too; it was replaced by the sum before)
-        totals = recompute_totals(trial, changes.keys(), incomplete="empty")
+        # Never a partial sum that an identity would judge. A cell emptied leaves the totals over it empty until
+        # their parts are all filled again; a cell filled while others of its row are still empty (an imported
+        # report's unread cells, typed one by one) leaves the total as it is: published, it keeps being checked.
+        emptied = any(value is None for value in changes.values())
+        totals = recompute_totals(trial, changes.keys(), incomplete="empty" if emptied else "keep")
         for key, total in totals.items():
             if total is not None and not -MAX_VALUE <= total <= MAX_VALUE:  # said of what was typed, not of the sum
                 return EditOutcome(
@@ -344,8 +348,14 @@ class ReportEditor:
     # ------------------------------------------------------------ status
 
     def blocking(self) -> list[Finding]:
-        """What stands in the way of 定稿 now (checks.finalise_blockers)."""
-        return finalise_blockers(self.report, self.previous)
+        """What stands in the way of 定稿 now (checks.finalise_blockers, and the rule pack's errors and unexplained
+        warnings)."""
+        return finalise_blockers(self.report, self.previous) + pack_blockers(self.report, self.rule_pack)
+
+    def use_rule_pack(self, pack: RulePack | None) -> None:
+        """Check against this superior office's pack from now on (None: the official checks alone)."""
+        self.rule_pack = pack
+        self._recheck()
 
     def finalise(self, reason: str | None = None) -> EditOutcome:
         blocking = self.blocking()
@@ -393,7 +403,7 @@ class ReportEditor:
 
         if self.read_only and not allow_final:
             return EditOutcome(False, "报告已定稿，不能修改。如需修改，请先“重新打开”。")
-        findings = check_report(trial, self.previous)
+        findings = check_with_pack(trial, self.previous, self.rule_pack)
         n_err = len(errors(findings))
         try:
             with self.db.transaction() as session:
@@ -412,7 +422,7 @@ class ReportEditor:
         return None
 
     def _recheck(self) -> None:
-        self.findings = check_report(self.report, self.previous)
+        self.findings = check_with_pack(self.report, self.previous, self.rule_pack)
         self.identities = identity_results(self.report)
 
     def _saved_message(self, label: str) -> str:

@@ -209,6 +209,20 @@ def test_accepting_totals_keeps_a_published_total_whose_parts_were_not_all_read(
     assert editor.report.get("t3", "granted", "total") == 9
 
 
+def test_typing_the_unread_cells_of_a_row_keeps_its_published_total_until_the_row_is_full(db: Database) -> None:
+    report = sample_report()
+    granted = [("t3", "granted", col) for col in ("natural", "business")]
+    published = report.number("t3", "granted", "total")
+    values = [report.cells.pop(key) for key in granted]  # both unread
+    editor = ReportEditor.open(db, stored(db, report))
+    assert editor.set_cell_text(granted[0], str(values[0])).ok
+    assert editor.report.get("t3", "granted", "total") == published  # kept, still checked in 三(七)总计's sums
+    assert editor.report.get("t3", "total_handled", "natural") == report.get("t3", "total_handled", "natural")
+    assert editor.set_cell_text(granted[1], str(values[1] + 2)).ok  # full: the sum of what was typed
+    assert editor.report.get("t3", "granted", "total") == published + 2
+    assert "T3_BALANCE:business" in {f.key for f in editor.findings}
+
+
 def test_typed_text_survives_a_stale_version(db: Database) -> None:
     report_id = stored(db, filled_report("2021"))
     mine, theirs = ReportEditor.open(db, report_id), ReportEditor.open(db, report_id)
