@@ -184,7 +184,7 @@ def _score(result: PublishedImport, want: Report) -> tuple[int, int, int]:
 
 def test_every_published_report_of_the_corpus_gives_no_wrong_cell(shared_dir: Path) -> None:
     corpus = shared_dir / "corpus"
-    raw = sorted(p for p in corpus.glob("[0-9]*") if p.suffix in {".txt", ".html", ".htm"})
+    raw = sorted(p for p in corpus.glob("[0-9]*") if p.suffix in {".txt", ".html", ".htm", ".pdf", ".docx"})
     if not raw:
         pytest.skip(f"{corpus} holds no published report")
     lines = []
