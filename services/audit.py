@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,9 +136,28 @@ class NothingToAuditError(NianbaoError):
     """No input path exists, or the folders hold no report file."""
 
 
+AUDIT_MARK = "nianbao-audit"
+"""Written into every audit summary (.xlsx subject, .html generator) so that a folder audited again, with the
+last summary saved in it, does not list that summary as a report it cannot read."""
+
+
 def _skipped(name: str) -> bool:
     # hidden files, Office's lock files (~$x.docx), editors' temporary copies (x.txt~, ~x.tmp)
     return name.startswith((".", "~")) or name.endswith("~")
+
+
+def _audit_summary(path: Path) -> bool:
+    """An audit summary this program wrote (found by its mark, never by its name)."""
+    try:
+        if path.suffix.lower() in (".html", ".htm"):
+            with path.open("rb") as fh:
+                return AUDIT_MARK.encode() in fh.read(4096)
+        if path.suffix.lower() == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                return AUDIT_MARK.encode() in book.read("docProps/core.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False  # the reader will say what is wrong with it
+    return False
 
 
 def find_report_files(inputs: Sequence[Path], exclude: Iterable[Path] = ()) -> list[tuple[Path, str]]:
@@ -173,8 +193,9 @@ def find_report_files(inputs: Sequence[Path], exclude: Iterable[Path] = ()) -> l
         for folder, dirs, files in os.walk(given):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if not _skipped(name) and Path(name).suffix.lower() in KINDS:
-                    add(Path(folder) / name)
+                path = Path(folder) / name
+                if not _skipped(name) and path.suffix.lower() in KINDS and not _audit_summary(path):
+                    add(path)
     if not found:
         raise NothingToAuditError(
             f"{'、'.join(str(p) for p in inputs)} 中没有报告文件（{'、'.join(sorted(set(KINDS)))}）。"

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from services.audit import AuditResult, AuditRow
+from services.audit import AUDIT_MARK, AuditResult, AuditRow
 from services.errors import NianbaoError
 from services.excel.sheet_map import put_text
 from services.excel.write import display_width
@@ -211,6 +211,7 @@ def _summary_sheet(ws: Worksheet, result: AuditResult) -> None:
 
 def audit_workbook_bytes(result: AuditResult) -> bytes:
     wb = Workbook()
+    wb.properties.subject = AUDIT_MARK  # so that a later audit of this folder knows its own summary
     rows_ws = wb.active
     assert rows_ws is not None  # a new workbook has its one sheet
     _rows_sheet(rows_ws, result)
@@ -256,7 +257,7 @@ def audit_html(result: AuditResult, when: datetime | None = None) -> str:
     esc = html.escape
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f'<html lang="zh-CN"><head><meta charset="utf-8"><meta name="generator" content="{AUDIT_MARK}">',
         f"<title>{TITLE}</title><style>{_CSS}</style></head><body>",
         f"<h1>{TITLE}</h1>",
         '<table class="summary">',

@@ -165,6 +165,13 @@ def test_the_output_in_the_folder_audited_is_not_audited_on_the_next_run(folder:
     assert [c.value for c in load_workbook(out)["审核结果"]["A"]][1:] == EXPECTED
 
 
+@pytest.mark.parametrize("name", ["审核结果.xlsx", "审核结果.html"])
+def test_a_summary_saved_in_the_folder_by_the_window_is_not_audited_next_time(folder: Path, name: str) -> None:
+    # the window proposes the audited folder as the place to save: the next run must not list its own summary
+    assert main.run(["audit", str(folder), "-o", str(folder / name)]) == 0
+    assert [row.file for row in audit_paths([folder]).rows] == EXPECTED
+
+
 @pytest.mark.parametrize(
     ("inputs", "output", "said"),
     [
