@@ -110,6 +110,7 @@ def check_layout(bundle: Path) -> None:
         "resources/formats/2019.json",
         "resources/formats/2021.json",
         "resources/samples/guiyang-rfb-2020.json",
+        "resources/rule_packs/示例-某市2025年度要求.json",
         "resources/icons/nianbao.png",
         "models/migrations/env.py",
         "models/migrations/script.py.mako",
@@ -143,6 +144,11 @@ def check_layout(bundle: Path) -> None:
     say(f"  layout ok: {size / 2**20:.1f} MiB in {len(files)} files")
 
 
+def bundle_pack(cli: Path) -> Path:
+    """The example rule pack inside the bundle (beside the frozen executables, under _internal/)."""
+    return cli.parent / "_internal" / "resources" / "rule_packs" / "示例-某市2025年度要求.json"
+
+
 def check_cli(cli: Path, tmp: Path) -> str:
     done = run(cli, ["check", str(SAMPLE), "--json"])
     try:
@@ -153,6 +159,12 @@ def check_cli(cli: Path, tmp: Path) -> str:
     if rules != ["SIGN_DATE"]:
         fail(done, f"expected exactly one SIGN_DATE finding, got {rules}")
     say("  check: exit 0, one SIGN_DATE finding")
+    # the example rule pack as the bundle carries it, validated against the bundled formats
+    pack = bundle_pack(cli)
+    done = run(cli, ["check", str(SAMPLE), "--json", "--rules", str(pack)])
+    if "上级要求：某市政务公开办 2025 年度报告要求" not in done.stderr or len(json.loads(done.stdout)) != 1:
+        fail(done, "the example rule pack was not read, or it added findings to a report it does not apply to")
+    say("  check --rules: the bundled example pack read and validated (it does not apply to the 2020 sample)")
 
     pdf = tmp / "报告.pdf"  # a Chinese file name on purpose
     done = run(cli, ["pdf", str(SAMPLE), "-o", str(pdf)])

@@ -39,6 +39,7 @@ def test_the_wheel_carries_the_resources_and_the_migrations(tmp_path: Path) -> N
         "resources/formats/2019.json",
         "resources/formats/2021.json",
         "resources/samples/guiyang-rfb-2020.json",
+        "resources/rule_packs/示例-某市2025年度要求.json",
         "resources/icons/nianbao.png",
         "models/migrations/env.py",
         "models/migrations/script.py.mako",
