@@ -11,6 +11,8 @@
                                                      批量审核: read and check every report file, one row each
     python main.py backups [--db DB]                 list the database's backups
     python main.py restore BACKUP [--db DB]          restore one (the current file is kept aside)
+    python main.py init-shared URL                   create or upgrade the app's tables on the office's server
+    python main.py password-store                    whether this PC can remember the shared database's password
 
 This module only parses arguments, wires objects together and prints; the work is done in services/.
 """
@@ -77,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="用一个备份恢复数据库（原文件先移到一旁保存）")
     restore.add_argument("backup", type=Path)
     restore.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    shared = sub.add_parser("init-shared", help="在办公室共享的 PostgreSQL 数据库中建立或升级年报的数据表")
+    shared.add_argument("url", help="postgresql://用户名@服务器[:端口]/数据库（密码可放在环境变量 PGPASSWORD 中）")
+    sub.add_parser("password-store", help="检查本机能否记住共享数据库的密码（Windows 凭据管理器等）")
 
     pdf = sub.add_parser("pdf", help="生成报告的正式PDF（GB/T 9704 公文格式）")
     pdf.add_argument("file", type=Path)
@@ -246,6 +252,28 @@ def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_init_shared(args: argparse.Namespace, out: TextIO) -> int:
+    from services.shared_database import init_shared
+
+    before, after = init_shared(args.url)
+    if before is None:
+        out.write(f"已在共享数据库中建立年报的数据表（数据结构版本 {after}）。\n")
+    elif before == after:
+        out.write(f"共享数据库的数据表已是最新（数据结构版本 {after}），未作改动。\n")
+    else:
+        out.write(f"已把共享数据库的数据表从版本 {before} 升级到 {after}。\n")
+    return EXIT_OK
+
+
+def cmd_password_store(args: argparse.Namespace, out: TextIO) -> int:
+    """Exit 0 when passwords can be remembered here, 1 when not (the clerk then types it at each start)."""
+    from services.passwords import NO_STORE_MESSAGE, store_name
+
+    name = store_name()
+    out.write(f"密码保管库：{name}\n" if name else f"{NO_STORE_MESSAGE}\n")
+    return EXIT_OK if name else EXIT_FINDINGS
+
+
 def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     from services.documents import read_report_file
     from services.files import write_atomically
@@ -356,6 +384,8 @@ def run(argv: Sequence[str], out: TextIO | None = None) -> int:
         "aggregate": cmd_aggregate,
         "backups": cmd_backups,
         "restore": cmd_restore,
+        "init-shared": cmd_init_shared,
+        "password-store": cmd_password_store,
         "fonts": cmd_fonts,
         "audit": cmd_audit,
     }

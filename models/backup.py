@@ -24,6 +24,7 @@ from models.errors import StorageError, describe_os_error
 BACKUP_FOLDER = "backups"
 DEFAULT_KEEP = 10
 DAILY = "daily"
+MANUAL = "manual"
 BEFORE_RESTORE = "before-restore"
 SUFFIX = ".sqlite3"
 BUSY_TIMEOUT_S = 10.0
@@ -87,6 +88,28 @@ def make_backup(db_path: Path, reason: str, keep: int = DEFAULT_KEEP, *, now: da
     finally:
         _remove(temp)
     _rotate(db_path, keep, target)
+    return target
+
+
+def copy_backup(db_path: Path, backup: Path, folder: Path, keep: int = DEFAULT_KEEP) -> Path:
+    """A checked copy of one of `db_path`'s backups in another folder (a USB stick, a network share), under the
+    same name; that folder keeps the newest `keep` copies of this database. StorageError when it cannot."""
+    target = folder / backup.name
+    temp = _temp_name(target)
+    what = f"无法把备份复制到 {folder}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _snapshot(backup, temp, what)  # read back and checked: a stick that corrupts writes is found out now
+        os.replace(temp, target)
+    except OSError as exc:
+        raise StorageError(f"{what}：{describe_os_error(exc)}。") from exc
+    finally:
+        _remove(temp)
+    for stale in [n for n in _scan(db_path, folder) if n.path != target][keep - 1 :]:
+        try:
+            stale.path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove the old backup copy %s: %s", stale.path, exc)
     return target
 
 
@@ -304,18 +327,20 @@ def _put_back(moved: list[tuple[Path, Path]]) -> None:
             log.error("could not move %s back to %s: %s", target, source, exc)
 
 
-def _scan(db_path: Path) -> list[_Named]:
-    """This database's backups by name, newest first; other databases' backups in the same folder are not ours."""
+def _scan(db_path: Path, folder: Path | None = None) -> list[_Named]:
+    """This database's backups by name, newest first, in its backup folder (or `folder`); other databases' backups
+    in the same folder are not ours."""
+    folder = folder or backup_folder(db_path)
     pattern = re.compile(
         rf"{re.escape(db_path.stem)}-(\d{{8}}-\d{{6}})-({_REASON.pattern})(?:\.(\d+))?{re.escape(SUFFIX)}"
     )
     found: list[_Named] = []
     try:
-        entries = list(backup_folder(db_path).iterdir())
+        entries = list(folder.iterdir())
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise StorageError(f"无法读取备份文件夹 {backup_folder(db_path)}：{describe_os_error(exc)}。") from exc
+        raise StorageError(f"无法读取备份文件夹 {folder}：{describe_os_error(exc)}。") from exc
     for entry in entries:
         match = pattern.fullmatch(entry.name)
         if match is None:

@@ -8,18 +8,19 @@ read-only first: a damaged file is refused before anything could write to it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
-from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.backup import DEFAULT_KEEP, integrity_problems, make_backup
 from models.base import Base
-from models.errors import CorruptDatabaseError, StorageError, describe_os_error
+from models.errors import CorruptDatabaseError, ServerUnreachableError, StorageError, describe_os_error
 from models.tables import Agency  # noqa: F401  (registers every table on Base.metadata)
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ class Database:
         self.sessions: sessionmaker[Session] = sessionmaker(engine)
         self.backup_path = backup_path
         """The copy made before an upgrade on this open, if any."""
+        self.unreachable = threading.Event()
+        """Set when the server stopped answering: every unit of work then fails at once, instead of waiting out
+        the connect timeout on each keystroke, until `server_answers` reaches it again (a worker thread may ask,
+        hence an Event)."""
 
     @property
     def url(self) -> URL:
@@ -50,19 +55,41 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One short unit of work: commit on success, roll back on error; DB trouble becomes StorageError."""
+        """One short unit of work: commit on success, roll back on error; DB trouble becomes StorageError
+        (ServerUnreachableError when a shared database's server does not answer)."""
+        if self.unreachable.is_set():
+            raise ServerUnreachableError()
         try:
             with self.sessions.begin() as session:
                 yield session
-        except (OperationalError, IntegrityError, DataError) as exc:
-            raise storage_error(exc) from exc
+        except DBAPIError as exc:
+            if lost_connection(exc):
+                self.unreachable.set()
+                raise ServerUnreachableError([str(exc.orig)]) from exc
+            if isinstance(exc, OperationalError | IntegrityError | DataError):
+                raise storage_error(exc) from exc
+            raise
+
+    def server_answers(self) -> bool:
+        """Whether the server answers a query now (a fresh connection); clears `unreachable` when it does."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            if lost_connection(exc):
+                return False
+            raise
+        self.unreachable.clear()
+        return True
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def make_url_for(db: str | Path) -> URL:
+def make_url_for(db: str | Path | URL) -> URL:
     """A SQLAlchemy URL for a `--db` argument: a URL as given, a path as an absolute SQLite file."""
+    if isinstance(db, URL):
+        return db
     if isinstance(db, str) and "://" in db:
         try:
             return make_url(db)
@@ -80,7 +107,7 @@ def sqlite_file(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def open_database(db: str | Path, *, create: bool = True, keep_backups: int = DEFAULT_KEEP) -> Database:
+def open_database(db: str | Path | URL, *, create: bool = True, keep_backups: int = DEFAULT_KEEP) -> Database:
     """Open the database at a path or URL and bring its schema to the current head.
 
     A missing SQLite file is created, unless `create` is false (reading commands must not leave an empty
@@ -98,8 +125,11 @@ def open_database(db: str | Path, *, create: bool = True, keep_backups: int = DE
             raise StorageError(f"无法创建数据库所在的文件夹 {path.parent}：{describe_os_error(exc)}") from exc
         if path.exists():
             _refuse_damaged(path)
+    # A server's connection may die between two edits (restart, network): pre-ping replaces it on checkout
+    # instead of failing the clerk's next edit.
+    options = {} if url.get_backend_name() == "sqlite" else {"pool_pre_ping": True}
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, **options)
     except (ImportError, ArgumentError) as exc:
         raise StorageError(f"无法使用数据库 {url.render_as_string(hide_password=True)}：{exc}") from exc
     if engine.dialect.name == "sqlite":
@@ -227,6 +257,26 @@ def _backup_before_migration(path: Path, head: str | None, keep: int) -> Path:
 def _where(engine: Engine) -> str:
     path = sqlite_file(engine.url)
     return f"数据库文件 {path}" if path is not None else f"数据库 {engine.url.render_as_string(hide_password=True)}"
+
+
+# SQLSTATEs of a server going away: class 08 (connection exception), and 57P01–57P03 (shut down by its
+# administrator, crashed, not yet accepting connections while it starts or stops).
+_GONE_STATES = ("57P01", "57P02", "57P03")
+
+
+def lost_connection(exc: DBAPIError) -> bool:
+    """Whether a PostgreSQL error means the server cannot be reached (rather than a refused statement)."""
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if not type(orig).__module__.startswith("psycopg"):
+        return False  # SQLite: a local file is never "unreachable"
+    state = getattr(orig, "sqlstate", None)
+    if state is None:
+        # A failed connect, a broken socket, a timeout: the server sent nothing. (A value psycopg itself refuses,
+        # text with a NUL byte say, has no SQLSTATE either, but is a DataError.)
+        return isinstance(exc, OperationalError | InterfaceError)
+    return state.startswith("08") or state in _GONE_STATES
 
 
 def storage_error(exc: DBAPIError) -> StorageError:

@@ -35,6 +35,16 @@ class StaleReportError(StorageError):
 STALE_MESSAGE = "报告已被其他人修改（或在另一个窗口中修改过），您的修改未保存。请重新打开报告后再修改。"
 
 
+class ServerUnreachableError(StorageError):
+    """The shared database's server does not answer (stopped, restarting, network down): nothing was written."""
+
+    def __init__(self, problems: list[str] | None = None) -> None:
+        super().__init__(UNREACHABLE_MESSAGE, problems)
+
+
+UNREACHABLE_MESSAGE = "无法连接共享数据库的服务器（服务器已关闭或网络中断），修改未保存。"
+
+
 class CorruptDatabaseError(StorageError):
     """The database file is damaged or not a database at all; it was left exactly as found, to restore a backup."""
 

@@ -15,6 +15,7 @@ from typing import Any
 from services.errors import StorageError
 from services.files import write_atomically
 from services.paths import user_data_dir
+from services.server_settings import DatabaseKind, ServerSettings
 
 STATE_FILE = "state.json"
 _FILE_VERSION = 1
@@ -32,6 +33,14 @@ class AppState:
     """The window's size and place as Qt saves them (base64), so it opens as the clerk left it."""
     folder: str | None = None
     """The folder of the last file opened or saved: the next file dialog starts there."""
+    database: DatabaseKind | None = None
+    """Local or the office's shared database; None until the clerk has chosen (the first start asks)."""
+    server: ServerSettings | None = None
+    """The shared database last connected to (its password is in the credential store, never here)."""
+    backup_copies: str | None = None
+    """A second folder (USB stick, network share) that each backup of the local database is copied to."""
+    rule_pack: str | None = None
+    """The file name, in the data folder's rule_packs/, of the superior office's rule pack in force (上级要求)."""
 
     def font_choices(self) -> dict[str, str]:
         return dict(self.fonts)
@@ -71,6 +80,10 @@ def save_state(data_dir: str | Path | None, state: AppState) -> None:
         "fonts": dict(state.fonts),
         "window": state.window,
         "folder": state.folder,
+        "database": state.database,
+        "server": state.server.to_json() if state.server is not None else None,
+        "backup_copies": state.backup_copies,
+        "rule_pack": state.rule_pack,
     }
     if state.last_report_key is not None:
         agency, year = state.last_report_key
@@ -100,11 +113,20 @@ def _parse(raw: object) -> AppState:
         if isinstance(fonts, dict)
         else ()
     )
-    window, folder = raw.get("window"), raw.get("folder")
+    window, folder, copies = raw.get("window"), raw.get("folder"), raw.get("backup_copies")
+    kind = raw.get("database")
     return AppState(
         key,
         db,
         chosen,
         window if isinstance(window, str) and window else None,
         folder if isinstance(folder, str) and folder else None,
+        "local" if kind == "local" else "shared" if kind == "shared" else None,
+        ServerSettings.from_json(raw.get("server")),
+        copies if isinstance(copies, str) and copies else None,
+        rule_pack=_name(raw.get("rule_pack")),
     )
+
+
+def _name(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

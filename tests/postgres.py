@@ -30,7 +30,9 @@ MISSING = (
     "DATABASE)"
 )
 SUPERUSER = "nianbao"
-"""The superuser of a throwaway cluster (trust authentication, 127.0.0.1 only)."""
+"""The superuser of a throwaway cluster (127.0.0.1 only)."""
+SUPERUSER_PASSWORD = "nianbao_throwaway"
+"""A password checked as an office server checks it (scram-sha-256 over TCP), so a wrong one is refused."""
 
 
 @contextlib.contextmanager
@@ -48,6 +50,20 @@ def postgres_url() -> Iterator[str]:
     try:
         cluster.start()
         yield cluster.url
+    finally:
+        cluster.stop()
+
+
+@contextlib.contextmanager
+def own_cluster() -> Iterator[ThrowawayCluster]:
+    """A server of the test's own, always a throwaway one (even in CI): for a test that stops and starts it."""
+    bindir = _server_bindir()
+    if bindir is None:
+        pytest.fail(MISSING, pytrace=False)
+    cluster = ThrowawayCluster(bindir)
+    try:
+        cluster.start()
+        yield cluster
     finally:
         cluster.stop()
 
@@ -109,6 +125,7 @@ class ThrowawayCluster:
         self.log = self.root / "server.log"
         self.port = _free_port()
         self.started = False
+        self.options = ""
         # initdb refuses to run as root: then the cluster belongs to the `postgres` system user.
         self.owner: str | None = None
         if os.geteuid() == 0:
@@ -127,16 +144,22 @@ class ThrowawayCluster:
 
     @property
     def url(self) -> str:
-        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/postgres"
+        return f"postgresql+psycopg://{SUPERUSER}:{SUPERUSER_PASSWORD}@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> None:
+        password_file = self.root / "password"
+        password_file.write_text(SUPERUSER_PASSWORD)
+        if self.owner is not None:
+            shutil.chown(password_file, self.owner)
         self._run(
             "initdb",
             "-D",
             str(self.data),
             "-U",
             SUPERUSER,
-            "--auth=trust",
+            f"--pwfile={password_file}",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
             "-E",
             "UTF8",
             "--locale=C",
@@ -147,7 +170,16 @@ class ThrowawayCluster:
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off"
         )
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", options, "start")
+        self.options = options
+        self.resume()
+
+    def halt(self) -> None:
+        """Stop the server as a power cut or a restart would (the cluster stays, to start again)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self.started = False
+
+    def resume(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", self.options, "start")
         self.started = True
 
     def stop(self) -> None:

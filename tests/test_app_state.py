@@ -30,6 +30,9 @@ def test_the_state_round_trips(tmp_path: Path) -> None:
         "fonts": {},
         "window": None,
         "folder": None,
+        "database": None,
+        "server": None,
+        "backup_copies": None,
     }
     placed = AppState(None, DB, (), "AdnQywADAAA=", "D:/年报")  # the window's geometry, the last folder
     save_state(tmp_path, placed)
@@ -123,3 +126,19 @@ def test_the_write_goes_through_a_temp_file_in_the_same_folder(tmp_path: Path, m
     assert src.parent == dst.parent == tmp_path
     assert dst.name == STATE_FILE and src.name != STATE_FILE
     assert not src.exists()
+
+
+def test_the_database_choice_round_trips_without_any_password(tmp_path: Path) -> None:
+    from services.server_settings import ServerSettings
+
+    server = ServerSettings("192.168.1.10", 5433, "nianbao", "zhang")
+    state = AppState(database="shared", server=server, backup_copies="E:/年报备份")
+    save_state(tmp_path, state)
+    assert load_state(tmp_path) == state
+    saved = json.loads((tmp_path / STATE_FILE).read_text(encoding="utf-8"))
+    assert saved["server"] == {"host": "192.168.1.10", "port": 5433, "database": "nianbao", "user": "zhang"}
+    assert server.label == "192.168.1.10:5433/nianbao"
+    # a hand-edited or damaged entry is dropped, the rest kept
+    saved.update(database="remote", server={"host": "x", "port": "5432", "database": "d", "user": "u"})
+    (tmp_path / STATE_FILE).write_text(json.dumps(saved), encoding="utf-8")
+    assert load_state(tmp_path) == AppState(backup_copies="E:/年报备份")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from services.backup import BackupInfo, list_backups, restore_backup
 from services.errors import NianbaoError
 
-REASONS = {"daily": "每日自动备份", "before-restore": "恢复前的原文件"}
+REASONS = {"daily": "每日自动备份", "manual": "立即备份", "before-restore": "恢复前的原文件"}
 
 
 def reason_text(reason: str) -> str:
