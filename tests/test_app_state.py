@@ -33,6 +33,7 @@ def test_the_state_round_trips(tmp_path: Path) -> None:
         "database": None,
         "server": None,
         "backup_copies": None,
+        "rule_pack": None,
     }
     placed = AppState(None, DB, (), "AdnQywADAAA=", "D:/年报")  # the window's geometry, the last folder
     save_state(tmp_path, placed)
