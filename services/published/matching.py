@@ -17,15 +17,18 @@ from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
 from services.errors import NianbaoError, ValueParseError
-from services.formats import Block, HeaderNode, ReportFormat, Section, Table, all_formats
+from services.formats import Block, ReportFormat, Section, Table, all_formats
 from services.published.digit_runs import RunReader
+from services.published.label_tolerance import LabelTolerance, Reading
+from services.published.table_labels import NUMERALS as NUMERALS  # re-exported: flat, __init__ take them here
+from services.published.table_labels import labels_of, strip_numbering
+from services.published.table_labels import normalise as normalise
+from services.published.table_labels import printed_labels as printed_labels
 from services.report import Fees, Report
 from services.values import check_yuan, parse_value
 
 MAX_BYTES = 5 * 1024 * 1024
 """Larger files are refused: a published report is a few hundred kilobytes even with its page around it."""
-
-NUMERALS = "一二三四五六七八九十"
 
 
 class PublishedReportError(NianbaoError):
@@ -57,24 +60,6 @@ class PublishedImport:
 # ---------------------------------------------------------------------------------------------------- labels
 
 
-_DROP = str.maketrans("", "", "“”\"'‘’「」")
-
-
-def normalise(text: str) -> str:
-    """Compare form of a label: half-width brackets, no spaces or quotes, '1、' as '1.', no trailing stop."""
-    text = unicodedata.normalize("NFKC", text).translate(_DROP)
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"^(\d+)[、.]", r"\1.", text)
-    return text.rstrip(":;。.；")
-
-
-_NUMBERING = re.compile(rf"^(?:\d+\.|\([{NUMERALS}\d]+\)|[{NUMERALS}]+、)")
-
-
-def strip_numbering(text: str) -> str:
-    return _NUMBERING.sub("", normalise(text))
-
-
 def similar(a: str, b: str) -> bool:
     a, b = normalise(a), normalise(b)
     if not a or not b:
@@ -92,63 +77,6 @@ def looks_like_value(text: str) -> bool:
     return bool(_VALUE.fullmatch(compact)) or compact in _BLANK_MARKS
 
 
-@dataclass(frozen=True)
-class _Labels:
-    """What each printed label of one table means: a row, a column, a block caption, or just a header."""
-
-    rows: dict[str, str]
-    stripped_rows: dict[str, str]
-    columns: dict[str, str]
-    captions: dict[str, int]
-    corners: frozenset[str]
-    other: frozenset[str]
-
-    def all(self) -> set[str]:
-        return set(self.rows) | set(self.columns) | set(self.captions) | self.corners | self.other
-
-
-def _labels(table: Table) -> _Labels:
-    rows: dict[str, str] = {}
-    parents: set[str] = set()
-    for row in table.rows():
-        rows[normalise(row.label)] = row.key
-        parents.update(normalise(p) for p in row.parents)
-    stripped = Counter(strip_numbering(row.label) for row in table.rows())
-    stripped_rows = {strip_numbering(r.label): r.key for r in table.rows() if stripped[strip_numbering(r.label)] == 1}
-    columns: dict[str, str] = {}
-    captions: dict[str, int] = {}
-    corners: set[str] = set()
-    for i, block in enumerate(table.blocks):
-        if block.caption:
-            captions[normalise(block.caption)] = i
-        if block.corner:
-            corners.add(normalise(block.corner))
-        for col in block.columns:
-            columns[normalise(col.label)] = col.key
-    other = set(parents)
-    other.update(normalise(n.label) for node in table.column_tree for n in _walk(node))
-    other.update(normalise(g.label) for g in table.row_groups)
-    if table.corner:
-        other.add(normalise(table.corner))
-    if table.layout == "wide":  # t4's row names are printed as column headers
-        other.update(rows)
-        rows = {}
-        stripped_rows = {}
-    other -= set(columns)
-    return _Labels(rows, stripped_rows, columns, captions, frozenset(corners), frozenset(other))
-
-
-def printed_labels(table: Table) -> set[str]:
-    """Every label the table prints (rows, columns, captions, headers), in compare form."""
-    return _labels(table).all()
-
-
-def _walk(node: HeaderNode) -> Iterable[HeaderNode]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
-
-
 # ---------------------------------------------------------------------------------------------------- tables
 
 
@@ -159,6 +87,9 @@ class Token:
     """An empty text: a blank cell of a table, read as null at its place (never a reason to shift)."""
     run: bool = False
     """Digits from a flattened table (no grid): perhaps several cells run together, split by `digit_runs`."""
+    cell: bool = False
+    """One cell of a table's grid: a large number in it is that cell's own, not several cells run together (the
+    clerk is asked to check it, not told why it might be wrong)."""
 
 
 PLAUSIBLE_COUNT = 99_999
@@ -184,7 +115,7 @@ def grid_tokens(grid: Grid) -> list[Token]:
     the numbers after it keep their columns."""
     blanks = bool(grid.covered)
     return [
-        Token(_CELL_NOISE.sub("", cell).strip(), i)
+        Token(_CELL_NOISE.sub("", cell).strip(), i, cell=True)
         for i, row in enumerate(grid.rows, 1)
         for j, cell in enumerate(row)
         if _CELL_NOISE.sub("", cell).strip() or (blanks and (i - 1, j) not in grid.covered)
@@ -196,7 +127,7 @@ def classify(tokens: Sequence[Token]) -> str | None:
     per_table: dict[str, set[str]] = {}
     for fmt in all_formats().values():
         for table in fmt.tables:
-            per_table.setdefault(table.key, set()).update(_labels(table).all())
+            per_table.setdefault(table.key, set()).update(labels_of(table).all())
     scores = Counter[str]()
     for key, labels in per_table.items():
         others = set().union(*(v for k, v in per_table.items() if k != key))
@@ -211,7 +142,7 @@ def classify(tokens: Sequence[Token]) -> str | None:
 def detect_format(tokens: Iterable[Token]) -> ReportFormat | None:
     """The format whose own labels (those no other format prints) occur most among the table cells."""
     formats = list(all_formats().values())
-    label_sets = {f.id: set().union(*(_labels(t).all() for t in f.tables)) for f in formats}
+    label_sets = {f.id: set().union(*(labels_of(t).all() for t in f.tables)) for f in formats}
     texts = [normalise(t.text) for t in tokens]
     scores = Counter[str]()
     for fmt in formats:
@@ -229,7 +160,7 @@ class _TableFiller:
 
     def __init__(self, report: Report, table: Table, notes: Notes) -> None:
         self.report, self.table, self.notes = report, table, notes
-        self.labels = _labels(table)
+        self.labels = labels_of(table)
         self.filled = 0
         self.row: str | None = None
         self.row_at: int | None = None
@@ -245,6 +176,9 @@ class _TableFiller:
         """Blank cells read as null at their place."""
         self.runs = RunReader(notes.to_check, notes.not_understood)
         """Rows of a flattened table, read once the whole table is known (its identities tie the rows)."""
+        self.tolerance = LabelTolerance(self.labels.all(), self.labels.printed)
+        self.heading: str | None = None
+        """The sub-row heading just read (（六）其他处理), while no row is open after it."""
 
     def where(self, row: int | None) -> str:
         return f"{self.table.name} 第{row}行" if row is not None else self.table.name
@@ -259,6 +193,7 @@ class _TableFiller:
                 self._label(token)
 
     def finish(self) -> None:
+        self._tell(self.tolerance.finish())
         self._close_row()
         if self.table.layout == "wide" and any(t.run for t in self.wide_pending):
             keys = [(self.table.key, r, c) for r, c in self.wide_slots]
@@ -280,7 +215,7 @@ class _TableFiller:
         if self.table.layout == "wide":
             self.wide_pending.append(token)
             return
-        if self.row is None:
+        if self.row is None and not self._single_other_row(token):
             self._leftover(token)
             return
         self.pending.append(token)
@@ -288,8 +223,22 @@ class _TableFiller:
     def _blank(self, token: Token) -> None:
         if self.table.layout == "wide":
             self.wide_pending.append(token)
-        elif self.row is not None:
+        elif self.row is not None or self._single_other_row(token):
             self.pending.append(token)
+
+    def _single_other_row(self, token: Token) -> bool:
+        """Numbers right after （六）其他处理, before any of its sub-rows: the 2019 format's single row in a 2021
+        table, read as its sub-row 3.其他 (with a word to the clerk)."""
+        key = self.labels.other_rows.get(self.heading or "")
+        if key is None or key in self.seen_rows:
+            return False
+        heading = self.labels.printed.get(self.heading or "", "")
+        self._open_row(key, token)
+        self.notes.to_check.append(
+            f"{self.where(token.row)}：“{heading}”没有分项（2019 年格式的写法），其数字按本格式的"
+            f"“{self.table.row(key).label}”读取，请核对"
+        )
+        return True
 
     def _place(self, cells: list[Token], slots: list[Slot], where: str) -> list[Slot]:
         """Put a row's numbers in its columns; returns the columns left without a number.
@@ -351,9 +300,10 @@ class _TableFiller:
         self.report.cells[spec.key] = value
         self.filled += 1
         if spec.kind == "count" and value > PLAUSIBLE_COUNT:
+            why = "" if token.cell else "可能是几个单元格的数字连在了一起，"
             self.notes.to_check.append(
                 f"{self.where(token.row)}：{self._cell_name(row, col)} 读作 {value:,}，大得不合常理，"
-                "可能是几个单元格的数字连在了一起，请对照原文核对"
+                f"{why}请对照原文核对"
             )
 
     def _cell_name(self, row: str, col: str) -> str:
@@ -361,7 +311,23 @@ class _TableFiller:
 
     def _label(self, token: Token) -> None:
         text = normalise(token.text)
+        if self._take(text, token):
+            return
+        reading = self.tolerance.read(text, (token.text, token.row))
+        for label in reading.labels:
+            self._take(label, token)
+        self._tell(reading)
+
+    def _tell(self, reading: Reading) -> None:
+        for (text, row), label in reading.alike:
+            self.notes.filled.append(f"{self.where(row)}：“{text}”按“{label}”读取")
+        for text, row in reading.unknown:
+            self.notes.not_understood.append(f"{self.where(row)}：无法识别“{text}”")
+
+    def _take(self, text: str, token: Token) -> bool:
+        """Read `text` (compare form) as the label it is; False when it is none of the table's labels."""
         labels = self.labels
+        self.heading = None
         if text in labels.rows:
             self._open_row(labels.rows[text], token)
         elif text in labels.captions or text in labels.corners:
@@ -372,10 +338,12 @@ class _TableFiller:
             self.header.append(labels.columns[text])
         elif text in labels.other:
             self._close_row()
-        elif strip_numbering(token.text) in labels.stripped_rows:
-            self._open_row(labels.stripped_rows[strip_numbering(token.text)], token)
+            self.heading = text
+        elif strip_numbering(text) in labels.stripped_rows:
+            self._open_row(labels.stripped_rows[strip_numbering(text)], token)
         else:
-            self.notes.not_understood.append(f"{self.where(token.row)}：无法识别“{token.text}”")
+            return False
+        return True
 
     def _open_row(self, key: str, token: Token) -> None:
         self._close_row()
