@@ -19,7 +19,7 @@ from pdfplumber.page import Page
 from pdfplumber.pdf import PDF
 
 from services.published.matching import Item, PublishedReportError
-from services.published.pdf_lines import Layout, Line, drop_furniture, line_text, paragraphs, take_title
+from services.published.pdf_lines import Layout, Line, drop_furniture, lead_width, line_text, paragraphs, take_title
 from services.published.pdf_tables import PdfTable, continues, join, page_tables
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,9 @@ def read_pdf(data: bytes) -> tuple[list[Item], str | None]:
     if len(data) > MAX_PDF_BYTES:
         limit = MAX_PDF_BYTES // 1024 // 1024
         raise PublishedReportError(f"PDF 文件过大（{len(data) / 1024 / 1024:.1f} MB，超过 {limit} MB），未导入任何内容")
-    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+    if not data.strip():
+        raise PublishedReportError("文件是空的，没有可读取的内容")
+    if b"%PDF-" not in data[:1024]:
         raise PublishedReportError("这不是 PDF 文件（文件开头没有 PDF 标记），可能文件已损坏或扩展名不对")
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -114,7 +116,15 @@ def _lines(page: Page, number: int, tables: list[PdfTable]) -> list[Line]:
 
     found = page.filter(outside).extract_text_lines(return_chars=True)
     return [
-        Line(text, number, line["x0"], line["x1"], line["top"], float(line["chars"][0]["size"]))
+        Line(
+            text,
+            number,
+            line["x0"],
+            line["x1"],
+            line["top"],
+            float(line["chars"][0]["size"]),
+            lead_width(line["chars"]),
+        )
         for line in found
         if (text := line_text(line["chars"])) and not text.startswith(EMPTY_MARK)
     ]

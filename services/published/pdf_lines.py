@@ -32,6 +32,9 @@ _MARGIN_SHARE = 0.8
 """A line ending within this share of a character of the right margin reaches it (the page wrapped it)."""
 _SPACE_SHARE = 0.15
 """A line stopping this share of a character short of the margin (or starting this far in) lost a space there."""
+_RAGGED_SHARE = 2.0
+"""Lines ending within this many characters of the margin are full or nearly: where most of them end right at
+the margin, the text is justified."""
 _INDENT_SHARE = 1.0
 """A line starting a character or more right of the left margin is indented: a paragraph's first line."""
 
@@ -45,11 +48,24 @@ class Line:
     top: float
     size: float
     """The type size of the line's first character: the title is set larger than the body."""
+    lead: float = 0.0
+    """The width of the number or Latin word opening the line: the line before may stop short by that much and
+    still be full (the word did not fit on it, as 2,345 or 12345 kept whole)."""
 
 
 def clean(text: str) -> str:
     """A cell's text: a space beside a Chinese character is the layout's gap, never the text's."""
     return _SPACE_BY_CJK.sub("", text).strip()
+
+
+def lead_width(chars: Sequence[Mapping[str, Any]]) -> float:
+    """How wide the run of Latin letters and digits (with their , . %) opening a line is."""
+    run: list[Mapping[str, Any]] = []
+    for char in sorted(chars, key=lambda c: float(c["x0"])):
+        if not (str(char["text"]).isascii() and str(char["text"]).strip()):
+            break
+        run.append(char)
+    return float(run[-1]["x1"]) - float(run[0]["x0"]) if run else 0.0
 
 
 def line_text(chars: Sequence[Mapping[str, Any]]) -> str:
@@ -118,15 +134,20 @@ class Layout:
     right: float
     indenting: bool
     """Paragraphs open with an indented line (two characters, as Chinese documents do)."""
+    justified: bool
+    """Full lines end at the margin; in ragged text a full line may stop anywhere in the last characters."""
 
     @classmethod
     def of(cls, lines: Sequence[Line]) -> Layout:
         if not lines:
-            return cls(0.0, 0.0, 0.0, False)
+            return cls(0.0, 0.0, 0.0, False, False)
         size = _body_size(lines)
         left = _edge([line.x0 for line in lines], min)
+        right = _edge([line.x1 for line in lines], max)
         indented = sum(1 for line in lines if line.x0 >= left + _INDENT_SHARE * size)
-        return cls(size, left, _edge([line.x1 for line in lines], max), indented >= 2)
+        near = [line.x1 for line in lines if line.x1 >= right - _RAGGED_SHARE * size]
+        at_margin = sum(1 for x1 in near if x1 >= right - _SPACE_SHARE * size)
+        return cls(size, left, right, indented >= 2, at_margin >= 0.8 * len(near))
 
 
 def paragraphs(lines: Sequence[Line], layout: Layout) -> list[str]:
@@ -141,7 +162,7 @@ def paragraphs(lines: Sequence[Line], layout: Layout) -> list[str]:
         if not text:
             continue
         if previous is not None and not _STARTS_A_PART.match(text):
-            full = previous.x1 >= layout.right - _MARGIN_SHARE * layout.size
+            full = previous.x1 >= layout.right - _MARGIN_SHARE * layout.size - line.lead
             indented = line.x0 >= layout.left + _INDENT_SHARE * layout.size
             ended = previous.text.strip().endswith(_ENDS)
             if full and (not ended or (layout.indenting and not indented)):
@@ -154,12 +175,14 @@ def paragraphs(lines: Sequence[Line], layout: Layout) -> list[str]:
 
 
 def _wrapped_at_space(before: str, after: str, previous: Line, line: Line, layout: Layout) -> bool:
-    """Latin words on both sides of a wrap were apart when the line before stops short of the margin or the
-    line after starts a little in (the space drawn at either end); a word the wrap cut (a long name) runs on."""
-    if not (_latin(before[-1:]) and _latin(after[:1])):
+    """A Latin word beside a wrap was apart from what stands across it when the line before stops short of the
+    margin (in justified text, where a full line ends at it) or the line after starts a little in (the space
+    drawn at either end); a word the wrap cut (a long name) runs on. Between Chinese characters a wrap is never a
+    space, however a line is set."""
+    if not (_latin(before[-1:]) or _latin(after[:1])):
         return False
     gap = _SPACE_SHARE * layout.size
-    return previous.x1 < layout.right - gap or line.x0 > layout.left + gap
+    return (layout.justified and previous.x1 < layout.right - gap) or line.x0 > layout.left + gap
 
 
 def _latin(char: str) -> bool:

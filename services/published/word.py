@@ -55,6 +55,8 @@ def _check_archive(data: bytes) -> None:
         raise PublishedReportError(
             f"Word 文件过大（{len(data) / 1024 / 1024:.1f} MB，超过 {limit} MB），未导入任何内容"
         )
+    if not data.strip():
+        raise PublishedReportError("文件是空的，没有可读取的内容")
     if data.startswith(_OLE_MAGIC):
         raise PublishedReportError(
             "这是旧版 Word 文件（.doc）或加密的文档，请在 Word 中去掉密码并另存为 .docx 后再导入"
