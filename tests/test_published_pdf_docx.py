@@ -232,6 +232,7 @@ def other_program_pdf(report: Report) -> bytes:
 def test_a_pdf_from_another_program_reads_every_cell_and_text(tmp_path: Path) -> None:
     report = filled_report("2021", agency="某某区人民政府", seed=3)
     del report.cells[("t2", "rules", "repealed")]  # a blank cell between two numbers
+    report.cells[("t2", "penalty", "decisions")] = 3_985_758  # a city's penalties: large, and real
     report.texts["s1_active"] = LONG * 6  # long enough to run over a page break
     path = tmp_path / "other.pdf"
     path.write_bytes(other_program_pdf(report))
@@ -242,7 +243,7 @@ def test_a_pdf_from_another_program_reads_every_cell_and_text(tmp_path: Path) ->
         assert got_cells(imported, table) == expected_cells(report, table), table
     assert got.text("s1_active") == LONG * 6
     assert got.text("s5_problems") == report.text("s5_problems")
-    assert unknown_labels(imported) == []
+    assert unknown_labels(imported) == [] and imported.to_check == ()
     assert not any("政务公开" in got.text(key) for key in got.format.text_keys())  # the running head
 
 
@@ -365,7 +366,7 @@ def test_the_corpus_pdf_gives_every_cell_of_its_transcription(shared_dir: Path) 
     assert wrong == {}
     assert right == len(want.cells)
     assert (imported.report.agency, imported.report.year, imported.report.format.id) == ("淮安市人民政府", 2024, "2021")
-    assert unknown_labels(imported) == []
+    assert unknown_labels(imported) == [] and imported.to_check == ()
     assert imported.report.text("s1_request").startswith("定期对政府信息公开申请集中的领域")
 
 

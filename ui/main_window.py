@@ -39,6 +39,7 @@ from ui.edit_menu import add_tab_keys, build_edit_menu
 from ui.narrative_tab import NarrativeTab
 from ui.navigator import Navigator
 from ui.report_session import ReportSession
+from ui.rule_pack_actions import RulePackControl
 
 if TYPE_CHECKING:  # SQLAlchemy loads after the first paint (ui/fast_start.py)
     from models.database import Database
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.message, 1)
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().addPermanentWidget(self.deadline_label)
+        self.rule_packs = RulePackControl(self, data_dir, self._today, self._say)
         self._build_menus()
 
         self._first = first
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
         self.units_xlsx_action.setEnabled(False)
         units.addSeparator()
         units.addAction("批量审核…", self.audit_folder)
+        self.rule_packs.fill_menu(bar.addMenu("审核(&C)"))
 
         report = bar.addMenu("报告(&R)")
         self.finalise_action = report.addAction("定稿(&F)…", self.finalise)
@@ -262,6 +265,7 @@ class MainWindow(QMainWindow):
         self.session.reloaded.connect(self._after_reload)
         self.session.cell_requested.connect(self._show_cell)
         self.session.text_requested.connect(self._show_text)
+        self.rule_packs.attach(self.session)  # before the panel is built: it shows the pack's findings too
         self._build_tabs()
         if old is not None:
             old.deleteLater()
@@ -451,6 +455,7 @@ class MainWindow(QMainWindow):
                 self._enable_report_actions()
                 self._say(EditOutcome(False, f"无法打开报告：{exc}"))
             else:
+                fresh.use_rule_pack(shown.rule_pack)
                 same = (fresh.version, fresh.report, fresh.findings, fresh.identities)
                 if same == (shown.version, shown.report, shown.findings, shown.identities):
                     shown.db = db
@@ -658,7 +663,7 @@ class MainWindow(QMainWindow):
         if outcome.imported:
             self.open_report(outcome.imported[-1])
         message, lines = result_text(result)
-        show_problems(self, "汇总结果", message, lines + tuple(outcome.messages))
+        show_problems(self, "汇总结果", message, lines + self.rule_packs.unit_lines(result) + tuple(outcome.messages))
 
     def _save_units_xlsx(self) -> None:
         from ui.aggregate_dialog import save_units_workbook

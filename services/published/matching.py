@@ -299,7 +299,10 @@ class _TableFiller:
             return
         self.report.cells[spec.key] = value
         self.filled += 1
-        if spec.kind == "count" and value > PLAUSIBLE_COUNT:
+        # 表二's decisions of a whole city run into millions (淮安 2024: 3,985,758 行政处罚): in a grid's own cell
+        # such a number is that cell's; applications and cases (表三, 表四) never are
+        decisions = token.cell and self.table.layout == "blocks"
+        if spec.kind == "count" and value > PLAUSIBLE_COUNT and not decisions:
             why = "" if token.cell else "可能是几个单元格的数字连在了一起，"
             self.notes.to_check.append(
                 f"{self.where(token.row)}：{self._cell_name(row, col)} 读作 {value:,}，大得不合常理，"
