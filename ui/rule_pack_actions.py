@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from services.editing import EditOutcome
 from services.errors import NianbaoError
@@ -65,7 +66,9 @@ class RulePackControl:
         self.show_status()
 
     def _closed(self, token: int) -> None:
-        if self.session is not None and id(self.session) == token:
+        # the report's session goes with its report (deleted, another database) and with the window, after the
+        # status bar's label when the window closes
+        if self.session is not None and id(self.session) == token and isValid(self.label):
             self.session = None
             self.show_status()
 
