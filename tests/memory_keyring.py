@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import keyring
 import pytest
@@ -11,10 +11,9 @@ from keyring.errors import PasswordDeleteError
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]  (keyring declares it a class property)
+    priority = 1
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self) -> None:  # keyring's own __init__ reads settings from the environment: not wanted here
         self.kept: dict[tuple[str, str], str] = {}
 
     def set_password(self, service: str, username: str, password: str) -> None:
@@ -43,7 +42,8 @@ def no_keyring() -> Iterator[None]:
     """A PC without any credential store (a Linux machine without a Secret Service)."""
     from keyring.backends import fail
 
+    none_found: Callable[[], KeyringBackend] = fail.Keyring  # what keyring itself falls back to
     before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(none_found())
     yield
     keyring.set_keyring(before)

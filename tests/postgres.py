@@ -60,7 +60,7 @@ def own_cluster() -> Iterator[ThrowawayCluster]:
     bindir = _server_bindir()
     if bindir is None:
         pytest.fail(MISSING, pytrace=False)
-    cluster = ThrowawayCluster(bindir)
+    cluster = ThrowawayCluster(bindir, durable=True)
     try:
         cluster.start()
         yield cluster
@@ -118,8 +118,10 @@ def _server_bindir() -> Path | None:
 class ThrowawayCluster:
     """A private PostgreSQL cluster in a temporary folder, listening on a free port of 127.0.0.1."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable
+        """Commits survive a crash (halt): for a test that stops the server; the others trade it for speed."""
         self.root = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
@@ -165,11 +167,10 @@ class ThrowawayCluster:
             "--locale=C",
             "--no-sync",
         )
-        # Durability is not under test here; fsync off makes each CREATE DATABASE a few times faster.
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+        if not self.durable:
+            # Durability is not under test here; fsync off makes each CREATE DATABASE a few times faster.
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self.options = options
         self.resume()
 

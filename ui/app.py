@@ -99,19 +99,23 @@ def open_or_recover(target: str) -> Database | None:
         return None
 
 
-def take_daily_backup(target: str) -> str | None:
-    """At most once a day, a copy of the SQLite file (a shared PostgreSQL server is backed up by its DBA)."""
+def take_daily_backup(target: str, data_dir: str | None = None) -> str | None:
+    """At most once a day, a copy of the SQLite file (a shared PostgreSQL server is backed up by its DBA), copied
+    to the clerk's second backup folder too; a failed copy is said, the backup stands."""
     from models.database import make_url_for, sqlite_file
-    from services.backup import daily_backup
+    from services.app_state import load_state
+    from services.backup import daily_backup_with_copy
 
     path = sqlite_file(make_url_for(target))
     if path is None:
         return None
+    copies = load_state(data_dir).backup_copies
     try:
-        made = daily_backup(path)
+        run = daily_backup_with_copy(path, Path(copies) if copies else None)
     except NianbaoError as exc:
         return f"今天的自动备份未能完成：{exc}"
-    return f"已自动备份数据库：{made}" if made else None
+    notice = run.notice()
+    return notice.replace("已备份", "已自动备份", 1) if notice else None
 
 
 def start_window(
@@ -152,7 +156,8 @@ def start_window(
 
 def run_app(argv: Sequence[str], shown: Callable[[MainWindow], None] | None = None) -> int:
     """The desktop app; `shown` runs once the window is painted (benchmarks/ui_startup_child.py)."""
-    from services.paths import default_database_path, user_data_dir
+    from services.paths import user_data_dir
+    from ui.start_database import start_target
 
     parser = argparse.ArgumentParser(prog="nianbao")
     parser.add_argument("--db")
@@ -169,7 +174,7 @@ def run_app(argv: Sequence[str], shown: Callable[[MainWindow], None] | None = No
         QMessageBox.critical(None, "无法启动", str(exc))
         return 2
     _install_excepthook(str(log_dir / "nianbao.log"))
-    target = args.db or str(default_database_path(args.data_dir))
+    target = args.db or start_target(args.data_dir)  # the first start asks: this PC, or the office's server
     databases: list[Database] = []
 
     def opened(window: MainWindow, db: Database | None) -> None:
@@ -181,7 +186,7 @@ def run_app(argv: Sequence[str], shown: Callable[[MainWindow], None] | None = No
         smoke_ms = os.environ.get("NIANBAO_SMOKE_EXIT_MS", "")
         if smoke_ms.isdigit():  # once the database is open: the hook may open the sample, a write
             _SmokeHook(app, window, int(smoke_ms))
-        notice = take_daily_backup(target)
+        notice = take_daily_backup(target, args.data_dir)
         if notice:
             window.message.setText(notice)
         if args.open:

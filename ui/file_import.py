@@ -3,6 +3,7 @@ that agency and year is already stored (替换 / 保留原有 / 取消)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -35,7 +36,7 @@ class ConflictDialog:
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "报告已存在",
-            f"数据库中已有“{agency}”{year} 年的报告。\n要用文件“{file_name}”中的内容替换它吗？",
+            f"数据库中已有“{agency}”{year} 年的报告。\n要用“{file_name}”中的内容替换它吗？",
             parent=parent,
         )
         replace = box.addButton("替换", QMessageBox.ButtonRole.DestructiveRole)
@@ -144,10 +145,12 @@ def import_files(space: Workspace, paths: list[Path], parent: QWidget | None) ->
     return outcome
 
 
-def import_files_of_reports(space: Workspace, reports: list[Report], parent: QWidget | None) -> ImportOutcome:
-    """Store reports made in the app (a 汇总) with the same questions as imported files."""
+def import_files_of_reports(
+    space: Workspace, reports: list[Report], parent: QWidget | None, label: Callable[[Report], str] | None = None
+) -> ImportOutcome:
+    """Store reports made in the app (a 汇总) or read from another database (an upload) with the same questions as
+    imported files; `label` names each in the questions and messages."""
     outcome = ImportOutcome()
-    _ask_and_store(
-        space, [(f"{report.agency} {report.year} 年报告", ReadReport(report)) for report in reports], parent, outcome
-    )
+    name = label or (lambda report: f"{report.agency} {report.year} 年报告")
+    _ask_and_store(space, [(name(report), ReadReport(report)) for report in reports], parent, outcome)
     return outcome

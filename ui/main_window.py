@@ -34,6 +34,7 @@ from services.paths import resource_path, sample_database_path
 from services.workspace import Workspace
 from ui.basic_tab import BasicTab
 from ui.check_panel import CheckPanel
+from ui.database_menu import DatabaseMenu
 from ui.dialogs import ConfirmDialog, HistoryDialog, NewReportDialog, ask_text, show_problems
 from ui.edit_menu import add_tab_keys, build_edit_menu
 from ui.narrative_tab import NarrativeTab
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
         report.addSeparator()
         self.rename_action = report.addAction("重命名单位…", self.rename_agency)
         self.delete_action = report.addAction("删除报告…", self.delete_report)
+        self.database_menu = DatabaseMenu(self, bar.addMenu("数据库(&D)"), self._data_dir)
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction("使用说明(&G)", QKeySequence("F1"), self.show_guide)
         help_menu.addAction("关于年报(&A)", self.show_about)
@@ -534,6 +536,15 @@ class MainWindow(QMainWindow):
         sample_db = self._db
         self._use_database(home)
         sample_db.dispose()
+        self._reopen_last()
+
+    def switch_database(self, db: Database) -> None:
+        """Work on another database (数据库 menu): typed text saved, the old one closed, its last report opened."""
+        if self._home is not None:
+            self.back_home()  # the sample is left first: "home" is the database being switched from
+        old = self._db
+        self._use_database(db)
+        old.dispose()
         self._reopen_last()
 
     def _use_database(self, db: Database) -> None:
