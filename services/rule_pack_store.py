@@ -102,10 +102,7 @@ def pack_status(pack: RulePack, report: Report | None, today: date) -> PackStatu
         return PackStatus(pack.label(), "\n".join(tooltip), False)
     due = deadline.date_for(report.year)
     days = (due - today).days
-    if days > 0:
-        when = f"距上级要求的报送期限（{_cn(due)}）还有 {days} 天"
-    elif days == 0:
-        when = f"今天是上级要求的报送期限（{_cn(due)}）"
-    else:
-        when = f"已超过上级要求的报送期限（{_cn(due)}）{-days} 天"
-    return PackStatus(f"{pack.label()}，{when}", "\n".join(tooltip), days <= 7)
+    when = f"还有 {days} 天" if days > 0 else "今天到期" if days == 0 else f"已过 {-days} 天"
+    tooltip.append(f"上级要求的报送期限：{_cn(due)}（成文日期不能晚于此日）")
+    # short: the status bar also shows the legal deadline, and the message on its left needs the room
+    return PackStatus(f"{pack.label()}（报送期限 {due.month}月{due.day}日，{when}）", "\n".join(tooltip), days <= 7)

@@ -269,8 +269,9 @@ def _mention(report: Report, fmt: ReportFormat, rule: Mention) -> Iterator[_Judg
         if number is not None:
             found.append((number, _snippet(match.group(0))))
     if not found:
-        example = f"（如“{rule.example}”）" if rule.example else ""
-        yield MENTION, f"{where}中未写明{rule.what}{example}", (), keys
+        example = f"，如“{rule.example}”" if rule.example else ""
+        # what is missing first: a narrow panel shows a line's start, and many a rule looks in the same section
+        yield MENTION, f"未写明{rule.what}（{where}中{example}）", (), keys
         return
     expected = _sum(report, rule.equals)
     if expected is None or any(number == expected for number, _ in found):
@@ -281,7 +282,7 @@ def _mention(report: Report, fmt: ReportFormat, rule: Mention) -> Iterator[_Judg
     cells = tuple(k for t in rule.equals if (k := cell_key(t)) is not None)
     yield (
         FIGURE,
-        f"{where}中写“{snippet}”（{rule.what} {_shown(number)}），但表中 {side}，"
+        f"{rule.what}与表中不符：{where}中写“{snippet}”（{_shown(number)}），但表中 {side}，"
         f"相差 {format_for_display(difference(number, expected))}",
         cells,
         keys,

@@ -65,10 +65,10 @@ def test_the_status_line_names_the_office_and_the_days_left(tmp_path: Path) -> N
     label = "上级要求：某市政务公开办 2025 年度报告要求"
     assert pack_status(pack, None, date(2026, 1, 1)).text == label
     early = pack_status(pack, report, date(2025, 12, 1))
-    assert early.text == f"{label}，距上级要求的报送期限（2026年1月15日）还有 45 天" and not early.urgent
+    assert early.text == f"{label}（报送期限 1月15日，还有 45 天）" and not early.urgent
     assert pack_status(pack, report, date(2026, 1, 10)).urgent
     late = pack_status(pack, report, date(2026, 1, 18))
-    assert late.text == f"{label}，已超过上级要求的报送期限（2026年1月15日）3 天" and late.urgent
+    assert late.text == f"{label}（报送期限 1月15日，已过 3 天）" and late.urgent
     report.status = "final"
     assert pack_status(pack, report, date(2026, 1, 18)).text == label
     other = pack_status(pack, sample_report(), date(2026, 1, 18))

@@ -218,13 +218,13 @@ def test_a_figure_missing_and_a_figure_wrong_are_different_findings() -> None:
     report.cells[("t2", "rules", "issued")] = 3
     report.texts["s1_active"] = "本年度主动公开政府信息 1,204 条。"
     assert only(report, pack) == [
-        (MENTION, "【某县要求】“一、总体情况·（一）主动公开”中未写明本年制发规章件数（如“制发规章…N件”）")
+        (MENTION, "【某县要求】未写明本年制发规章件数（“一、总体情况·（一）主动公开”中，如“制发规章…N件”）")
     ]
     report.texts["s1_active"] = "本年度制发规章 ２ 件，废止规章1件。"  # full-width digits as some IMEs type them
     (finding,) = pack_findings(report, pack)
     assert finding.rule == FIGURE and finding.key == "PACK_FIGURE:test:issued"
     assert finding.message == (
-        "【某县要求】“一、总体情况·（一）主动公开”中写“制发规章2件”（本年制发规章件数 2），"
+        "【某县要求】本年制发规章件数与表中不符：“一、总体情况·（一）主动公开”中写“制发规章2件”（2），"
         "但表中 表二“规章”行“本年制发件数”列(3)，相差 1"
     )
     assert finding.cells == (("t2", "rules", "issued"),) and finding.texts == ("s1_active",)
@@ -267,7 +267,10 @@ def test_a_figure_may_be_a_sum_or_a_fee_field() -> None:
         f"但表中 表四“行政诉讼 › 未经复议直接起诉”行“总计”列({direct}) + 表四“行政诉讼 › 复议后起诉”行“总计”列({after})"
         f" = {direct + after}" in suits.message
     )
-    assert "（收取信息处理费金额 120.5），但表中 信息处理费·实际收取金额（元）(100)，相差 20.5" in fee.message
+    assert (
+        "收取信息处理费金额与表中不符：“六、其他需要报告的事项”中写“收取信息处理费120.50元”（120.5），"
+        "但表中 信息处理费·实际收取金额（元）(100)，相差 20.5" in fee.message
+    )
 
 
 def test_a_mention_without_equals_only_asks_for_the_figure() -> None:
