@@ -166,17 +166,15 @@ def wrapped(text: str, width: int) -> str:
     return "\n".join(text[i : i + width] for i in range(0, len(text), width))
 
 
-def ruled_table(rows: Rows, spans: list[Span], widths: list[float]) -> Table:
+def ruled_table(rows: Rows, spans: list[Span], widths: list[float], ruled: bool = True) -> Table:
     cells = [[wrapped(text, max(1, int(w // 7.5))) for text, w in zip(row, widths, strict=True)] for row in rows]
-    style: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-        ("FONT", (0, 0), (-1, -1), "STSong-Light", 7),
-    ]
+    style: list[tuple[Any, ...]] = [("FONT", (0, 0), (-1, -1), "STSong-Light", 7)]
+    style += [("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else []
     style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
     return Table(cells, colWidths=widths, style=TableStyle(style))
 
 
-def cut(rows: Rows, spans: list[Span], at: int, split: dict[str, tuple[str, str]]) -> tuple[Table, Table]:
+def cut(rows: Rows, spans: list[Span], at: int, split: dict[str, tuple[str, str]], ruled: bool) -> tuple[Table, Table]:
     """表三 as two tables the page break split before row `at`: a merged cell across the break is cut in two,
     its text too when `split` says so ((四)无 | 法提供), else left in the first piece."""
     upper, lower = [list(r) for r in rows[:at]], [list(r) for r in rows[at:]]
@@ -193,7 +191,7 @@ def cut(rows: Rows, spans: list[Span], at: int, split: dict[str, tuple[str, str]
             upper_spans.append((r0, c0, at - 1, c1))
             lower_spans.append((0, c0, r1 - at, c1))
     widths = [14.0, 50.0, 110.0] + [34.0] * 7
-    return ruled_table(upper, upper_spans, widths), ruled_table(lower, lower_spans, widths)
+    return ruled_table(upper, upper_spans, widths, ruled), ruled_table(lower, lower_spans, widths, ruled)
 
 
 def furniture(canvas_: canvas.Canvas, doc: SimpleDocTemplate) -> None:
@@ -202,13 +200,13 @@ def furniture(canvas_: canvas.Canvas, doc: SimpleDocTemplate) -> None:
     canvas_.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
 
 
-def other_program_pdf(report: Report) -> bytes:
+def other_program_pdf(report: Report, ruled: bool = True) -> bytes:
     fmt = report.format
     t2_rows, t2_spans = layout_rows(report, "t2")
     t3_rows, t3_spans = layout_rows(report, "t3")
     t4_rows, t4_spans = layout_rows(report, "t4")
     at = next(i for i, row in enumerate(t3_rows) if "2.没有现成信息需要另行制作" in row)
-    t3_upper, t3_lower = cut(t3_rows, t3_spans, at, {"（四）无法提供": ("（四）无", "法提供")})
+    t3_upper, t3_lower = cut(t3_rows, t3_spans, at, {"（四）无法提供": ("（四）无", "法提供")}, ruled)
     story: list[Any] = [
         Paragraph("某某区人民政府", TITLE),
         Paragraph(f"{report.year}年政府信息公开工作年度报告", TITLE),
@@ -218,9 +216,9 @@ def other_program_pdf(report: Report) -> bytes:
     story.append(Paragraph(fmt.sections[0].title, BODY))
     for spec in texts:
         story += [Paragraph(spec.heading or "", BODY), Paragraph(report.text(spec.key), BODY)]
-    story += [Paragraph(fmt.sections[1].title, BODY), ruled_table(t2_rows, t2_spans, [150.0, 90.0, 90.0, 90.0])]
+    story += [Paragraph(fmt.sections[1].title, BODY), ruled_table(t2_rows, t2_spans, [150.0, 90.0, 90.0, 90.0], ruled)]
     story += [PageBreak(), Paragraph(fmt.sections[2].title, BODY), t3_upper, PageBreak(), t3_lower]
-    story += [Paragraph(fmt.sections[3].title, BODY), ruled_table(t4_rows, t4_spans, [28.0] * 15)]
+    story += [Paragraph(fmt.sections[3].title, BODY), ruled_table(t4_rows, t4_spans, [28.0] * 15, ruled)]
     for section in fmt.sections[4:]:
         story += [Paragraph(section.title, BODY)] + [Paragraph(report.text(s.key), BODY) for s in section.texts]
     story += [Paragraph("某某区人民政府", SIGNATURE), Paragraph(f"{report.year + 1}年3月5日", SIGNATURE)]
@@ -245,6 +243,16 @@ def test_a_pdf_from_another_program_reads_every_cell_and_text(tmp_path: Path) ->
     assert got.text("s5_problems") == report.text("s5_problems")
     assert unknown_labels(imported) == [] and imported.to_check == ()
     assert not any("政务公开" in got.text(key) for key in got.format.text_keys())  # the running head
+
+
+def test_a_pdf_whose_tables_have_no_lines_reads_no_number_wrong(tmp_path: Path) -> None:
+    # no grid to find: the cells come as lines of text, read by their labels where they can be
+    report = filled_report("2021", agency="某某区人民政府", seed=3)
+    path = tmp_path / "unruled.pdf"
+    path.write_bytes(other_program_pdf(report, ruled=False))
+    got = import_published(path).report.cells
+    assert {k: (v, got[k]) for k, v in report.cells.items() if k in got and got[k] != v} == {}
+    assert sum(1 for k, v in report.cells.items() if got.get(k) == v) >= len(report.cells) // 3
 
 
 # ------------------------------------------------------------------------------------ Word tables, merged cells

@@ -32,6 +32,8 @@ _MARGIN_SHARE = 0.8
 """A line ending within this share of a character of the right margin reaches it (the page wrapped it)."""
 _SPACE_SHARE = 0.15
 """A line stopping this share of a character short of the margin (or starting this far in) lost a space there."""
+_SIZE_SHARE = 0.15
+"""How far a line's type size may be from the body's and still be body text."""
 _RAGGED_SHARE = 2.0
 """Lines ending within this many characters of the margin are full or nearly: where most of them end right at
 the margin, the text is justified."""
@@ -161,7 +163,7 @@ def paragraphs(lines: Sequence[Line], layout: Layout) -> list[str]:
         text = line.text.strip()
         if not text:
             continue
-        if previous is not None and not _STARTS_A_PART.match(text):
+        if previous is not None and not _STARTS_A_PART.match(text) and _body(previous, layout) and _body(line, layout):
             full = previous.x1 >= layout.right - _MARGIN_SHARE * layout.size - line.lead
             indented = line.x0 >= layout.left + _INDENT_SHARE * layout.size
             ended = previous.text.strip().endswith(_ENDS)
@@ -172,6 +174,11 @@ def paragraphs(lines: Sequence[Line], layout: Layout) -> list[str]:
         out.append(text)
         previous = line
     return out
+
+
+def _body(line: Line, layout: Layout) -> bool:
+    """Set in the body's size: smaller type (a table without lines, a note) is never a wrapped paragraph's."""
+    return abs(line.size - layout.size) <= _SIZE_SHARE * layout.size
 
 
 def _wrapped_at_space(before: str, after: str, previous: Line, line: Line, layout: Layout) -> bool:
