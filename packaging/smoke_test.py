@@ -10,7 +10,7 @@ Checks, each against the frozen executables (never the source tree):
      family of a font under a meaningless file name read from its name table;
   4. `nianbao-cli import SAMPLE --db D` (a fresh database: the Alembic migrations run from the bundle), then
      `export AGENCY 2020 -o X.xlsx / X.docx / X.json` (openpyxl, python-docx templates, the exchange writer),
-     and `backups`;
+     and `backups`; `password-store`: keyring's backends found (Windows: the credential manager);
   5. the desktop app `nianbao --db D --data-dir T` offscreen with NIANBAO_SMOKE_EXIT_MS / _OPEN_SAMPLE (the
      test hook in ui/app.py): it must print "window shown" and "sample opened" and exit 0 by itself; then
      `nianbao-cli export` proves the window imported the sample into its database. (A windowed Windows exe has
@@ -74,8 +74,9 @@ def build(dist: Path) -> None:
 
 
 def run(
-    exe: Path, args: Sequence[str], env: dict[str, str] | None = None, expect: int = 0
+    exe: Path, args: Sequence[str], env: dict[str, str] | None = None, expect: int | None = 0
 ) -> subprocess.CompletedProcess[str]:
+    """Run a frozen program; its exit code must be `expect` (None: 0 or 1, an answer either way)."""
     command = [str(exe), *args]
     try:
         done = subprocess.run(
@@ -93,7 +94,7 @@ def run(
             f"{' '.join(command)} did not finish in {TIMEOUT} s\n--- stdout:\n{exc.stdout!r}"
             f"\n--- stderr:\n{exc.stderr!r}"
         ) from None
-    if done.returncode != expect:
+    if done.returncode != expect and not (expect is None and done.returncode in (0, 1)):
         fail(done, f"exit code {done.returncode}, expected {expect}")
     return done
 
@@ -121,6 +122,8 @@ def check_layout(bundle: Path) -> None:
     missing = [m for m in must if not (internal / m).is_file()]
     if not list(internal.glob("reportlab/fonts/*.afm")):
         missing.append("reportlab/fonts/*.afm (collect_data_files('reportlab'))")
+    if not list(internal.glob("keyring-*.dist-info/entry_points.txt")):
+        missing.append("keyring-*.dist-info/entry_points.txt (how keyring finds its backends)")
     if not list(internal.rglob("qtbase_zh_CN.qm")):
         missing.append("PySide6/Qt/translations/qtbase_zh_CN.qm")
     if missing:
@@ -217,6 +220,18 @@ def check_cli(cli: Path, tmp: Path) -> str:
     return agency
 
 
+def check_password_store(cli: Path) -> None:
+    """keyring finds its backends through entry points (its dist-info in the bundle): on Windows the credential
+    manager must be there; elsewhere a machine without a Secret Service says so in Chinese (exit 1), never a
+    traceback."""
+    done = run(cli, ["password-store"], expect=0 if WINDOWS else None)
+    if WINDOWS and "WinVaultKeyring" not in done.stdout:
+        fail(done, "the frozen app does not reach Windows Credential Manager")
+    if "密码保管库" not in done.stdout:
+        fail(done, "no answer about the password store")
+    say(f"  password store: {done.stdout.strip()[:60]}")
+
+
 def check_gui(gui: Path, cli: Path, tmp: Path, agency: str) -> None:
     db = tmp / "gui.sqlite3"
     data = tmp / "data"
@@ -250,6 +265,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="nianbao-smoke-") as name:
             tmp = Path(name)
             agency = check_cli(cli, tmp)
+            check_password_store(cli)
             check_gui(gui, cli, tmp, agency)
     except SmokeFailure as exc:
         print(f"SMOKE TEST FAILED after {time.monotonic() - started:.0f} s: {exc}", file=sys.stderr)
