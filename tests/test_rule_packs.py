@@ -476,3 +476,16 @@ def test_units_against_a_pack_lists_which_units_fail_which_rule() -> None:
     assert result.not_applicable == (("贵阳市人民防空办公室", "规则包适用于 2021 格式，本报告为 2019 格式"),)
     assert not result.has_errors()
     assert result.lines()[0] == "上级要求：某市政务公开办 2025 年度报告要求：2 个单位未达要求"
+
+
+def test_an_explanation_of_a_pack_finding_travels_in_the_exchange_file(tmp_path: Path) -> None:
+    from services.exchange import dump_exchange, read_exchange
+
+    pack = load_rule_pack(EXAMPLE)
+    report = report_2025()
+    confirm = next(f for f in pack_findings(report, pack) if f.rule == CONFIRM)
+    report.explanations[confirm.key] = "已于1月8日与市司法局核对一致"
+    path = tmp_path / "unit.json"
+    path.write_text(dump_exchange(report), encoding="utf-8")
+    received = read_exchange(path)  # the superior office imports it and checks it against its own pack
+    assert next(f for f in pack_findings(received, pack) if f.rule == CONFIRM).explained
