@@ -316,6 +316,9 @@ class _TableFiller:
         text = normalise(token.text)
         if self._take(text, token):
             return
+        if text in self.labels.columns:  # a column's own name out of the header: not a misspelt label
+            self.notes.not_understood.append(f"{self.where(token.row)}：无法识别“{token.text}”")
+            return
         reading = self.tolerance.read(text, (token.text, token.row))
         for label in reading.labels:
             self._take(label, token)
