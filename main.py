@@ -6,7 +6,9 @@
     python main.py import FILE… [--db DB] [--replace | --keep]
     python main.py export AGENCY YEAR -o OUT.{json,xlsx,pdf,docx,html} [--db DB]
     python main.py aggregate FILE… -o OUT.{json,xlsx} [--name NAME] [--year Y] [--format F] [--rules PACK.json]
-    python main.py pdf FILE -o OUT.pdf [--centred] [--check-report CHECK.pdf]
+    python main.py pdf FILE -o OUT.pdf [--centred] [--check-report CHECK.pdf [--trends]]
+    python main.py trends AGENCY -o FOLDER [--units] [--db DB]
+                                                     历年对比: a PNG per chart, the figures as .csv and .xlsx
     python main.py audit FOLDER_OR_FILE… -o OUT.{xlsx,html}
                                                      批量审核: read and check every report file, one row each
     python main.py backups [--db DB]                 list the database's backups
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from services.checks import Finding
     from services.documents import ReadReport
     from services.report import Report
+    from services.trends import Trends
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
@@ -89,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("-o", "--output", type=Path, required=True)
     pdf.add_argument("--centred", action="store_true", help="页码居中（默认单页码居右、双页码居左）")
     pdf.add_argument("--check-report", type=Path, help="同时生成审核报告PDF到此路径")
+    pdf.add_argument(
+        "--trends",
+        action="store_true",
+        help="审核报告附历年对比图（历年报告取自数据库，见 --db；本文件代替其同年的报告）",
+    )
+    pdf.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    trends = sub.add_parser("trends", help="历年对比：一个单位历年报告的图表（PNG）和数字表（.csv、.xlsx）")
+    trends.add_argument("agency")
+    trends.add_argument("-o", "--output", type=Path, required=True, help="写入图表和表格的文件夹")
+    trends.add_argument("--units", action="store_true", help="对比该单位的下属单位逐年汇总，而不是它自己的报告")
+    trends.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
     fonts = sub.add_parser("fonts", help="列出打印各部分所用的字体，以及未安装标准字体时的替代")
     fonts.add_argument(
@@ -276,10 +291,13 @@ def cmd_password_store(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
     from services.documents import read_report_file
+    from services.errors import NianbaoError
     from services.files import write_atomically
     from services.pdf.fonts import resolve_fonts
     from services.pdf.render import FAILED_MARK, PdfOptions, render_check_report, render_report, watermark_text
 
+    if args.trends and not args.check_report:
+        raise NianbaoError("--trends 是审核报告的附图，请同时用 --check-report 指定审核报告PDF的路径。")
     report = read_report_file(args.file)
     options = PdfOptions(page_numbers="centred" if args.centred else "outer")
     from services.app_state import load_state
@@ -295,8 +313,44 @@ def cmd_pdf(args: argparse.Namespace, out: TextIO) -> int:
         from services.checks import check_report
 
         findings = check_report(report, finalising=report.status == "final")
-        write_atomically(args.check_report, render_check_report(report, findings))
-        out.write(f"已生成审核报告 {args.check_report}\n")
+        trends = _stored_trends(args, report.agency, current=report) if args.trends else None
+        write_atomically(args.check_report, render_check_report(report, findings, fonts, trends=trends))
+        out.write(f"已生成审核报告 {args.check_report}" + ("（附历年对比图）" if trends else "") + "\n")
+    return EXIT_OK
+
+
+def _stored_trends(
+    args: argparse.Namespace, agency: str, *, units: bool = False, current: Report | None = None
+) -> Trends:
+    """历年对比 of an agency from the database (refused when it has no report there, nor `current`)."""
+    from models.database import open_database
+    from services.errors import StorageError
+    from services.trend_reports import TrendSubject
+    from services.workspace import Workspace
+
+    space = Workspace(open_database(_db_target(args), create=False))
+    try:
+        trends = space.trends(TrendSubject(agency, units), current)
+    finally:
+        space.db.dispose()
+    if not trends.years:
+        raise StorageError(f"数据库中没有“{agency}”的报告，无法作历年对比。")
+    return trends
+
+
+def cmd_trends(args: argparse.Namespace, out: TextIO) -> int:
+    from services.app_state import load_state
+    from services.pdf.fonts import resolve_fonts
+    from services.trend_export import write_trend_files
+
+    trends = _stored_trends(args, args.agency, units=args.units)
+    fonts = resolve_fonts(choices=load_state(args.data_dir).font_choices())  # type: ignore[arg-type]
+    for path in write_trend_files(trends, fonts, args.output):
+        out.write(f"已写入 {path}\n")
+    for span in trends.formats:
+        out.write(f"{span.text()}\n")
+    for swing in trends.swings():
+        out.write(f"变化大：{swing.year}年 {swing.message}\n")
     return EXIT_OK
 
 
@@ -382,6 +436,7 @@ def run(argv: Sequence[str], out: TextIO | None = None) -> int:
         "export": cmd_export,
         "pdf": cmd_pdf,
         "aggregate": cmd_aggregate,
+        "trends": cmd_trends,
         "backups": cmd_backups,
         "restore": cmd_restore,
         "init-shared": cmd_init_shared,

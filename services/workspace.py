@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # nothing of SQLAlchemy is imported before a use case runs (t
     from services.report import Report
     from services.report_admin import CreatedReport
     from services.storage import RevisionEntry
+    from services.trend_reports import TrendSubject
+    from services.trends import Trends
 
 
 @dataclass(frozen=True)
@@ -145,3 +147,18 @@ class Workspace:
 
         with self.db.transaction() as session:
             return aggregate_stored(session, name, year, format_id, agencies=list(agencies))
+
+    # ------------------------------------------------------------ 历年对比
+
+    def trend_subjects(self) -> list[TrendSubject]:
+        from services.trend_reports import trend_subjects
+
+        with self.db.transaction() as session:
+            return trend_subjects(session)
+
+    def trends(self, subject: TrendSubject, current: Report | None = None) -> Trends:
+        """历年对比 of an agency (or of a parent body's units summed year by year); reads only."""
+        from services.trend_reports import stored_trends
+
+        with self.db.transaction() as session:
+            return stored_trends(session, subject, current)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from reportlab.lib.colors import black
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -17,6 +18,9 @@ from services.pdf.page import LINE_PITCH, TYPE_WIDTH, PageDecoration, report_doc
 from services.pdf.text import CJKParagraph, body_style, date_text, markup, title
 from services.report import Report
 from services.rule_names import rule_name
+
+if TYPE_CHECKING:
+    from services.trends import Trends
 
 SEVERITY_NAMES = {"error": "错误", "warning": "提示"}
 STATUS_NAMES = {"draft": "草稿", "final": "定稿"}
@@ -92,9 +96,15 @@ def _findings_table(fonts: FontSet, report: Report, findings: Sequence[Finding])
 
 
 def render_check_report(
-    report: Report, findings: Sequence[Finding], fonts: FontSet | None = None, *, checked_on: date | None = None
+    report: Report,
+    findings: Sequence[Finding],
+    fonts: FontSet | None = None,
+    *,
+    checked_on: date | None = None,
+    trends: Trends | None = None,
 ) -> bytes:
-    """The 审核报告 of a report as PDF bytes: its identity, a table of every finding and a summary line."""
+    """The 审核报告 of a report as PDF bytes: its identity, a table of every finding and a summary line; with
+    `trends`, the agency's 历年对比 from a new page (charts and figures)."""
     fonts = fonts or resolve_fonts()
     checked_on = checked_on or date.today()
     plain = body_style(fonts, "check-body", firstLineIndent=0, alignment=TA_LEFT)
@@ -106,6 +116,10 @@ def render_check_report(
         flow.append(_findings_table(fonts, report, findings))
         flow.append(Spacer(TYPE_WIDTH, LINE_PITCH / 2))
     flow.append(CJKParagraph(markup(fonts, summary(findings), "body", "审核报告·小结"), plain))
+    if trends is not None and trends.years:
+        from services.pdf.trends_page import trends_flowables  # the chart module only when asked for
+
+        flow += trends_flowables(fonts, trends)
 
     decoration = PageDecoration(fonts, "centred", watermark=None)
     decoration.validate()

@@ -22,18 +22,24 @@ from services.report import Report
 
 if TYPE_CHECKING:
     from services.checks import Finding
+    from services.trends import Trends
 
 __all__ = ["PdfOptions", "render_check_report", "render_report"]
 
 
 def render_check_report(
-    report: Report, findings: Sequence[Finding], fonts: FontSet | None = None, *, checked_on: date | None = None
+    report: Report,
+    findings: Sequence[Finding],
+    fonts: FontSet | None = None,
+    *,
+    checked_on: date | None = None,
+    trends: Trends | None = None,
 ) -> bytes:
     """services.pdf.check_report.render_check_report, loaded when asked for: it brings the whole check
     catalogue, which printing a report does not need (a quarter of the `pdf` command's imports)."""
     from services.pdf.check_report import render_check_report as render
 
-    return render(report, findings, fonts, checked_on=checked_on)
+    return render(report, findings, fonts, checked_on=checked_on, trends=trends)
 
 
 TABLE_GAP = LINE_PITCH / 3
