@@ -107,3 +107,30 @@ def test_a_malformed_pack_is_refused_with_its_problems(
     menu_action(window, "载入上级要求（规则包）…").trigger()
     assert said == [("规则包 bad.json 有 1 处错误，未载入", ('rules[0].text：2021 格式中没有文字部分 "s9"',))]
     assert pack_warnings(window) == [] and not window.rule_packs.label.isVisible()
+
+
+def test_the_sum_of_units_lists_which_fail_the_pack_in_force(
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.rule_pack_store import install_pack
+    from ui import main_window as main_window_module
+    from ui.aggregate_dialog import AggregateDialog, AggregateRequest
+
+    early = filled_report("2021", year=2025, agency="某市甲局")
+    early.signed_on = date(2026, 1, 10)
+    save(db, early)
+    save(db, filled_report("2021", year=2025, agency="某市乙局", seed=2))  # signed 2026-01-20
+    data = tmp_path / "data"
+    install_pack(EXAMPLE, data)
+    window = window_on(qtbot, db, data)
+    monkeypatch.setattr(
+        AggregateDialog,
+        "ask",
+        classmethod(lambda cls, parent, agencies, today: AggregateRequest("某市汇总", 2025, "2021", tuple(agencies))),
+    )
+    shown: list[tuple[str, ...]] = []
+    monkeypatch.setattr(main_window_module, "show_problems", lambda _p, _t, _m, lines: shown.append(lines))
+    window.aggregate()
+    [lines] = shown
+    assert f"{LABEL}：2 个单位未达要求" in lines
+    assert "  次年 1 月 15 日前成文：某市乙局" in lines
