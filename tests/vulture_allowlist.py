@@ -19,3 +19,5 @@ third_format  # pytest fixture, requested by name
 write_version_file  # called by packaging/nianbao.spec
 CursorResult  # named in a typing.cast string (services/storage.py)
 __getattr__  # a module's names loaded on first use, PEP 562 (models/__init__.py)
+hasHeightForWidth  # Qt QWidget override (ui/chart_view.py)
+paintEvent  # Qt QWidget override (ui/chart_view.py)

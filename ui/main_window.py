@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         self.preview_action = file.addAction("打印预览(&V)…", self.preview)
         self.print_action = file.addAction("打印(&P)…", QKeySequence.StandardKey.Print, self.print_report)
         self.check_report_action = file.addAction("导出审核报告…", self.export_check_report)
+        self.trends_in_check_action = file.addAction("审核报告附历年对比图")
+        self.trends_in_check_action.setCheckable(True)
         self.export_action = file.addAction("导出为（Excel、Word、网页、报送数据包）…", self.export_as)
         file.addAction("打印字体…", self.choose_fonts)
         self.centred_action = file.addAction("页码居中（默认单页居右、双页居左）")
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
         report.addSeparator()
         self.totals_action = report.addAction("采用计算的合计", self._accept_totals)
         self.history_action = report.addAction("修改历史(&H)…", self.show_history)
+        report.addAction("历年对比…", self.show_trends)
         report.addSeparator()
         self.rename_action = report.addAction("重命名单位…", self.rename_agency)
         self.delete_action = report.addAction("删除报告…", self.delete_report)
@@ -647,7 +650,16 @@ class MainWindow(QMainWindow):
     def export_check_report(self) -> None:
         from ui import report_output
 
-        self._output(lambda e: report_output.export_check_report(self, e, self._data_dir))
+        trends_from = self.workspace if self.trends_in_check_action.isChecked() else None
+        self._output(lambda e: report_output.export_check_report(self, e, self._data_dir, trends_from))
+
+    def show_trends(self) -> None:
+        """报告 › 历年对比…: the open report's agency over the years (ui/trends_dialog.py)."""
+        from ui.report_output import print_fonts
+        from ui.trends_dialog import open_trends
+
+        agency = self.session.editor.report.agency if self.session is not None else self.navigator.current_agency()
+        self.trends_dialog = open_trends(self, self.workspace, print_fonts(self._data_dir), agency, self._data_dir)
 
     def export_as(self) -> None:
         from ui import report_output

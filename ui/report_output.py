@@ -20,6 +20,8 @@ from ui.file_dialogs import save_file
 
 if TYPE_CHECKING:
     from services.pdf.fonts import FontSet
+    from services.trends import Trends
+    from services.workspace import Workspace
 
 EXPORT_KINDS = "Excel 模板 (*.xlsx);;Word 文档 (*.docx);;网页 (*.html);;报送数据包 (*.json);;PDF (*.pdf)"
 
@@ -103,16 +105,28 @@ def print_report(parent: QWidget, editor: ReportEditor, centred: bool, data_dir:
         return None
 
 
-def export_check_report(parent: QWidget, editor: ReportEditor, data_dir: str | None = None) -> Saved | None:
+def export_check_report(
+    parent: QWidget, editor: ReportEditor, data_dir: str | None = None, trends_from: Workspace | None = None
+) -> Saved | None:
+    """The 审核报告; with `trends_from` (文件 › 审核报告附历年对比图) the agency's 历年对比 from that database
+    follows, this report as it stands in the window for its year."""
     from services.pdf.render import render_check_report
 
     try:
-        pdf = render_check_report(editor.report, check_report(editor.report, editor.previous))
+        trends = _trends(trends_from, editor) if trends_from is not None else None
+        findings = check_report(editor.report, editor.previous)
+        pdf = render_check_report(editor.report, findings, print_fonts(data_dir), trends=trends)
     except NianbaoError as exc:
         show_problems(parent, "无法生成审核报告", str(exc), ())
         return None
     name = f"{editor.report.display_title()}（审核报告）.pdf"
     return _save_pdf(parent, pdf, "导出审核报告", name, _database_file(editor), data_dir)
+
+
+def _trends(workspace: Workspace, editor: ReportEditor) -> Trends:
+    from services.trend_reports import TrendSubject
+
+    return workspace.trends(TrendSubject(editor.report.agency), editor.report)
 
 
 def export_as(parent: QWidget, editor: ReportEditor, data_dir: str | None = None) -> Saved | None:
