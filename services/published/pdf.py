@@ -59,8 +59,11 @@ def read_pdf(data: bytes) -> tuple[list[Item], str | None]:
 
 
 def _encrypted(exc: BaseException) -> bool:
+    """pdfminer's PDFPasswordIncorrect or PDFEncryptionError, as pdfplumber wraps it (in args or as cause)."""
     seen: BaseException | None = exc
-    while seen is not None:
+    for _ in range(10):
+        if seen is None:
+            return False
         if "Password" in type(seen).__name__ or "Encrypt" in type(seen).__name__:
             return True
         seen = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else seen.__cause__
@@ -83,6 +86,7 @@ def _read(pdf: PDF) -> tuple[list[Item], str | None]:
         found = page_tables(text_page, number)
         tables.extend(found)
         lines.extend(_lines(text_page, number, found))
+        page.close()  # its parsed objects are read: a long file does not keep every page in memory
     if not any(line.text.strip() for line in lines) and not tables:
         if images:
             raise PublishedReportError(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pdfplumber.page import Page
 
-from services.published.matching import Grid, looks_like_value
+from services.published.matching import Grid
 from services.published.pdf_lines import clean
 
 _SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -22,7 +22,7 @@ _MAX_EDGES = 5000
 lines) is not run on it, so a hostile page cannot take minutes."""
 _MAX_CELL = 300
 """A longer cell is prose: a box drawn around the text, not a table."""
-_SAME_X = 3.0
+_SAME_X = 4.0
 """Points within which two pieces' column lines are the same line (WPS moves a piece's outer lines a little)."""
 
 Cells = list[list[str | None]]
@@ -109,15 +109,15 @@ def _spread(table: PdfTable, lefts: list[float]) -> Cells:
 
 
 def join(before: PdfTable, after: PdfTable) -> PdfTable:
-    """One table of the two pieces. An empty cell that opens the second piece under a label or a merged cell
-    and spans down is the rest of a merged cell the break cut (三、本年度办理结果), not a blank of the table."""
+    """One table of the two pieces. Empty cells opening the second piece's first row, before any text, are the
+    rest of merged labels the break cut (三、本年度办理结果), not blanks: a row starts with its label, and a
+    blank number stands after it."""
     lefts = _union(before.lefts, after.lefts) or before.lefts
     upper, lower = _spread(before, lefts), _spread(after, lefts)
-    if upper and len(lower) > 1:
-        for c, cell in enumerate(lower[0]):
-            above = upper[-1][c]
-            if cell == "" and lower[1][c] is None and (above is None or not looks_like_value(above)):
-                lower[0][c] = None
+    for c, cell in enumerate(lower[0] if lower else []):
+        if cell:
+            break
+        lower[0][c] = None
     return PdfTable(
         upper + lower, lefts, before.right, before.page, before.top, after.bottom, [*before.pieces, after.page]
     )
