@@ -162,7 +162,7 @@ def _legend(drawing: Drawing, text: _Text, drawn: Sequence[Series], width: float
         rows[-1].append((color, label, used))
         used += need
     lines = [*rows]
-    y = 0.0
+    y = 3.0  # descenders of the last row clear the edge
     if flagged:
         note = "红色：与上年相比变化大" + (f"（{rule.split('：', 1)[-1]}）" if rule else "")
         while stringWidth(note, text.face.name, VALUE_SIZE) > width and len(note) > 12:

@@ -295,23 +295,31 @@ def _results(t3: Table, total_col: str) -> list[_Measure]:
 
 
 def _appeals(t4: Table) -> list[_Measure]:
-    """表四 by its row groups (行政复议, 行政诉讼) and outcome, and each row's total."""
+    """表四 by its row groups (行政复议, 行政诉讼): each outcome summed over the group's rows, then each row's total."""
     total_col = _total_column(t4)
     outcomes = [c for c in t4.column_keys() if c != total_col]
-    out = [
-        _Measure(
-            f"t4/{group.label}/{col}",
-            "appeals",
-            f"{group.label}·{t4.column(col).label}",
-            tuple((_T4, row, col) for row in group.rows),
-        )
-        for group in t4.row_groups
-        for col in outcomes
-    ]
-    if total_col is not None:
+    out = []
+    for group in t4.row_groups:
+        out += [
+            _Measure(
+                f"t4/{group.label}/{col}",
+                "appeals",
+                f"{group.label}·{t4.column(col).label}",
+                tuple((_T4, row, col) for row in group.rows),
+            )
+            for col in outcomes
+        ]
+        if total_col is not None:
+            out += [
+                _Measure(f"t4/{row}/total", "appeals", f"{t4.row(row).label}·总计", ((_T4, row, total_col),), True)
+                for row in group.rows
+            ]
+    grouped = {row for group in t4.row_groups for row in group.rows}
+    if total_col is not None:  # a format whose 表四 has no row groups: each row's total all the same
         out += [
             _Measure(f"t4/{row.key}/total", "appeals", f"{row.label}·总计", ((_T4, row.key, total_col),), True)
             for row in t4.rows()
+            if row.key not in grouped
         ]
     return out
 

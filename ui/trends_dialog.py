@@ -114,7 +114,8 @@ class TrendsDialog(QDialog):
         layout.addWidget(self.about)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
-        self.resize(1280, 720)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1280, screen.width() - 40), min(720, screen.height() - 40))
 
         if chosen is not None and chosen in subjects:
             self.subject.setCurrentIndex(subjects.index(chosen))
