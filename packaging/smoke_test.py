@@ -6,8 +6,9 @@ Checks, each against the frozen executables (never the source tree):
   1. the bundle's layout: resources/, models/migrations/ (env.py, script.py.mako, versions/*.py), ReportLab's
      data, Qt's qtbase_zh_CN.qm; and that the excluded modules (QtWebEngine, QtQuick, tkinter …) stayed out;
   2. `nianbao-cli check SAMPLE --json`: exit 0 and exactly one finding, SIGN_DATE;
-  3. `nianbao-cli pdf SAMPLE -o X.pdf`: a PDF of at least 5 pages (read with pypdf); `fonts --folder F`: the
-     family of a font under a meaningless file name read from its name table;
+  3. `nianbao-cli pdf SAMPLE -o X.pdf`: a PDF of at least 5 pages (read with pypdf), read back by `check X.pdf`
+     (pdfplumber in the bundle); `fonts --folder F`: the family of a font under a meaningless file name read
+     from its name table;
   4. `nianbao-cli import SAMPLE --db D` (a fresh database: the Alembic migrations run from the bundle), then
      `export AGENCY 2020 -o X.xlsx / X.docx / X.json` (openpyxl, python-docx templates, the exchange writer),
      and `backups`; `password-store`: keyring's backends found (Windows: the credential manager);
@@ -179,6 +180,12 @@ def check_cli(cli: Path, tmp: Path) -> str:
     if pages < 5:
         fail(done, f"the PDF has {pages} pages, expected at least 5")
     say(f"  pdf: {pages} pages, {pdf.stat().st_size // 1024} KiB")
+    # a published PDF is read back (pdfplumber and pdfminer in the bundle): the same one finding as the sample's,
+    # so every number and the date came out
+    done = run(cli, ["check", str(pdf), "--json"])
+    if [f.get("rule") for f in json.loads(done.stdout)] != ["SIGN_DATE"]:
+        fail(done, "the printed sample did not read back as the sample")
+    say("  check of the printed PDF: read back, one SIGN_DATE finding as the sample")
 
     # fonts are known by the names inside them: fontTools reads each file's name table (its table modules load
     # by tag, which analysis cannot see); a face under a meaningless file name must come out by its family
@@ -212,6 +219,7 @@ def check_cli(cli: Path, tmp: Path) -> str:
     with zipfile.ZipFile(outputs[".docx"]) as docx:
         if "word/document.xml" not in docx.namelist():
             raise SmokeFailure("the exported .docx has no word/document.xml")
+    run(cli, ["check", str(outputs[".docx"]), "--json"], expect=None)  # a published Word file is read back
     exported = json.loads(outputs[".json"].read_text(encoding="utf-8"))
     if (exported["agency"]["name"], exported["year"]) != (agency, 2020):
         raise SmokeFailure(f"the exported exchange file is for {exported.get('agency')} {exported.get('year')}")
