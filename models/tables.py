@@ -57,6 +57,8 @@ class ReportRecord(Base):
     """Errors of the last stored check (derived, so no version step); NULL until checked once."""
     warning_count: Mapped[int | None] = mapped_column(Integer)
     """Warnings, explained or not, of the last stored check."""
+    unexplained_count: Mapped[int | None] = mapped_column(Integer)
+    """Warnings of the last stored check with no (or no longer a fitting) 审核说明; NULL before revision 0004."""
 
     agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.tables import Agency, ReportRecord
-from services.checks import check_report, errors
+from services.checks import check_report, errors, unexplained_warnings
 from services.report import Report
 from services.report_line import ReportLine as ReportLine  # named here too (the navigator's lines)
 from services.storage import find_report, list_reports, load_report, previous_report, set_counts
@@ -32,9 +32,15 @@ def report_lines(session: Session) -> list[ReportLine]:
 
 def count_findings(session: Session, report: Report) -> tuple[int, int]:
     """(errors, warnings) of a report, checked against the same agency's report of the year before."""
+    n_err, n_warn, _ = _counts(session, report)
+    return n_err, n_warn
+
+
+def _counts(session: Session, report: Report) -> tuple[int, int, int]:
+    """(errors, warnings, unexplained warnings), as set_counts stores them."""
     findings = check_report(report, previous_report(session, report), finalising=report.status == "final")
     n_err = len(errors(findings))
-    return n_err, len(findings) - n_err
+    return n_err, len(findings) - n_err, len(unexplained_warnings(findings))
 
 
 def refresh_counts(session: Session, report_ids: Iterable[int] | None = None) -> int:
@@ -50,7 +56,7 @@ def refresh_counts(session: Session, report_ids: Iterable[int] | None = None) ->
     else:
         ids = list(dict.fromkeys(report_ids))
     for report_id in ids:
-        set_counts(session, report_id, *count_findings(session, load_report(session, report_id)))
+        set_counts(session, report_id, *_counts(session, load_report(session, report_id)))
     return len(ids)
 
 

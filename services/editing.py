@@ -23,6 +23,7 @@ from services.checks import (
     finalise_blockers,
     identity_results,
     recompute_totals,
+    unexplained_warnings,
 )
 from services.errors import StaleReportError, StorageError, ValueParseError
 from services.explanations import thin_reason
@@ -408,7 +409,8 @@ class ReportEditor:
         try:
             with self.db.transaction() as session:
                 version = write(session)
-                storage.set_counts(session, self.report_id, n_err, len(findings) - n_err)
+                n_open = len(unexplained_warnings(findings))
+                storage.set_counts(session, self.report_id, n_err, len(findings) - n_err, n_open)
         except StaleReportError as exc:
             self.reload()
             return EditOutcome(False, exc.message + "已重新载入最新内容。", reloaded=True)

@@ -27,7 +27,7 @@ from services.report import AgencyKind, Fees, Report, Status
 from services.report_line import ReportLine
 from services.values import CellValue
 
-SCHEMA = "0003"
+SCHEMA = "0004"
 """The schema revision (alembic_version) whose tables this module reads; tests hold it equal to
 models.database.SCHEMA_HEAD, so a migration cannot land without this reader being looked at."""
 LOCK_WAIT_S = 0.1

@@ -177,20 +177,23 @@ def list_reports(session: Session) -> list[ReportSummary]:
     ]
 
 
-def set_counts(session: Session, report_id: int, errors: int, warnings: int) -> None:
-    """Store the numbers of errors and warnings of the report's latest check.
+def set_counts(session: Session, report_id: int, errors: int, warnings: int, unexplained: int | None = None) -> None:
+    """Store the numbers of errors, warnings and unexplained warnings of the report's latest check (None: not
+    known, the next listing that needs it checks again).
 
     Derived data, like a cache: no version step (an open editor's lock stays valid) and no revision log.
     """
     if errors < 0 or warnings < 0:
         raise ValueError(f"counts cannot be negative: {errors}, {warnings}")
+    if unexplained is not None and not 0 <= unexplained <= warnings:
+        raise ValueError(f"unexplained warnings {unexplained} not within 0..{warnings}")
     # A WHERE-UPDATE, not an attribute change: the mapper would bump `version` on a flushed object.
     result = cast(
         "CursorResult[Any]",
         session.execute(
             update(ReportRecord)
             .where(ReportRecord.id == report_id)
-            .values(error_count=errors, warning_count=warnings)
+            .values(error_count=errors, warning_count=warnings, unexplained_count=unexplained)
             .execution_options(synchronize_session="evaluate"),
         ),
     )

@@ -43,7 +43,7 @@ def backups(path: Path) -> list[Path]:
 
 
 def test_there_is_one_linear_head() -> None:
-    assert head_revision() == "0003"
+    assert head_revision() == "0004"
 
 
 def test_a_new_database_is_created_at_head(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_a_new_database_is_created_at_head(tmp_path: Path) -> None:
         assert db.backup_path is None
     finally:
         db.dispose()
-    assert stored_revisions(path) == ["0003"]
+    assert stored_revisions(path) == ["0004"]
     assert backups(path) == []
 
 
@@ -178,7 +178,7 @@ def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     command.upgrade(config, "head")
-    assert stored_revisions(path) == ["0003"]
+    assert stored_revisions(path) == ["0004"]
 
 
 def test_the_schema_and_migrations_render_for_postgresql() -> None:
@@ -202,6 +202,7 @@ def test_the_schema_and_migrations_render_for_postgresql() -> None:
     assert "ALTER TABLE report ADD COLUMN error_count INTEGER" in script
     assert "UPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001'" in script
     assert "ALTER TABLE explanation ADD COLUMN written_for TEXT" in script
+    assert "ALTER TABLE report ADD COLUMN unexplained_count INTEGER" in script
 
 
 def report_columns(path: Path) -> list[str]:

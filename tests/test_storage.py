@@ -386,6 +386,8 @@ def test_set_counts_refuses_a_missing_report_and_negative_numbers(db: Database) 
         storage.set_counts(session, report_id + 1, 0, 0)
     with db.transaction() as session, pytest.raises(ValueError, match="negative"):
         storage.set_counts(session, report_id, -1, 0)
+    with db.transaction() as session, pytest.raises(ValueError, match="unexplained"):
+        storage.set_counts(session, report_id, 0, 1, 2)
 
 
 def test_report_lines_read_the_stored_counts_without_checking(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -455,6 +457,24 @@ def test_counts_use_last_years_report(db: Database) -> None:
         refresh_counts(session, [this_id])
         assert count_findings(session, this) == (0, len(check_report(this, last)))
     assert counts(db)[this_id] == (0, len(check_report(this, last)))
+
+
+def test_counts_keep_the_warnings_no_explanation_covers(db: Database) -> None:
+    from services.catalogue import refresh_counts
+    from services.checks import check_report, unexplained_warnings
+
+    last = filled_report("2021", year=2022, agency="某县教育局", seed=3)
+    this = filled_report("2021", year=2023, agency="某县教育局", seed=4)
+    this.explanations["X_IN_FORCE:rules"] = "本年度清理规章，现行有效件数据实填写。"
+    findings = check_report(this, last)
+    n_open = len(unexplained_warnings(findings))
+    assert 0 < n_open < len(findings)
+    save(db, last)
+    this_id = save(db, this)
+    with db.transaction() as session:
+        refresh_counts(session, [this_id])
+        stored = session.execute(text(f"SELECT unexplained_count FROM report WHERE id = {this_id}")).scalar()
+    assert stored == n_open
 
 
 def test_import_report_stores_the_counts_of_what_it_saved_and_of_next_year(db: Database) -> None:
