@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from docx.oxml import parse_xml
 from PIL import Image
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -332,6 +333,53 @@ def test_the_2019_single_other_row_in_a_2021_table_is_read_as_its_row_other() ->
     assert ("t3", "other_no_fix", "natural") not in cells
     assert any("（六）其他处理" in note and "3.其他" in note for note in imported.to_check)
     assert unknown_labels(imported) == []
+
+
+NUMBERING = (
+    '<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="90">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    "</w:abstractNum>",
+    '<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:numId="90">'
+    '<w:abstractNumId w:val="90"/></w:num>',
+)
+
+
+def numbered_word_file(paragraphs: list[tuple[str, int | None]]) -> bytes:
+    """A .docx whose paragraphs at a level (0: 一、, 1: （一）) are numbered by Word, not in their text."""
+    doc = Document()
+    numbering = doc.part.numbering_part.element
+    for xml in NUMBERING:
+        numbering.append(parse_xml(xml))
+    for text, level in paragraphs:
+        paragraph = doc.add_paragraph(text)
+        if level is not None:
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_numId().val = 90
+            num_pr.get_or_add_ilvl().val = level
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def test_word_numbers_its_headings_itself_and_they_are_read_with_their_numbers() -> None:
+    data = numbered_word_file(
+        [("总体情况", 0), ("主动公开", 1), ("依申请公开", 1), ("其他", 0), ("说明", 1), ("正文", None)]
+    )
+    items, _ = read_docx(data)
+    assert items == ["一、总体情况", "（一）主动公开", "（二）依申请公开", "二、其他", "（一）说明", "正文"]
+    report = filled_report("2021", year=2022, agency="某某区人民政府")
+    paragraphs: list[tuple[str, int | None]] = [(report.display_title(), None), (report.text("preamble"), None)]
+    for section in report.format.sections:
+        paragraphs.append((section.title.split("、", 1)[1], 0))
+        for spec in section.texts:
+            if spec.heading:
+                paragraphs.append((spec.heading.split("）", 1)[1], 1))
+            paragraphs.append((report.text(spec.key), None))
+    items, title = read_docx(numbered_word_file(paragraphs))
+    imported = build_import(items, None, title)
+    keys = report.format.text_keys()
+    assert {k: imported.report.text(k) for k in keys} == {k: report.text(k) for k in keys}
 
 
 # ------------------------------------------------------------------------ labels cut in two or run together

@@ -1,9 +1,10 @@
 """A report published as a Word file (.docx) → the same paragraphs and tables (`Grid`) as the web-page reader.
 
 The body's paragraphs and tables are read in document order (python-docx lists them apart, so the body's XML
-children are walked). A table's merged cells are placed as HTML's spans are: the text at the top-left
-position, the positions a horizontal span (gridSpan) or a vertical one (vMerge continue) covers in `covered`,
-so a real empty cell stays a blank at its place. The zip is checked before python-docx inflates it.
+children are walked), a paragraph Word numbers itself with its number (`word_numbering`). A table's merged
+cells are placed as HTML's spans are: the text at the top-left position, the positions a horizontal span
+(gridSpan) or a vertical one (vMerge continue) covers in `covered`, so a real empty cell stays a blank at its
+place. The zip is checked before python-docx inflates it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from docx.oxml.text.paragraph import CT_P
 from docx.oxml.xmlchemy import BaseOxmlElement
 
 from services.published.matching import Grid, Item, PublishedReportError
+from services.published.word_numbering import Numbering
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ def read_docx(data: bytes) -> tuple[list[Item], str | None]:
     _check_archive(data)
     try:
         document = Document(io.BytesIO(data))
-        items = _body_items(document.element.body)
+        items = _body_items(document.element.body, Numbering(document))
         title = (document.core_properties.title or "").strip() or None
     except PublishedReportError:
         raise
@@ -72,11 +74,11 @@ def _check_archive(data: bytes) -> None:
         raise PublishedReportError("Word 文件解压后的内容过大，可能是恶意构造的文件，未导入任何内容")
 
 
-def _body_items(body: BaseOxmlElement) -> list[Item]:
+def _body_items(body: BaseOxmlElement, numbering: Numbering) -> list[Item]:
     items: list[Item] = []
     for child in body.iterchildren():
         if isinstance(child, CT_P):
-            items.extend(_paragraph_items(child.text))
+            items.extend(_paragraph_items(numbering.prefix(child) + child.text))
         elif isinstance(child, CT_Tbl):
             grid = _grid(child)
             if grid is not None:
@@ -84,11 +86,11 @@ def _body_items(body: BaseOxmlElement) -> list[Item]:
             else:  # a layout table: its cells hold the text (and perhaps the data tables)
                 for tr in child.tr_lst:
                     for tc in tr.tc_lst:
-                        items.extend(_body_items(tc))
+                        items.extend(_body_items(tc, numbering))
         elif child.tag.endswith("}sdt"):  # a content control wraps paragraphs and tables alike
             content = child.find("{*}sdtContent")
             if content is not None:
-                items.extend(_body_items(content))
+                items.extend(_body_items(content, numbering))
     return items
 
 
