@@ -381,8 +381,32 @@ def main() -> None:
         save_png(history, "history.png")
         history.close()
 
+        # 10. 数据库 › 备份与恢复: a few days of backups, a second folder on a USB stick
+        shoot_backup_dialog(app, window, Path(tmp) / "demo.sqlite3", tmp)
+
         window.close()
         db.dispose()
+
+
+def shoot_backup_dialog(app: QApplication, window: QWidget, db_path: Path, data_dir: str) -> None:
+    from datetime import datetime
+
+    from services.app_state import update_state
+    from services.backup import make_backup
+    from ui.backup_dialog import BackupDialog
+
+    for day, hour, reason in ((11, 8, "daily"), (12, 9, "daily"), (15, 8, "daily"), (15, 16, "manual")):
+        make_backup(db_path, reason, now=datetime(2024, 1, day, hour, 30))
+    stick = "E:\\年报备份"
+    update_state(data_dir, backup_copies=stick)
+    dialog = BackupDialog(window, db_path, data_dir, lambda backup: "")
+    folder = "C:\\Users\\张三\\AppData\\Roaming\\Nianbao\\Nianbao"  # where a clerk's PC keeps it, not the temp folder
+    dialog.where.setText(dialog.where.text().replace(str(db_path.parent), folder).replace("/", "\\"))
+    dialog.say(f"已备份数据库；已复制到 {stick}")
+    dialog.show()
+    settle(app)
+    save_png(dialog, "backup-dialog.png")
+    dialog.close()
 
 
 if __name__ == "__main__":

@@ -46,6 +46,21 @@ class ServerCheck:
     """Whether the database already holds the app's tables (else connecting creates them)."""
 
 
+def database_names(display: str) -> tuple[str, str]:
+    """(short name, long name) of a database as `Database.url_for_display` shows it: a local file, or a server's
+    address (its password already hidden)."""
+    if "://" not in display:
+        return "本机数据库", f"本机数据库：{display}"
+    from sqlalchemy import make_url
+
+    from services.server_settings import DEFAULT_PORT
+
+    url = make_url(display)
+    port = "" if url.port in (None, DEFAULT_PORT) else f":{url.port}"
+    name = f"{url.host}{port}/{url.database}"
+    return f"共享数据库 {name}", f"办公室共享数据库：{name}（用户 {url.username}）"
+
+
 def server_url(settings: ServerSettings, password: str) -> URL:
     """The SQLAlchemy address of the shared database, with a short connect timeout."""
     from sqlalchemy import URL

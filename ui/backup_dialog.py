@@ -52,11 +52,11 @@ class BackupDialog(QDialog):
         self.data_dir = data_dir
         self._restore_with = restore
         self.backups: list[BackupInfo] = []
-        where = QLabel(
+        self.where = QLabel(
             f"数据库文件：{db_path}\n备份文件夹：{backup_folder(db_path)}\n"
             "程序每天第一次启动时和升级数据结构前自动备份，保留最近 10 份。"
         )
-        where.setWordWrap(True)
+        self.where.setWordWrap(True)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["备份时间", "原因", "报告数", "大小"])
         self.table.verticalHeader().hide()
@@ -91,7 +91,7 @@ class BackupDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(where)
+        layout.addWidget(self.where)
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(self.copies_label)
@@ -120,6 +120,8 @@ class BackupDialog(QDialog):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         if self.backups:
             self.table.selectRow(0)
+        elif not self.message.text():
+            self.say("还没有备份。点“立即备份”做第一份。")
         self.restore_button.setEnabled(bool(self.backups))
         copies = self.copies()
         self.copies_label.setText(

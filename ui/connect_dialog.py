@@ -4,6 +4,7 @@ and 记住密码 (kept in Windows 凭据管理器 / the system's keyring, never 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -79,10 +80,12 @@ class ConnectDialog(QDialog):
         form.addRow("用户名：", self.user)
         form.addRow("密码：", self.password)
         form.addRow("", self.remember)
-        self.status = QLabel(problem)
+        self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status.setStyleSheet(ERROR_STYLE)
+        if problem:
+            self.show_problem(problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.test_button = buttons.addButton("测试连接", QDialogButtonBox.ButtonRole.ActionRole)
         self.connect_button = buttons.addButton("连接", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -115,8 +118,7 @@ class ConnectDialog(QDialog):
         try:
             check = check_server(self.settings(), self.password.text())
         except NianbaoError as exc:
-            self.status.setStyleSheet(ERROR_STYLE)
-            self.status.setText(str(exc))
+            self.show_problem(exc.message, exc.problems)
             return False
         finally:
             QGuiApplication.restoreOverrideCursor()
@@ -124,6 +126,15 @@ class ConnectDialog(QDialog):
         tables = "数据库中已有年报的数据表" if check.has_schema else "数据库是空的，连接时将建立年报的数据表"
         self.status.setText(f"✓ 连接成功：PostgreSQL {check.version}，{tables}。")
         return True
+
+    def show_problem(self, message: str, details: list[str] | None = None) -> None:
+        """The reason in red; libpq's own words, for the IT person, smaller and grey under it."""
+        self.status.setStyleSheet("")
+        shown = f"<span style='{ERROR_STYLE}'>{escape(message)}</span>"
+        if details:
+            said = escape(" ".join(" ".join(details).split()))
+            shown += f"<br><span style='color: #666; font-size: small'>详细信息（供IT人员参考）：{said}</span>"
+        self.status.setText(shown)
 
     def _connect(self) -> None:
         if self.test():

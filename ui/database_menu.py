@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QMenu
 from services.app_state import load_state, update_state
 from services.errors import NianbaoError
 from services.paths import default_database_path
+from services.shared_database import database_names
 from ui.connection_watch import ConnectionWatch
 from ui.dialogs import ConfirmDialog, show_problems
 
@@ -21,18 +22,6 @@ if TYPE_CHECKING:
 
 TITLE_MARK = " ［"
 """Where the database's name begins in the window title."""
-
-
-def where_of(display: str) -> tuple[str, str]:
-    """(short name, long name) of a database as `Database.url_for_display` shows it: a file, or a server's URL."""
-    if "://" not in display:
-        return "本机数据库", f"本机数据库：{display}"
-    from sqlalchemy import make_url
-
-    url = make_url(display)
-    port = "" if url.port in (None, 5432) else f":{url.port}"
-    name = f"{url.host}{port}/{url.database}"
-    return f"共享数据库 {name}", f"办公室共享数据库：{name}（用户 {url.username}）"
 
 
 class DatabaseMenu(QObject):
@@ -90,7 +79,7 @@ class DatabaseMenu(QObject):
         # The window sets its title in several places (a report opened, the sample, a deletion) and switches
         # databases in some (the sample): the database's name is put in the title and the status bar here, once,
         # whichever of them it was.
-        short, long = where_of(self._display())
+        short, long = database_names(self._display())
         self.where_label.setText(short)
         self.where_label.setToolTip(long)
         shared = self.shared
@@ -127,7 +116,7 @@ class DatabaseMenu(QObject):
             try:
                 db = open_shared(request.settings, request.password)
             except NianbaoError as exc:  # the dialog's test passed, then the server changed its mind
-                settings, password, problem = request.settings, request.password, str(exc)
+                settings, password, problem = request.settings, request.password, exc.message
                 continue
             break
         self._switch(db)

@@ -65,7 +65,7 @@ def connect_at_start(data_dir: str | None, settings: ServerSettings | None) -> s
             check_server(settings, password)
             return server_url(settings, password).render_as_string(hide_password=False)
         except NianbaoError as exc:
-            problem = str(exc)
+            problem = exc.message
     request = ConnectDialog.ask(None, settings, password or "", problem)  # it tests the server before closing
     if request is None:
         QMessageBox.information(None, "使用本机数据库", "没有连接共享数据库，这次使用本机的数据库。")
