@@ -447,7 +447,7 @@ def test_pdf_uses_the_faces_the_clerk_chose_and_names_the_stand_ins(tmp_path: Pa
     assert code == 0
     if "字体替代 一级标题" not in text:
         pytest.skip("this machine has a standard 黑体: no stand-in to name (CI's Debian faces are stand-ins)")
-    assert "字体替代 一级标题：未安装方正黑体_GBK、SimHei、方正黑体简体，改用" in text
+    assert "字体替代 一级标题：未安装方正黑体_GBK、SimHei、方正黑体简体、CESI黑体，改用" in text
     level1, level2 = heading_faces(tmp_path / "auto.pdf")
     assert level1 != level2
     # the clerk prints level-1 headings in the 楷体 face of level 2 (打印字体…, remembered per user)

@@ -211,8 +211,8 @@ def test_a_windows_font_folder_wins_over_fontconfig(tmp_path: Path) -> None:
     assert [f.path.name for f in alone.chain("body")] == ["A1.TTF", "c3.ttf", "b2.ttf"]
     assert alone.primary("page_number").family == "FangSong"  # SimSun is missing: the best other face
     assert alone.substitutions() == [
-        "标题：未安装方正小标宋简体、方正小标宋_GBK，改用SimHei",
-        "页码：未安装SimSun，改用FangSong",
+        "标题：未安装方正小标宋简体、方正小标宋_GBK、CESI小标宋，改用SimHei",
+        "页码：未安装SimSun、CESI宋体，改用FangSong",
     ]
 
 
@@ -241,6 +241,30 @@ def test_the_founder_gbk_set_and_gb2312_faces_are_found_by_their_names(tmp_path:
     assert mine.primary("body").path.name == "random-name.ttf" and mine.substitutions() == []
 
 
+def test_the_cesi_faces_of_uos_and_kylin_serve_every_role_as_standard_faces(tmp_path: Path) -> None:
+    # as 统信UOS / 银河麒麟 install them: Chinese family names in the name table, any file name, three charsets
+    _renamed(SUNGTI, tmp_path / "CESI_XBS_GB18030.TTF", ["CESI小标宋-GB18030", "CESI_XBS"])
+    _renamed(SUNGTI, tmp_path / "CESI_FS_GB2312.TTF", ["CESI仿宋-GB2312", "CESI_FS_GB2312"])
+    _renamed(SUNGTI, tmp_path / "x.ttf", ["CESI黑体-GB13000", "CESI_HT_GB13000"])
+    _renamed(KAITI, tmp_path / "k.ttf", ["CESI楷体-GB2312", "CESI_KT_GB2312"])
+    _renamed(SUNGTI, tmp_path / "s.ttf", ["CESI宋体-GB2312", "CESI_SS_GB2312"])
+    fonts = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
+    chosen = {role: (fonts.primary(role).path.name, fonts.primary(role).family) for role in ROLES}
+    assert chosen == {
+        "title": ("CESI_XBS_GB18030.TTF", "CESI小标宋"),
+        "body": ("CESI_FS_GB2312.TTF", "CESI仿宋"),
+        "table": ("CESI_FS_GB2312.TTF", "CESI仿宋"),
+        "heading1": ("x.ttf", "CESI黑体"),
+        "heading2": ("k.ttf", "CESI楷体"),
+        "page_number": ("s.ttf", "CESI宋体"),
+    }
+    assert fonts.substitutions() == []  # the faces GB/T 9704 means, not stand-ins
+    # a Windows 仿宋_GB2312 installed by the clerk still comes first
+    _renamed(SUNGTI, tmp_path / "FS_GB2312.ttf", ["仿宋_GB2312", "FangSong_GB2312"])
+    fonts = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
+    assert fonts.primary("body").family == "仿宋_GB2312"
+
+
 def test_a_collection_is_read_by_its_members_names(tmp_path: Path) -> None:
     shutil.copy(MICROHEI, tmp_path / "X1.TTC")
     from services.pdf.font_names import read_names
@@ -251,7 +275,9 @@ def test_a_collection_is_read_by_its_members_names(tmp_path: Path) -> None:
     fonts = resolve_fonts(windows_dirs=[tmp_path], use_fontconfig=False, name_cache=NameCache(None))
     face = fonts.primary("heading1")
     assert (face.path.name, face.index, face.family) == ("X1.TTC", 0, "WenQuanYi Micro Hei")
-    assert "一级标题：未安装方正黑体_GBK、SimHei、方正黑体简体，改用WenQuanYi Micro Hei" in fonts.substitutions()
+    assert (
+        "一级标题：未安装方正黑体_GBK、SimHei、方正黑体简体、CESI黑体，改用WenQuanYi Micro Hei" in fonts.substitutions()
+    )
 
 
 def test_a_title_face_that_may_not_be_embedded_is_replaced_and_the_clerk_told(tmp_path: Path) -> None:

@@ -73,6 +73,33 @@ KAITI_GB = Wish(
 KAITI_GBK = Wish("方正楷体_GBK", ("fzktk.ttf", "方正楷体_gbk.ttf"), ("方正楷体_GBK", "FZKai-Z03"))
 KAITI_FZ = Wish("方正楷体简体", ("fzktjw.ttf",), ("方正楷体简体", "FZKai-Z03S"))
 KAITI = Wish("KaiTi", ("simkai.ttf",), ("KaiTi", "楷体"))
+# The CESI faces (中国电子技术标准化研究院) that 统信UOS and 银河麒麟 install for official documents, each in three
+# character sets (GB2312, GB13000, GB18030). Kylin's control centre (ukui-control-center, its font plugin) offers
+# CESI宋体/仿宋/楷体/黑体/小标宋-GB2312|GB13000|GB18030 by these Chinese family names, and UOS's terminal
+# (deepin-terminal) lists the same fifteen; the files are named like CESI_FS_GB2312.ttf, and OFD readers' font
+# tables map 仿宋_GB2312 to CESI_FS_GB2312 … and 方正小标宋 to CESI_XBS / CESI_XBSJ. Their outlines are checked at
+# run time like any face's (TrueType outlines, embedding allowed).
+CESI_SETS = ("GB2312", "GB13000", "GB18030")
+
+
+def _cesi(kind: str, code: str, more: tuple[str, ...] = ()) -> Wish:
+    """A CESI face in any of its three character sets, by its Chinese or English family name or file name."""
+    return Wish(
+        f"CESI{kind}",
+        tuple(f"cesi_{code.lower()}_{charset.lower()}.ttf" for charset in CESI_SETS),
+        (
+            *(f"CESI{kind}-{charset}" for charset in CESI_SETS),
+            *(f"CESI_{code}_{charset}" for charset in CESI_SETS),
+            *more,
+        ),
+    )
+
+
+CESI_XIAOBIAOSONG = _cesi("小标宋", "XBS", ("CESI_XBS", "CESI_XBSJ"))
+CESI_FANGSONG = _cesi("仿宋", "FS")
+CESI_SONG = _cesi("宋体", "SS")
+CESI_HEI = _cesi("黑体", "HT")
+CESI_KAI = _cesi("楷体", "KT")
 # Freely licensed Debian faces (.ci/run installs them); SungtiL (报宋) is the heaviest Song there is.
 SUNGTI = Wish("AR PL SungtiL GB", (), ("AR PL SungtiL GB",))
 UMING = Wish("AR PL UMing CN", (), ("AR PL UMing CN",))
@@ -90,14 +117,14 @@ SIMSUN_EXTG = Wish("SimSun-ExtG", ("simsunextg.ttf",), ("SimSun-ExtG",))
 # page numbers. The first STANDARD_COUNT[role] wishes are the faces the standard means; any later one is a
 # stand-in, and the clerk is told so.
 ROLE_WISHES: Mapping[Role, tuple[Wish, ...]] = {
-    "title": (XIAOBIAOSONG, XIAOBIAOSONG_GBK, SIMHEI, HEI_GBK, SUNGTI, SIMSUN, UMING),
-    "body": (FANGSONG_GB, FANGSONG_GBK, FANGSONG_FZ, FANGSONG, SIMSUN, SUNGTI, UMING),
-    "table": (FANGSONG_GB, FANGSONG_GBK, FANGSONG_FZ, FANGSONG, SIMSUN, SUNGTI, UMING),
-    "heading1": (HEI_GBK, SIMHEI, HEI_FZ, ZENHEI, MICROHEI),
-    "heading2": (KAITI_GB, KAITI_GBK, KAITI_FZ, KAITI, GKAI, UKAI),
-    "page_number": (SIMSUN, SUNGTI, UMING),
+    "title": (XIAOBIAOSONG, XIAOBIAOSONG_GBK, CESI_XIAOBIAOSONG, SIMHEI, HEI_GBK, CESI_HEI, SUNGTI, SIMSUN, UMING),
+    "body": (FANGSONG_GB, FANGSONG_GBK, FANGSONG_FZ, FANGSONG, CESI_FANGSONG, SIMSUN, CESI_SONG, SUNGTI, UMING),
+    "table": (FANGSONG_GB, FANGSONG_GBK, FANGSONG_FZ, FANGSONG, CESI_FANGSONG, SIMSUN, CESI_SONG, SUNGTI, UMING),
+    "heading1": (HEI_GBK, SIMHEI, HEI_FZ, CESI_HEI, ZENHEI, MICROHEI),
+    "heading2": (KAITI_GB, KAITI_GBK, KAITI_FZ, KAITI, CESI_KAI, GKAI, UKAI),
+    "page_number": (SIMSUN, CESI_SONG, SUNGTI, UMING),
 }
-STANDARD_COUNT: Mapping[Role, int] = {"title": 2, "body": 4, "table": 4, "heading1": 3, "heading2": 4, "page_number": 1}
+STANDARD_COUNT: Mapping[Role, int] = {"title": 3, "body": 5, "table": 5, "heading1": 4, "heading2": 5, "page_number": 2}
 ROLE_NAMES: Mapping[Role, str] = {
     "title": "标题",
     "body": "正文",
@@ -113,22 +140,27 @@ FALLBACK_WISHES: tuple[Wish, ...] = (
     FANGSONG_GBK,
     FANGSONG_FZ,
     FANGSONG,
+    CESI_FANGSONG,
     SIMSUN,
+    CESI_SONG,
     SUNGTI,
     UMING,
     KAITI_GB,
     KAITI_GBK,
     KAITI_FZ,
     KAITI,
+    CESI_KAI,
     GKAI,
     UKAI,
     HEI_GBK,
     SIMHEI,
     HEI_FZ,
+    CESI_HEI,
     ZENHEI,
     MICROHEI,
     XIAOBIAOSONG,
     XIAOBIAOSONG_GBK,
+    CESI_XIAOBIAOSONG,
     YAHEI,
     DENGXIAN,
     SIMSUN_EXTB,
