@@ -150,3 +150,9 @@ def test_the_check_report_with_trends_from_the_file_menu(
     with pdfplumber.open(out) as pdf:
         text = "".join(page.extract_text() for page in pdf.pages)
     assert f"历年对比：{AGENCY}" in text
+
+
+def test_an_empty_database_says_so(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    dialog = open_trends(window_on(qtbot, db, tmp_path))
+    assert dialog.about.text() == "数据库中还没有报告。"
+    assert dialog.table.rowCount() == 0 and not dialog.export_images.isEnabled()

@@ -126,17 +126,17 @@ class TrendsDialog(QDialog):
 
     def show_subject(self) -> None:
         subject = self.subject.currentData()
+        self.trends, self.charts = None, []
         if not isinstance(subject, TrendSubject):
             self.about.setText("数据库中还没有报告。")
-            return
-        try:
-            self.trends = self.workspace.trends(subject)
-            self.charts = trend_charts(self.trends, self.fonts)
-        except NianbaoError as exc:
-            self.charts = []
-            self.about.setText(str(exc))
         else:
-            self.about.setText(self._about(self.trends))
+            try:
+                self.trends = self.workspace.trends(subject)
+                self.charts = trend_charts(self.trends, self.fonts)
+            except NianbaoError as exc:  # a glyph no face has (in a label of the format), no Chinese face at all
+                self.about.setText(str(exc))
+            else:
+                self.about.setText(self._about(self.trends))
         self._fill_table()
         self._fill_charts()
 
