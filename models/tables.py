@@ -59,6 +59,9 @@ class ReportRecord(Base):
     """Warnings, explained or not, of the last stored check."""
     unexplained_count: Mapped[int | None] = mapped_column(Integer)
     """Warnings of the last stored check with no (or no longer a fitting) 审核说明; NULL before revision 0004."""
+    summands: Mapped[str | None] = mapped_column(Text)
+    """The value cells packed as 汇总 adds them (services/summands.py), kept with every cell write; NULL until
+    packed (reports stored before revision 0004)."""
 
     agency: Mapped[Agency] = relationship(lazy="joined", innerjoin=True)
 

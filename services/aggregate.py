@@ -25,7 +25,7 @@ from services.report import Fees, Report, empty_report
 from services.storage import find_report, load_report
 from services.values import CellValue, normalise_amount
 
-_DECIMAL_DIGITS = 60
+DECIMAL_DIGITS = 60
 """Precision of the amount sums: far beyond 1,000 units × 10^9 万元 to the 6th place, so adding is exact."""
 
 
@@ -98,7 +98,7 @@ def aggregate_reports(
     present: set[str] = set()  # agencies with a report of the year, summed or not
     with localcontext() as ctx:
         # Amounts must add exactly: a rounding would raise rather than pass unnoticed.
-        ctx.prec = _DECIMAL_DIGITS
+        ctx.prec = DECIMAL_DIGITS
         ctx.traps[Inexact] = True
         for report in reports:
             agency = clean_name(report.agency)
@@ -147,22 +147,27 @@ def _refusal(report: Report, year: int, plan: _Plan, repeated: bool) -> str | No
     if report.year != year:
         return f"年度为 {report.year}，与本次汇总的 {year} 年度不同，不能相加"
     if report.format_id != plan.fmt.id:
-        return f"格式为 {report.format_id}，与本次汇总的 {plan.fmt.id} 格式不同，不能相加"
+        return other_format(report.format_id, plan.fmt.id)
     if repeated:
         return "同一单位的报告重复，只计入第一份"
     get = report.cells.get
     for key in plan.counts:
         value = get(key, 0)
         if type(value) is not int:
-            return _not_a_number(key, value)
+            return not_a_number(key, value)
     for key in plan.amounts:
         value = get(key, 0)
         if not (type(value) is int or (type(value) is Decimal and value.is_finite())):
-            return _not_a_number(key, value)
+            return not_a_number(key, value)
     return None
 
 
-def _not_a_number(key: CellKey, value: object) -> str:
+def other_format(format_id: str, summed: str) -> str:
+    """Why a report of another format is not summed (services/stored_sum.py says it alike)."""
+    return f"格式为 {format_id}，与本次汇总的 {summed} 格式不同，不能相加"
+
+
+def not_a_number(key: CellKey, value: object) -> str:
     return f"单元格 {'/'.join(key)} 的值“{value!s}”不是有效的数字，不能相加"
 
 

@@ -26,6 +26,7 @@ from services.errors import StaleReportError, StorageError, ValueParseError
 from services.formats import CellKey, CellKind, ReportFormat, get_format
 from services.names import clean_name
 from services.report import EXPLANATION_KEY_MAX, AgencyKind, Fees, Report, Status, text_too_long
+from services.summands import holds_value, pack
 from services.values import CellValue, check_value, check_yuan, to_text
 
 STATUSES: tuple[Status, ...] = ("draft", "final")
@@ -62,8 +63,9 @@ class RevisionEntry:
 # ---------------------------------------------------------------- whole reports
 
 
-def save_report(session: Session, report: Report, *, replace: bool = False) -> int:
-    """Store a new report and return its id; an existing agency+year is refused unless `replace`."""
+def save_report(session: Session, report: Report, *, replace: bool = False, note: str | None = None) -> int:
+    """Store a new report and return its id; an existing agency+year is refused unless `replace`. `note` goes
+    to the log line of the save (an import names its file there: services/importing.py)."""
     fmt = get_format(report.format_id)
     _check_keys(report, fmt)
     if not clean_name(report.agency):
@@ -93,7 +95,11 @@ def save_report(session: Session, report: Report, *, replace: bool = False) -> i
             session.execute(delete(child).where(child.report_id == record.id))
     report_id = record.id
     # Bulk inserts: ~200 cells as one executemany, not 200 ORM objects (1,000 reports import in seconds).
-    _insert(session, Cell, _cell_rows(report_id, report.cells.items()))
+    cell_rows = _cell_rows(report_id, report.cells.items())
+    _insert(session, Cell, cell_rows)
+    _set_summands(
+        session, report_id, fmt, {(r["table_key"], r["row_key"], r["col_key"]): r["value"] for r in cell_rows}
+    )
     _insert(session, ReportText, [{"report_id": report_id, "key": k, "text": t} for k, t in report.texts.items()])
     _insert(
         session,
@@ -103,7 +109,7 @@ def save_report(session: Session, report: Report, *, replace: bool = False) -> i
             for k, t in report.explanations.items()
         ],
     )
-    _log(session, record, "report", old, new, None)
+    _log(session, record, "report", old, new, note)
     return report_id
 
 
@@ -272,7 +278,29 @@ def set_cells(
     _flush_versioned(session)
     for what, old, new in logged:
         _log(session, record, what, old, new, reason)
+    if any(holds_value(fmt, key) for key in wanted):
+        store_summands(session, report_id)
     return record.version
+
+
+def store_summands(session: Session, report_id: int) -> None:
+    """Pack the report's value cells again from what is stored (services/summands.py)."""
+    format_id = session.scalar(select(ReportRecord.format_id).where(ReportRecord.id == report_id))
+    if format_id is None:
+        raise StorageError("报告不存在（可能已被其他人删除）。")
+    query = select(Cell.table_key, Cell.row_key, Cell.col_key, Cell.value).where(Cell.report_id == report_id)
+    values = {(table, row, col): value for table, row, col, value in session.execute(query)}
+    _set_summands(session, report_id, get_format(format_id), values)
+
+
+def _set_summands(session: Session, report_id: int, fmt: ReportFormat, values: Mapping[CellKey, str]) -> None:
+    # a WHERE-UPDATE, as set_counts: derived data takes no version step
+    session.execute(
+        update(ReportRecord)
+        .where(ReportRecord.id == report_id)
+        .values(summands=pack(fmt, values))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def set_text(

@@ -1,0 +1,189 @@
+"""汇总 of stored reports in the database's terms: one row per report (its packed value cells, services/summands.py,
+its fees and stored error count), never the reports themselves, so that a province's 10,000 units sum in well
+under a second on SQLite and on PostgreSQL (benchmarks/bench_exchange.py).
+
+It gives what services.aggregate.aggregate_stored gives for the same units (tests/test_stored_sum.py holds the two
+equal), with two differences: `units` is empty (the reports are not loaded; a workbook of one sheet per unit is
+for a county's dozens, made by aggregate_stored), and `erroneous` names the units whose stored check count has
+errors — the count the navigator and the 报送 board show, last year's report taken into account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, Inexact, localcontext
+from itertools import islice
+from operator import add
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from models.tables import Agency, ReportRecord
+from services.aggregate import DECIMAL_DIGITS, AggregateResult, UnitStatus, children, not_a_number, other_format
+from services.catalogue import refresh_counts
+from services.checks import REQUIRED, check_report, recompute_totals
+from services.errors import FormatFileError, StorageError
+from services.formats import ReportFormat, format_for_year, get_format
+from services.names import clean_name
+from services.report import Fees, empty_report
+from services.storage import store_summands
+from services.summands import layout, unpack
+from services.values import normalise_amount
+
+T = TypeVar("T")
+_CHUNK = 500
+"""Names per IN (…) when units are given by name: well inside every database's limit of bound parameters."""
+
+
+@dataclass(frozen=True)
+class _Row:
+    report_id: int
+    agency: str
+    format_id: str
+    summands: str | None
+    errors: int | None
+    fee_notices: int | None
+    fee_amount: str | None
+
+
+def sum_stored(
+    session: Session,
+    name: str,
+    year: int,
+    format_id: str | None,
+    *,
+    agencies: Sequence[str] | None = None,
+    parent: str | None = None,
+) -> AggregateResult:
+    """Sum the stored reports of `year` of the listed agencies, or of every unit directly under `parent`; the
+    format is the year's official one unless given. Packs and counts missing from older reports are made first."""
+    if (agencies is None) == (parent is None):
+        raise StorageError("请指定要汇总的单位，或指定上级机关以汇总其全部下属单位（二者选其一）。")
+    try:
+        fmt = get_format(format_id) if format_id else format_for_year(year)
+    except FormatFileError as exc:
+        raise StorageError(exc.message) from None
+    asked = children(session, parent) if parent is not None else _names(agencies or ())
+    rows = _fill_missing(session, fmt, _rows(session, year, asked, parent))
+    by_name = {row.agency: row for row in rows}
+    shape = layout(fmt)
+    counts = [0] * len(shape.counts)
+    amounts = [Decimal(0)] * len(shape.amounts)
+    fee_notices: int | None = None
+    fee_amount: Decimal | None = None
+    included: list[_Row] = []
+    refused: list[tuple[str, str]] = []
+    present: set[str] = set()
+    with localcontext() as ctx:
+        # as aggregate_reports: amounts add exactly, or raise
+        ctx.prec = DECIMAL_DIGITS
+        ctx.traps[Inexact] = True
+        for agency in dict.fromkeys(clean_name(a) for a in asked):
+            row = by_name.get(agency)
+            if row is None:
+                continue
+            present.add(agency)
+            if row.format_id != fmt.id:
+                refused.append((agency, other_format(row.format_id, fmt.id)))
+                continue
+            assert row.summands is not None  # _fill_missing packed it
+            unpacked = unpack(fmt, row.summands)
+            assert unpacked is not None
+            count_texts, amount_texts = unpacked
+            try:
+                values = list(map(int, count_texts))
+            except ValueError:
+                bad = next(i for i, text in enumerate(count_texts) if not _is_int(text))
+                refused.append((agency, not_a_number(shape.counts[bad], count_texts[bad])))
+                continue
+            counts = list(map(add, counts, values))
+            amounts = list(map(add, amounts, map(Decimal, amount_texts)))
+            if row.fee_notices is not None:
+                fee_notices = (fee_notices or 0) + row.fee_notices
+            if row.fee_amount is not None:
+                fee_amount = (fee_amount or Decimal(0)) + Decimal(row.fee_amount)
+            included.append(row)
+
+    total = empty_report(name, year, fmt.id)
+    total.cells.update(zip(shape.counts, counts, strict=True))
+    total.cells.update(zip(shape.amounts, (normalise_amount(a) for a in amounts), strict=True))
+    recompute_totals(total)
+    total.fees = Fees(fee_notices, None if fee_amount is None else normalise_amount(fee_amount))
+    missing = tuple(dict.fromkeys(a for a in (clean_name(x) for x in asked) if a and a not in present))
+    return AggregateResult(
+        total,
+        tuple(row.agency for row in included),
+        missing,
+        tuple(UnitStatus(row.agency, year, row.errors) for row in included if row.errors),
+        tuple(refused),
+        tuple(f for f in check_report(total) if f.rule != REQUIRED),
+    )
+
+
+def _is_int(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _names(agencies: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(n for n in (a.strip() for a in agencies) if n))
+
+
+_COLUMNS = (
+    ReportRecord.id,
+    Agency.name,
+    ReportRecord.format_id,
+    ReportRecord.summands,
+    ReportRecord.error_count,
+    ReportRecord.fee_notices,
+    ReportRecord.fee_amount_yuan,
+)
+
+
+def _read(session: Session, *where: ColumnElement[bool]) -> list[_Row]:
+    query = select(*_COLUMNS).join(Agency, Agency.id == ReportRecord.agency_id).where(*where)
+    return [
+        _Row(id_, agency, fmt, packed, n_err, notices, amount)
+        for id_, agency, fmt, packed, n_err, notices, amount in session.execute(query)
+    ]
+
+
+def _rows(session: Session, year: int, asked: Sequence[str], parent: str | None) -> list[_Row]:
+    if parent is not None:
+        parent_id = session.scalar(select(Agency.id).where(Agency.name == clean_name(parent)))
+        return _read(session, Agency.parent_id == parent_id, ReportRecord.year == year)
+    names = list(dict.fromkeys(clean_name(a) for a in asked))
+    return [
+        row for chunk in _chunks(names) for row in _read(session, Agency.name.in_(chunk), ReportRecord.year == year)
+    ]
+
+
+def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(islice(it, _CHUNK)):
+        yield chunk
+
+
+def _fill_missing(session: Session, fmt: ReportFormat, rows: list[_Row]) -> list[_Row]:
+    """Pack the reports of this format stored without a pack (before revision 0004, or under another version of
+    the format file) and count those never checked, then read their rows again."""
+    unpacked = [
+        r.report_id for r in rows if r.format_id == fmt.id and (r.summands is None or unpack(fmt, r.summands) is None)
+    ]
+    uncounted = [r.report_id for r in rows if r.errors is None]
+    if not unpacked and not uncounted:
+        return rows
+    for report_id in unpacked:
+        store_summands(session, report_id)
+    refresh_counts(session, uncounted)
+    fresh = {
+        row.report_id: row
+        for chunk in _chunks(set(unpacked) | set(uncounted))
+        for row in _read(session, ReportRecord.id.in_(chunk))
+    }
+    return [fresh.get(r.report_id, r) for r in rows]
