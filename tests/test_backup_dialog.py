@@ -83,6 +83,7 @@ def test_restoring_a_backup_keeps_the_current_file_aside_and_the_window_works_on
     assert "恢复前的原文件" in [row[1] for row in rows(dialog)]
     with window.workspace.db.transaction() as session:
         storage.save_report(session, filled_report("2021", agency="恢复后新建"))  # the restored file is live
+    window.workspace.db.dispose()  # the database the restore opened: the window's now, not the fixture's
 
 
 def test_a_second_folder_receives_every_backup_and_a_failed_copy_fails_nothing(

@@ -48,9 +48,22 @@ def local(tmp_path: Path) -> Iterator[Database]:
     db.dispose()
 
 
-def window_on(qtbot: QtBot, db: Database, data_dir: Path) -> MainWindow:
+@pytest.fixture
+def opened() -> Iterator[list[MainWindow]]:
+    """The windows of a test: whatever database each ends on (the shared one, a local one reopened) is closed
+    afterwards, its connections with it."""
+    windows: list[MainWindow] = []
+    yield windows
+    for window in windows:
+        db = window.workspace.db
+        if isinstance(db, Database):
+            db.dispose()
+
+
+def window_on(qtbot: QtBot, db: Database, data_dir: Path, opened: list[MainWindow]) -> MainWindow:
     window = MainWindow(db, str(data_dir), today=TODAY)
     qtbot.addWidget(window)
+    opened.append(window)
     window.show()
     qtbot.waitExposed(window)
     return window
@@ -73,9 +86,10 @@ def test_connect_with_a_wrong_password_then_the_right_one_and_back_to_the_local_
     shared_url: str,
     memory_keyring: MemoryKeyring,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
+    opened: list[MainWindow],
 ) -> None:
     data = tmp_path / "data"
-    window = window_on(qtbot, local, data)
+    window = window_on(qtbot, local, data, opened)
     menu = window.database_menu
     assert menu.where_label.text() == "本机数据库" and window.windowTitle().endswith("［本机数据库］")
     assert not menu.local_action.isEnabled() and not menu.upload_action.isEnabled()
@@ -154,6 +168,7 @@ def test_uploading_the_local_reports_asks_about_a_conflict_and_deletes_nothing_l
     shared_url: str,
     memory_keyring: MemoryKeyring,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
+    opened: list[MainWindow],
 ) -> None:
     theirs = filled_report("2021", agency=AGENCY)
     theirs.texts["s1_active"] = "同事已在共享数据库中写好的文字"
@@ -162,7 +177,7 @@ def test_uploading_the_local_reports_asks_about_a_conflict_and_deletes_nothing_l
         storage.save_report(session, theirs)
     shared.dispose()
     data = tmp_path / "data"
-    window = window_on(qtbot, local, data)
+    window = window_on(qtbot, local, data, opened)
     settings, password = settings_of(shared_url)
     monkeypatch.setattr(ConnectDialog, "ask", classmethod(lambda cls, *a: ConnectRequest(settings, password, False)))
     window.database_menu.connect_action.trigger()

@@ -93,7 +93,7 @@ def test_a_server_stopped_mid_edits_loses_nothing_and_saves_the_waiting_edit_onc
     qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
     assert QApplication.focusWidget().text() == text  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: watch.lost and watch.label.isVisible())
-    assert "正在自动重试" in watch.label.text()
+    assert "正在重试" in watch.label.text() and "连接恢复后自动保存" in watch.label.toolTip()
     assert shared.unreachable.is_set()
     narrative = window.findChild(QPlainTextEdit, "text_s1_active")
     assert narrative is not None

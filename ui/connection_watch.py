@@ -60,8 +60,11 @@ class ConnectionWatch(QObject):
                 self.lost = True
                 self._since_ask = self.retry_ms  # the first question at once: a restart may be over already
                 self.label.setStyleSheet(LOST_STYLE)
-                self.label.setText(
-                    "⚠ 无法连接共享数据库服务器，正在自动重试；您填写的内容留在屏幕上，连接恢复后自动保存"
+                # short: the status bar also shows why the last edit was not saved
+                self.label.setText("⚠ 服务器连接中断，正在重试")
+                self.label.setToolTip(
+                    "无法连接共享数据库服务器（服务器关机、重启或网络中断）。您填写的内容留在屏幕上，"
+                    "程序每隔几秒重试，连接恢复后自动保存。请不要关闭程序。"
                 )
                 self.label.show()
             else:
@@ -73,7 +76,8 @@ class ConnectionWatch(QObject):
         if self.lost:
             self.lost = False
             self.label.setStyleSheet("color: #1b6e20")
-            self.label.setText("已重新连接共享数据库服务器")
+            self.label.setText("已重新连接服务器")
+            self.label.setToolTip("")
             save_what_is_typed(self.window)
 
 
