@@ -203,7 +203,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"{path}：已识别 " + "；".join(read.filled), file=sys.stderr)
             if not read.report.agency.strip():
                 raise NianbaoError("文件中没有机关名称，请用 --agency 指定后再导入。")
-            done = space.store(str(path), read, on_existing)  # the window's import makes this very call
+            # the window's import makes this very call
+            done = space.store(str(path), read, on_existing, source=path.name)
         except NianbaoError as exc:
             failed += 1
             print(f"{path}：未导入。{exc}", file=sys.stderr)

@@ -14,6 +14,9 @@ from services.storage import finalising_findings, find_report, previous_report, 
 
 OnExisting = Literal["refuse", "replace", "keep"]
 """What to do when the database already has that agency's report for that year."""
+IMPORTED_FROM = "导入自文件："
+"""How the log line of an imported report's save begins, the file's name after it: the 报送 board reads when and
+from which file each unit's report came (services/board.py) from there, with no column of its own."""
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,12 @@ def existing_report(session: Session, report: Report) -> int | None:
     return find_report(session, report.agency, report.year)
 
 
-def import_report(session: Session, report: Report, *, on_existing: OnExisting = "refuse") -> ImportResult:
+def import_report(
+    session: Session, report: Report, *, on_existing: OnExisting = "refuse", source: str | None = None
+) -> ImportResult:
     """Store a report read from a file, with its check counts; a 'final' one that fails its checks is kept as
-    a draft. An agency+year already stored is refused (StorageError), replaced, or kept, as asked."""
+    a draft. An agency+year already stored is refused (StorageError), replaced, or kept, as asked. `source`,
+    the file's name, is logged with the save."""
     if on_existing == "keep":
         stored = existing_report(session, report)
         if stored is not None:
@@ -55,7 +61,8 @@ def import_report(session: Session, report: Report, *, on_existing: OnExisting =
         if demoted:
             report = report.copy()
             report.status = "draft"
-    report_id = save_report(session, report, replace=on_existing == "replace")
+    note = None if source is None else IMPORTED_FROM + source
+    report_id = save_report(session, report, replace=on_existing == "replace", note=note)
     refresh_counts_after_save(session, report_id)
     return ImportResult(report_id, report, demoted)
 

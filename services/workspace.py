@@ -129,12 +129,15 @@ class Workspace:
         with self.db.transaction() as session:
             return existing_report(session, report)
 
-    def store(self, label: str, read: ReadReport, on_existing: OnExisting) -> StoredImport:
-        """Store one report read from a file, as decided; raises NianbaoError when it cannot be stored."""
+    def store(
+        self, label: str, read: ReadReport, on_existing: OnExisting, *, source: str | None = None
+    ) -> StoredImport:
+        """Store one report read from a file, as decided; raises NianbaoError when it cannot be stored. `source`
+        names the file in the report's history (and on the 报送 board)."""
         from services.importing import import_report
 
         with self.db.transaction() as session:
-            result = import_report(session, read.report, on_existing=on_existing)
+            result = import_report(session, read.report, on_existing=on_existing, source=source)
         done = StoredImport(None if result.kept else result.report_id, on_existing == "replace" and not result.kept)
         done.messages += result_notes(label, result)
         done.messages += read_notes(label, read)

@@ -47,3 +47,17 @@ def test_delete_is_refused_when_the_report_changed_after_the_question(db: Databa
     assert space.find("某某市某某局", 2022) == report_id
     space.delete(space.to_delete(report_id), None)
     assert space.find("某某市某某局", 2022) is None and space.lines() == []
+
+
+def test_an_import_names_its_file_in_the_reports_history(db: Database) -> None:
+    space = Workspace(db)
+    stored = space.store("县教育局/年报.json", ReadReport(filled_report("2021")), "refuse", source="县教育局/年报.json")
+    assert stored.report_id is not None
+    made = space.create("某县财政局", 2022, None)  # made in the app: no file
+    [imported] = [e for e in space.history(stored.report_id) if e.what == "report"]
+    assert (imported.new, imported.reason) == ("created", "导入自文件：县教育局/年报.json")
+    assert [e.reason for e in space.history(made.report_id) if e.what == "report"] == [None]
+    again = space.store("新.json", ReadReport(filled_report("2021", seed=2)), "replace", source="新.json")
+    assert again.report_id is not None
+    last = [e for e in space.history(again.report_id) if e.what == "report"][-1]
+    assert (last.new, last.reason) == ("replaced", "导入自文件：新.json")

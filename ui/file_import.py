@@ -81,8 +81,10 @@ def _decide(
     return choice
 
 
-def _store(space: Workspace, label: str, read: ReadReport, on_existing: OnExisting, outcome: ImportOutcome) -> None:
-    done = space.store(label, read, on_existing)
+def _store(
+    space: Workspace, label: str, read: ReadReport, on_existing: OnExisting, outcome: ImportOutcome, source: bool
+) -> None:
+    done = space.store(label, read, on_existing, source=label if source else None)
     if done.report_id is not None:
         outcome.imported.append(done.report_id)
         if done.replaced:
@@ -99,9 +101,15 @@ def _progress(parent: QWidget | None, title: str, total: int) -> QProgressDialog
 
 
 def _ask_and_store(
-    space: Workspace, reads: list[tuple[str, ReadReport]], parent: QWidget | None, outcome: ImportOutcome
+    space: Workspace,
+    reads: list[tuple[str, ReadReport]],
+    parent: QWidget | None,
+    outcome: ImportOutcome,
+    *,
+    from_files: bool = False,
 ) -> None:
-    """Every question first, with nothing in front of it; then the storing, with its own progress."""
+    """Every question first, with nothing in front of it; then the storing, with its own progress. A report
+    `from_files` has its label (the file) logged as where it came from."""
     decided: list[tuple[str, ReadReport, OnExisting]] = []
     for label, read in reads:
         decision = _decide(space, label, read, parent, outcome)
@@ -115,33 +123,37 @@ def _ask_and_store(
         progress.setValue(i)
         progress.setLabelText(f"正在保存 {label}（{i + 1}/{len(decided)}）…")
         try:
-            _store(space, label, read, on_existing, outcome)
+            _store(space, label, read, on_existing, outcome, from_files)
         except NianbaoError as exc:
             outcome.messages.append(f"{label}：未导入。{exc}")
     progress.setValue(len(decided))
     progress.close()
 
 
-def import_files(space: Workspace, paths: list[Path], parent: QWidget | None) -> ImportOutcome:
+def import_files(
+    space: Workspace, paths: list[Path], parent: QWidget | None, labels: list[str] | None = None
+) -> ImportOutcome:
     """Each file all-or-nothing; a bad file is reported and the next one goes on. The files are read first
-    (with progress), then every question is asked (no progress box over it), then the reports are stored."""
+    (with progress), then every question is asked (no progress box over it), then the reports are stored.
+    `labels` name the files (a folder's files by their path in it); by default their names."""
     outcome = ImportOutcome()
     reads: list[tuple[str, ReadReport]] = []
+    names = labels or [path.name for path in paths]
     progress = _progress(parent, "正在读取…", len(paths))
-    for i, path in enumerate(paths):
+    for i, (path, name) in enumerate(zip(paths, names, strict=True)):
         progress.setValue(i)
-        progress.setLabelText(f"正在读取 {path.name}（{i + 1}/{len(paths)}）…")
+        progress.setLabelText(f"正在读取 {name}（{i + 1}/{len(paths)}）…")
         if progress.wasCanceled():
             outcome.cancelled = True
             break
         try:
-            reads.append((path.name, read_document(path)))
+            reads.append((name, read_document(path)))
         except NianbaoError as exc:
-            outcome.messages.append(f"{path.name}：未导入。{exc}")
+            outcome.messages.append(f"{name}：未导入。{exc}")
     progress.setValue(len(paths))
     progress.close()
     if not outcome.cancelled:
-        _ask_and_store(space, reads, parent, outcome)
+        _ask_and_store(space, reads, parent, outcome, from_files=True)
     return outcome
 
 
