@@ -11,6 +11,10 @@
                                                      历年对比: a PNG per chart, the figures as .csv and .xlsx
     python main.py audit FOLDER_OR_FILE… -o OUT.{xlsx,html}
                                                      批量审核: read and check every report file, one row each
+    python main.py board PARENT YEAR [-o OUT.xlsx] [--reminder] [--deadline D] [--sum SUM.json [--name N]] [--db DB]
+                                                     报送 board: where each unit's report stands; 催报; 汇总
+    python main.py units list [PARENT] | add NAME [--parent P] | move NAME [--parent P] | remove NAME
+                 | import LIST.xlsx [--db DB]         units and their parents
     python main.py backups [--db DB]                 list the database's backups
     python main.py restore BACKUP [--db DB]          restore one (the current file is kept aside)
     python main.py init-shared URL                   create or upgrade the app's tables on the office's server
@@ -26,6 +30,7 @@ import json
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
     from services.documents import ReadReport
     from services.report import Report
     from services.trends import Trends
+    from services.workspace import Workspace
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
@@ -123,7 +129,46 @@ def _parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="批量审核：读取并审核文件夹中的每个报告文件，每个文件一行")
     audit.add_argument("inputs", type=Path, nargs="+", metavar="FOLDER_OR_FILE")
     audit.add_argument("-o", "--output", type=Path, required=True, help="审核结果：.xlsx 或 .html")
+    _board_parsers(sub)
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写作 2025-01-15，实际为 {text!r}") from None
+
+
+def _board_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    board = sub.add_parser("board", help="报送情况：上级单位的各下属单位某年度报告的状态、错误数、来源文件，及催报通知")
+    board.add_argument("parent", help="上级单位（汇总单位）的名称")
+    board.add_argument("year", type=_year)
+    board.add_argument("-o", "--output", type=Path, help="把报送情况（含催报通知）导出为 .xlsx")
+    board.add_argument("--reminder", action="store_true", help="只输出催报通知（可复制发送）")
+    board.add_argument(
+        "--deadline", type=_day, help="内部报送期限，如 2025-01-15（默认：窗口中设定的，或法定的 1 月 31 日）"
+    )
+    board.add_argument("--sum", type=Path, metavar="SUM.{json,xlsx}", help="汇总有报告的下属单位，写入此文件")
+    board.add_argument("--name", help="汇总报告的机关名称（默认：上级单位名称加“（汇总）”）")
+    board.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    units = sub.add_parser("units", help="下属单位与上级单位：列出、新增、移动、移除，或从 Excel 名单导入")
+    actions = units.add_subparsers(dest="units_command", required=True)
+    listed = actions.add_parser("list", help="列出单位及其上级单位（给出上级单位时只列其下属单位）")
+    listed.add_argument("parent", nargs="?")
+    add = actions.add_parser("add", help="新增单位")
+    add.add_argument("name")
+    add.add_argument("--parent", help="上级单位（不写：没有上级单位）")
+    move = actions.add_parser("move", help="把单位移到另一个上级单位下（不写 --parent：不属于任何上级单位）")
+    move.add_argument("name")
+    move.add_argument("--parent")
+    remove = actions.add_parser("remove", help="从上级单位的下属中移除（没有报告的单位一并删除）")
+    remove.add_argument("name")
+    imported = actions.add_parser("import", help="从 Excel 名单导入（“单位名称”“上级单位”两列），全部导入或不导入")
+    imported.add_argument("file", type=Path)
+    for action in (listed, add, move, remove, imported):
+        action.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
 
 
 def _db_target(args: argparse.Namespace) -> str:
@@ -425,6 +470,73 @@ def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _workspace(args: argparse.Namespace) -> Workspace:
+    from models.database import open_database
+    from services.workspace import Workspace
+
+    return Workspace(open_database(_db_target(args)))
+
+
+def cmd_board(args: argparse.Namespace, out: TextIO) -> int:
+    """Exit 1 while a unit has not reported or sent a report with errors (a script can wait on it), else 0."""
+    from services.board import reminder_text
+    from services.board_deadline import board_deadline
+    from services.board_write import line_values, write_board
+
+    space = _workspace(args)
+    try:
+        shown = space.board(args.parent, args.year)
+        deadline = args.deadline or board_deadline(args.data_dir, shown.parent, args.year)[0]
+        today = date.today()
+        if args.reminder:
+            out.write(reminder_text(shown, deadline, today) + "\n")
+        else:
+            from services.board import days_text
+
+            out.write(f"{shown.summary()}；{days_text(deadline, today)}\n")
+            for i, line in enumerate(shown.lines, start=1):
+                out.write("\t".join("" if v is None else str(v) for v in line_values(i, line)) + "\n")
+        if args.output:
+            write_board(shown, deadline, today, args.output)
+            out.write(f"已导出到 {args.output}\n")
+        if args.sum:
+            from services.documents import write_report_file
+
+            result = space.board_sum(args.name or f"{shown.parent}（汇总）", shown.parent, args.year)
+            write_report_file(result.report, args.sum)
+            out.write(f"已汇总 {len(result.included)} 个单位的报告，写入 {args.sum}\n")
+            out.writelines(f"  未汇总：{agency}：{reason}\n" for agency, reason in result.refused)
+    finally:
+        space.db.dispose()
+    return EXIT_FINDINGS if shown.count("未报送") or shown.count("有错误") else EXIT_OK
+
+
+def cmd_units(args: argparse.Namespace, out: TextIO) -> int:
+    space = _workspace(args)
+    try:
+        if args.units_command == "list":
+            lines = space.agency_lines()
+            for line in lines:
+                if args.parent is None or line.parent == args.parent:
+                    out.write(f"{line.name}\t{line.parent or ''}\n")
+        elif args.units_command == "add":
+            out.write(f"已新增单位“{space.add_unit(args.name, args.parent)}”。\n")
+        elif args.units_command == "move":
+            space.move_unit(args.name, args.parent)
+            out.write(
+                f"已把“{args.name}”移到“{args.parent}”下。\n"
+                if args.parent
+                else f"“{args.name}”已不属于任何上级单位。\n"
+            )
+        elif args.units_command == "remove":
+            out.write(space.remove_unit(args.name) + "\n")
+        else:
+            out.write(space.import_units(args.file).summary() + "\n")
+    finally:
+        space.db.dispose()
+    return EXIT_OK
+
+
 def run(argv: Sequence[str], out: TextIO | None = None) -> int:
     """Run one headless command; returns the exit code of `../shared/spec/exchange.md`."""
     from services.errors import NianbaoError
@@ -444,6 +556,8 @@ def run(argv: Sequence[str], out: TextIO | None = None) -> int:
         "password-store": cmd_password_store,
         "fonts": cmd_fonts,
         "audit": cmd_audit,
+        "board": cmd_board,
+        "units": cmd_units,
     }
     try:
         return commands[args.command](args, out)

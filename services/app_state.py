@@ -41,6 +41,8 @@ class AppState:
     """A second folder (USB stick, network share) that each backup of the local database is copied to."""
     rule_pack: str | None = None
     """The file name, in the data folder's rule_packs/, of the superior office's rule pack in force (上级要求)."""
+    board_deadlines: tuple[tuple[str, int, str], ...] = ()
+    """(parent, year, ISO date): the office's own deadline for its units' reports (报送 board, board_deadline.py)."""
 
     def font_choices(self) -> dict[str, str]:
         return dict(self.fonts)
@@ -84,6 +86,7 @@ def save_state(data_dir: str | Path | None, state: AppState) -> None:
         "server": state.server.to_json() if state.server is not None else None,
         "backup_copies": state.backup_copies,
         "rule_pack": state.rule_pack,
+        "board_deadlines": [{"parent": p, "year": y, "date": d} for p, y, d in state.board_deadlines],
     }
     if state.last_report_key is not None:
         agency, year = state.last_report_key
@@ -125,8 +128,22 @@ def _parse(raw: object) -> AppState:
         ServerSettings.from_json(raw.get("server")),
         copies if isinstance(copies, str) and copies else None,
         rule_pack=_name(raw.get("rule_pack")),
+        board_deadlines=_deadlines(raw.get("board_deadlines")),
     )
 
 
 def _name(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _deadlines(value: object) -> tuple[tuple[str, int, str], ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        (item["parent"], item["year"], item["date"])
+        for item in value
+        if isinstance(item, dict)
+        and isinstance(item.get("parent"), str)
+        and type(item.get("year")) is int
+        and isinstance(item.get("date"), str)
+    )

@@ -9,8 +9,12 @@ from services.report import Report
 
 def deadline_for(report: Report) -> date:
     """31 January of the next year for a department, 31 March for a people's government."""
-    next_year = report.year + 1
-    return date(next_year, 3, 31) if report.kind == "government" else date(next_year, 1, 31)
+    return legal_deadline(report.year, government=report.kind == "government")
+
+
+def legal_deadline(year: int, *, government: bool = False) -> date:
+    """The deadline of a year's report: 31 January of the next year, 31 March for a people's government."""
+    return date(year + 1, 3, 31) if government else date(year + 1, 1, 31)
 
 
 def days_left(report: Report, today: date) -> int:

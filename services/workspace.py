@@ -8,16 +8,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # nothing of SQLAlchemy is imported before a use case runs (the window paints first)
+    from pathlib import Path
+
     from models.database import Database
     from services.aggregate import AggregateResult
+    from services.board import Board
     from services.catalogue import ReportLine
     from services.documents import ReadReport
     from services.importing import ImportResult, OnExisting
     from services.report import Report
-    from services.report_admin import CreatedReport
+    from services.report_admin import AgencyLine, CreatedReport
     from services.storage import RevisionEntry
     from services.trend_reports import TrendSubject
     from services.trends import Trends
+    from services.units import UnitsImported
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,56 @@ class Workspace:
 
         with self.db.transaction() as session:
             return aggregate_stored(session, name, year, format_id, agencies=list(agencies))
+
+    # ------------------------------------------------------------ 报送 board and units
+
+    def board(self, parent: str, year: int) -> Board:
+        """Where each unit under `parent` stands with its report of `year` (services/board.py)."""
+        from services.board import board
+
+        with self.db.transaction() as session:
+            return board(session, parent, year)
+
+    def board_sum(self, name: str, parent: str, year: int) -> AggregateResult:
+        """汇总 from the board: the reports of `year` of the units under `parent`, summed in the database."""
+        from services.stored_sum import sum_stored
+
+        with self.db.transaction() as session:
+            return sum_stored(session, name, year, None, parent=parent)
+
+    def agency_lines(self) -> list[AgencyLine]:
+        """Every agency with its parent, by name: the tree of units."""
+        from services.report_admin import list_agencies
+
+        with self.db.transaction() as session:
+            return list_agencies(session)
+
+    def add_unit(self, name: str, parent: str | None) -> str:
+        from services.units import add_unit
+
+        with self.db.transaction() as session:
+            return add_unit(session, name, parent)
+
+    def move_unit(self, name: str, parent: str | None) -> None:
+        from services.units import move_unit
+
+        with self.db.transaction() as session:
+            move_unit(session, name, parent)
+
+    def remove_unit(self, name: str) -> str:
+        from services.units import remove_unit
+
+        with self.db.transaction() as session:
+            return remove_unit(session, name)
+
+    def import_units(self, path: Path) -> UnitsImported:
+        """The office's Excel list of units and parents, all or nothing (services/unit_list.py)."""
+        from services.unit_list import read_unit_list
+        from services.units import import_units
+
+        rows = read_unit_list(path)
+        with self.db.transaction() as session:
+            return import_units(session, rows)
 
     # ------------------------------------------------------------ 历年对比
 

@@ -34,6 +34,7 @@ def test_the_state_round_trips(tmp_path: Path) -> None:
         "server": None,
         "backup_copies": None,
         "rule_pack": None,
+        "board_deadlines": [],
     }
     placed = AppState(None, DB, (), "AdnQywADAAA=", "D:/年报")  # the window's geometry, the last folder
     save_state(tmp_path, placed)
