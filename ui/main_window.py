@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self.welcome_buttons = {}
         for key, text, slot in (
             ("new", "新建年度报告…", self.new_report),
-            ("import", "导入报告文件（数据包、Excel、网页、文本）…", self._ask_import),
+            ("import", "导入报告文件（数据包、Excel、网页、文本、PDF、Word）…", self._ask_import),
             ("sample", "打开示例报告（贵阳市人民防空办公室 2020 年）", self.open_sample),
         ):
             button = QPushButton(text)
