@@ -27,4 +27,6 @@ def rule_name(rule: str, fmt: ReportFormat) -> str:
     identity = next((r for r in fmt.rules if r.id == rule), None)
     if identity is not None:
         return f"{fmt.table(identity.table).name}勾稽关系"
+    if rule.startswith("PACK_"):
+        return "上级要求"  # a rule pack's own rule: its message names the pack
     return RULE_NAMES.get(rule, "其他")

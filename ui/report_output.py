@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget
 
 from services.app_state import load_state
-from services.checks import check_report
 from services.documents import write_report_file
 from services.editing import ReportEditor
 from services.errors import NianbaoError
 from services.files import refuse_database_target, write_atomically
+from services.rule_packs import check_with_pack
 from ui.dialogs import show_problems
 from ui.file_dialogs import save_file
 
@@ -114,7 +114,8 @@ def export_check_report(
 
     try:
         trends = _trends(trends_from, editor) if trends_from is not None else None
-        findings = check_report(editor.report, editor.previous)
+        # the 审核报告 lists what the panel lists: the official findings, then the 上级要求 in force
+        findings = check_with_pack(editor.report, editor.previous, editor.rule_pack)
         pdf = render_check_report(editor.report, findings, print_fonts(data_dir), trends=trends)
     except NianbaoError as exc:
         show_problems(parent, "无法生成审核报告", str(exc), ())
