@@ -219,3 +219,16 @@ def test_tables_written_as_pipe_rows_are_read_as_grids() -> None:
     result = parse_published_text("\n".join(lines))
     assert result.report.cells == report.cells
     assert not any("|" in note for note in result.not_understood)
+
+
+def test_a_published_mistake_in_a_column_does_not_lose_the_rows_that_read_one_way() -> None:
+    row1 = (("t", "r1", "a"), ("t", "r1", "b"), ("t", "r1", "t"))
+    row2 = (("t", "r2", "a"), ("t", "r2", "b"), ("t", "r2", "t"))
+    total = (("t", "s", "a"), ("t", "s", "b"), ("t", "s", "t"))
+    rows = [((r[2],), r[:2]) for r in (row1, row2)]
+    columns = [((total[i],), (row1[i], row2[i])) for i in range(3)]
+    # the published column sums are wrong (7 for 5 + 1): no reading of both rows satisfies them
+    known = {total[0]: 7, total[1]: 10, total[2]: 17}
+    solved = solve([Run(row1, "11011"), Run(row2, "101")], known, rows + columns)
+    assert [solved.values[c] for c in row2] == [1, 0, 1]  # one reading within its row: read, the check shows the rest
+    assert set(solved.unread) == {0} and "原表可能有误" in solved.unread[0]

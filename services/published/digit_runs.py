@@ -27,10 +27,10 @@ MAX_CELL = 99_999
 _MAX_READINGS = 20_000
 """A run with more readings than this (a long run over few cells) is left unread rather than searched."""
 _MAX_SEARCH = 500_000
+"""Partial assignments tried across runs joined by identities before giving up (a few ms in real tables)."""
 _MAX_STEPS = 2_000_000
 """Pieces tried while reading one table's runs (a second or two): a run past this is left unread, never
 half-searched."""
-"""Partial assignments tried across runs joined by identities before giving up (a few ms in real tables)."""
 _RUN = re.compile(r"[\d\s-]+")
 
 
@@ -162,8 +162,12 @@ def solve(runs: Sequence[Run], known: Mapping[CellKey, object], identities: Sequ
     values: dict[CellKey, int] = {}
     for i in live:
         options = seen.get(i)
+        if options is None and len(candidates[i]) == 1:
+            # the table's identities fail together (a mistake in the published table, or too large a search):
+            # a run that reads one way within its own row is still read, and the checks will show the mistake
+            options = {candidates[i][0]}
         if options is None:
-            unread[i] = "表格的勾稽关系无法同时满足，无法确定如何拆分"
+            unread[i] = "表格的勾稽关系无法同时满足（原表可能有误），无法确定如何拆分"
         elif len(options) > 1 and not any(_touches(idn, runs[i]) for idn in identities):
             unread[i] = f"可以拆成 {len(options)} 种不同的数字，表中没有勾稽关系能确定是哪一种"
         elif len(options) > 1:
