@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 # Small sizes for --quick; each is passed only to the scripts whose --help lists the option.
 QUICK = {
     "--reports": "100",
+    "--units": "500",
     "--edits": "40",
     "--starts": "3",
     "--repeat": "5",
