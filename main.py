@@ -9,6 +9,7 @@
     python main.py pdf FILE -o OUT.pdf [--centred] [--check-report CHECK.pdf [--trends]]
     python main.py trends AGENCY -o FOLDER [--units] [--db DB]
                                                      历年对比: a PNG per chart, the figures as .csv and .xlsx
+    python main.py draft FILE [--section KEY]        插入数据段落: the paragraphs that state each text's figures
     python main.py audit FOLDER_OR_FILE… -o OUT.{xlsx,html}
                                                      批量审核: read and check every report file, one row each
     python main.py board PARENT YEAR [-o OUT.xlsx] [--reminder] [--deadline D] [--sum SUM.json [--name N]] [--db DB]
@@ -110,6 +111,12 @@ def _parser() -> argparse.ArgumentParser:
     trends.add_argument("-o", "--output", type=Path, required=True, help="写入图表和表格的文件夹")
     trends.add_argument("--units", action="store_true", help="对比该单位的下属单位逐年汇总，而不是它自己的报告")
     trends.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+
+    draft = sub.add_parser(
+        "draft", help="拟写数据段落：按表中数字写出各部分文字应说明的数字（申请、办理结果、复议诉讼、收费）"
+    )
+    draft.add_argument("file", type=Path)
+    draft.add_argument("--section", help="只拟写这一部分或这一段文字（如 s1、s1_request）")
 
     fonts = sub.add_parser("fonts", help="列出打印各部分所用的字体，以及未安装标准字体时的替代")
     fonts.add_argument(
@@ -400,6 +407,30 @@ def cmd_trends(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_draft(args: argparse.Namespace, out: TextIO) -> int:
+    from services.documents import read_document
+    from services.drafting import drafts_for
+    from services.errors import NianbaoError
+    from services.text_checks import text_names
+
+    read = read_document(args.file)
+    _say_notes(args.file, read)
+    report = read.report
+    try:
+        proposals = drafts_for(report, args.section)
+    except KeyError as exc:
+        raise NianbaoError(str(exc.args[0])) from None
+    names = text_names(report.format)
+    out.write(f"{args.file}：{report.display_title()}（{report.format_id} 格式）\n")
+    for proposal in proposals:
+        out.write(f"\n【{names.get(proposal.text_key, proposal.text_key)}】\n")
+        for para in proposal.paragraphs:
+            out.write(para + "\n")
+        if proposal.missing:
+            out.write(f"（以下单元格未填写，相关段落未拟写：{'、'.join(proposal.missing)}）\n")
+    return EXIT_OK
+
+
 def cmd_fonts(args: argparse.Namespace, out: TextIO) -> int:
     """The face that prints each role, where it is, and the stand-ins; exit 2 with no Chinese face at all."""
     from services.app_state import load_state
@@ -555,6 +586,7 @@ def run(argv: Sequence[str], out: TextIO | None = None) -> int:
         "init-shared": cmd_init_shared,
         "password-store": cmd_password_store,
         "fonts": cmd_fonts,
+        "draft": cmd_draft,
         "audit": cmd_audit,
         "board": cmd_board,
         "units": cmd_units,

@@ -154,12 +154,37 @@ class IdentityRule:
 
 
 @dataclass(frozen=True)
+class DraftFigure:
+    """A placeholder of a drafted sentence: the sum of some cells, or one 信息处理费 field (`fee`)."""
+
+    source: str
+    """As written in the format file, e.g. `t3.deny_*.total`."""
+    cells: tuple[CellKey, ...] = ()
+    fee: Literal["notices", "amount_yuan"] | None = None
+
+
+@dataclass(frozen=True)
+class DraftClause:
+    """Literal text and figures in order; said otherwise (`zero`, "" to leave out) when every figure is 0."""
+
+    parts: tuple[str | DraftFigure, ...]
+    zero: str | None = None
+
+
+@dataclass(frozen=True)
+class DraftParagraph:
+    clauses: tuple[DraftClause, ...]
+
+
+@dataclass(frozen=True)
 class TextSpec:
     key: str
     heading: str | None
     label: str
     required: bool = False
     """NARRATIVE_EMPTY when left empty (the preamble; a section's texts say it with each_text_required)."""
+    draft: tuple[DraftParagraph, ...] = ()
+    """The paragraphs 插入数据段落 proposes: the text's figures stated from the tables (services.drafting)."""
 
 
 SectionSplit = Literal["subheadings", "problems_improvements"]

@@ -5,6 +5,7 @@ Refuses a malformed file with a message naming the file and the JSON path of the
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Mapping
@@ -25,6 +26,9 @@ from services.format_model import (
     CellSpec,
     Column,
     CrossYear,
+    DraftClause,
+    DraftFigure,
+    DraftParagraph,
     HeaderNode,
     IdentityRule,
     InForce,
@@ -323,6 +327,85 @@ def _cross_year(r: _Reader, raw: Any, path: str, tables: Mapping[str, Table]) ->
     return CrossYear(carry, in_force, swing, similarity, tuple(formulaic), min_chars)
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+FEE_FIGURES = ("notices", "amount_yuan")
+
+
+def _figure(r: _Reader, source: str, path: str, tables: Mapping[str, Table], fees: bool) -> DraftFigure:
+    """`t3.granted.total`, a sum `t3.new.business+t3.new.research`, `*` within a row or column key
+    (`t3.deny_*.total`), or a 信息处理费 field (`fees.notices`, `fees.amount_yuan`)."""
+    terms = [t.strip() for t in source.split("+")]
+    if len(terms) == 1 and terms[0].startswith("fees."):
+        name = terms[0].removeprefix("fees.")
+        if name not in FEE_FIGURES or not fees:
+            has = "有 fees.notices、fees.amount_yuan" if fees else "没有信息处理费字段"
+            raise r.fail(path, f"{{{source}}}：没有这个信息处理费字段（本格式{has}）")
+        return DraftFigure(source, fee=cast(Literal["notices", "amount_yuan"], name))
+    cells: list[CellKey] = []
+    for term in terms:
+        parts = term.split(".")
+        table = tables.get(parts[0]) if len(parts) == 3 else None
+        if table is None:
+            raise r.fail(path, f"{{{source}}}：“{term}”应写作 表.行.列，且表须存在")
+        found = [
+            spec.key
+            for spec in table.cells
+            if fnmatch.fnmatchcase(spec.row, parts[1]) and fnmatch.fnmatchcase(spec.col, parts[2])
+        ]
+        if not found:
+            raise r.fail(path, f"{{{source}}}：表 {parts[0]} 中没有单元格 {term}")
+        cells += [key for key in found if key not in cells]
+    return DraftFigure(source, tuple(cells))
+
+
+def _clause_parts(
+    r: _Reader, text: str, path: str, tables: Mapping[str, Table], fees: bool
+) -> tuple[str | DraftFigure, ...]:
+    parts: list[str | DraftFigure] = []
+    at = 0
+    for match in _PLACEHOLDER.finditer(text):
+        if match.start() > at:
+            parts.append(text[at : match.start()])
+        parts.append(_figure(r, match.group(1), path, tables, fees))
+        at = match.end()
+    rest = text[at:]
+    if "{" in "".join(p for p in parts if isinstance(p, str)) + rest or "}" in rest:
+        raise r.fail(path, "花括号不成对：数字写作 {表.行.列}")
+    if rest:
+        parts.append(rest)
+    return tuple(parts)
+
+
+def _draft(r: _Reader, raw: Any, path: str, tables: Mapping[str, Table], fees: bool) -> tuple[DraftParagraph, ...]:
+    """A text's `draft`: paragraphs, each an array of clauses; a clause is a string, or {"text", "zero"} said
+    instead ("" to leave it out) when every figure in it is 0."""
+    paragraphs = []
+    for i, praw in enumerate(r.array(raw, path)):
+        pp = f"{path}[{i}]"
+        clauses = []
+        for j, craw in enumerate(r.array(praw, pp)):
+            cp = f"{pp}[{j}]"
+            zero = None
+            if isinstance(craw, str) and craw:
+                text = craw
+            else:
+                c = r.obj(craw, cp)
+                if set(c) - {"text", "zero"}:
+                    raise r.fail(cp, f"未知的字段 {sorted(set(c) - {'text', 'zero'})}（只有 text、zero）")
+                text = r.req_str(c, "text", cp)
+                zero = c.get("zero")
+                if not isinstance(zero, str):
+                    raise r.fail(f"{cp}.zero", "应为字符串（空字符串表示全为 0 时不写这一句）")
+                if "{" in zero or "}" in zero:
+                    raise r.fail(f"{cp}.zero", "全为 0 时的说法不能含数字占位符")
+            parts = _clause_parts(r, text, cp if zero is None else f"{cp}.text", tables, fees)
+            if zero is not None and not any(isinstance(p, DraftFigure) for p in parts):
+                raise r.fail(cp, "有 zero 的句子应含数字占位符")
+            clauses.append(DraftClause(parts, zero))
+        paragraphs.append(DraftParagraph(tuple(clauses)))
+    return tuple(paragraphs)
+
+
 def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
     """Build a format from parsed JSON; raises FormatFileError naming the problem."""
     r = _Reader(source)
@@ -343,10 +426,17 @@ def parse_format(data: Any, source: str = "<内存>") -> ReportFormat:
             raise r.fail(f"$.tables[{i}].key", f"表键 {table.key!r} 重复")
         tables[table.key] = table
 
+    has_fees = any(isinstance(s, dict) and s.get("fees") is True for s in root.get("sections") or [])
+
     def text_spec(raw: Any, p: str) -> TextSpec:
         t = r.obj(raw, p)
+        draft = _draft(r, t["draft"], f"{p}.draft", tables, has_fees) if "draft" in t else ()
         return TextSpec(
-            r.key(t, p), r.opt_str(t, "heading", p, optional=True), r.req_str(t, "label", p), r.flag(t, "required", p)
+            r.key(t, p),
+            r.opt_str(t, "heading", p, optional=True),
+            r.req_str(t, "label", p),
+            r.flag(t, "required", p),
+            draft,
         )
 
     sections = []

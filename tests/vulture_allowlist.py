@@ -16,6 +16,7 @@ pytest_collection_modifyitems  # pytest hook (tests/conftest.py)
 pg_url  # pytest fixture, requested by name
 no_openpyxl  # pytest fixture, requested by name
 third_format  # pytest fixture, requested by name
+reworded  # pytest fixture, requested by name (tests/test_drafting.py)
 no_keyring  # pytest fixture, requested by name (tests/memory_keyring.py)
 write_version_file  # called by packaging/nianbao.spec
 CursorResult  # named in a typing.cast string (services/storage.py)
