@@ -37,6 +37,7 @@ from ui.check_panel import CheckPanel
 from ui.database_menu import DatabaseMenu
 from ui.dialogs import ConfirmDialog, HistoryDialog, NewReportDialog, ask_text, show_problems
 from ui.edit_menu import add_tab_keys, build_edit_menu
+from ui.folder_import import FileDrop, import_folder, import_paths
 from ui.narrative_tab import NarrativeTab
 from ui.navigator import Navigator
 from ui.report_session import ReportSession
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.deadline_label)
         self.rule_packs = RulePackControl(self, data_dir, self._today, self._say)
         self._build_menus()
+        self.file_drop = FileDrop(self, lambda paths: import_paths(self, paths))  # files or folders dropped
 
         self._first = first
         if first is None:
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("文件(&F)")
         file.addAction("新建报告(&N)…", QKeySequence.StandardKey.New, self.new_report)
         file.addAction("导入报告文件(&I)…", self._ask_import)
+        file.addAction("导入文件夹（各单位的报告）…", lambda: import_folder(self, data_dir=self._data_dir))
         file.addAction("打开示例报告", self.open_sample)
         self.home_action = file.addAction("返回我的报告", self.back_home)
         self.home_action.setVisible(False)
@@ -192,6 +195,8 @@ class MainWindow(QMainWindow):
         view.addAction(self.panel_dock.toggleViewAction())
 
         units = bar.addMenu("汇总(&A)")
+        units.addAction("报送情况…", self.show_board)
+        units.addAction("管理下属单位…", self.manage_units)
         units.addAction("汇总下属单位报告…", self.aggregate)
         self.units_xlsx_action = units.addAction("导出上次汇总的Excel（每单位一表）…", self._save_units_xlsx)
         self.units_xlsx_action.setEnabled(False)
@@ -483,11 +488,12 @@ class MainWindow(QMainWindow):
         if created.sources:
             self._say(EditOutcome(True, "已新建报告；" + "；".join(created.sources)))
 
-    def import_files(self, paths: list[Path]) -> list[str]:
-        """Import report files (each all-or-nothing); returns what to tell the clerk."""
+    def import_files(self, paths: list[Path], labels: list[str] | None = None) -> list[str]:
+        """Import report files (each all-or-nothing; `labels` name them, by default their names); returns what to
+        tell the clerk."""
         from ui.file_import import import_files  # the readers: not before the first paint
 
-        outcome = import_files(self.workspace, paths, self)
+        outcome = import_files(self.workspace, paths, self, labels)
         self.refresh_navigator()
         current = self.session.editor.report_id if self.session is not None else None
         if current is not None and current in outcome.replaced:
@@ -703,6 +709,18 @@ class MainWindow(QMainWindow):
             self._say(EditOutcome(True, f"已导出 {path}"))
             self._saved_file = path
             self.folder_button.show()
+
+    def show_board(self) -> None:
+        """汇总 › 报送情况…: the 报送 board, on the open report's agency when it has units (ui/submission_board.py)."""
+        from ui.submission_board import open_board
+
+        agency = self.session.editor.report.agency if self.session is not None else None
+        self.board_window = open_board(self, self._today, self._data_dir, agency)
+
+    def manage_units(self) -> None:
+        from ui.units_dialog import UnitsDialog
+
+        UnitsDialog(self.workspace, self._data_dir, self).exec()
 
     def audit_folder(self) -> None:
         """批量审核: every report file of a folder read and checked in a worker thread (ui/audit_dialog.py)."""
