@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
 
 import services.formats as formats_module
 from main import run
+from models.database import Database
 from services.checks import check_report
 from services.drafting import draft, drafted, drafted_keys, inserted_text, stale_paragraphs, updated_text
 from services.errors import FormatFileError
@@ -25,6 +28,10 @@ from services.formats import all_formats, format_for_year
 from services.paths import resource_path
 from services.report import Report
 from tests.factories import filled_report, sample_report
+from tests.test_narrative_ui import open_session, section, shown, stored
+from ui.draft_actions import DraftDialog
+from ui.narrative_tab import NarrativeTab
+from ui.report_session import ReportSession
 
 YEAR = 2098
 """Not 2099, the year of tests/test_third_format.py: some check caches go by the format id."""
@@ -235,3 +242,83 @@ def test_cli_refuses_a_section_without_a_template(tmp_path: Path, capsys: pytest
     path.write_text(dump_exchange(filled_report("2019")), encoding="utf-8")
     assert run(["draft", str(path), "--section", "s5"], io.StringIO()) == 2
     assert "可选：s1_active、s1_request" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the window
+
+
+@pytest.fixture
+def accept_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every DraftDialog accepted at once (a modal exec would wait for a click); what each showed is kept."""
+    shown: list[str] = []
+
+    def exec_(self: DraftDialog) -> int:
+        shown.append(self.text.toPlainText())
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(DraftDialog, "exec", exec_)
+    return shown
+
+
+def request_tab(qtbot: QtBot, db: Database, report: Report) -> tuple[NarrativeTab, ReportSession]:
+    session = open_session(db, report)
+    tab = NarrativeTab(session, section(session, "s1"))
+    shown(qtbot, tab)
+    return tab, session
+
+
+def test_insert_at_the_cursor_saves_through_the_editor(qtbot: QtBot, db: Database, accept_dialogs: list[str]) -> None:
+    report = filled_report("2021")
+    report.texts["s1_request"] = "开头。结尾。"
+    tab, session = request_tab(qtbot, db, report)
+    assert set(tab.draft_buttons) == {"s1_active", "s1_request"}  # from the format file, not (三)…(五)
+    buttons, edit = tab.draft_buttons["s1_request"], tab.editors["s1_request"]
+    assert buttons.insert_button.isEnabled() and not buttons.update_button.isVisible()
+    cursor = edit.textCursor()
+    cursor.setPosition(3)
+    edit.setTextCursor(cursor)
+    buttons.insert_button.click()
+    proposal = draft(report, "s1_request")
+    assert accept_dialogs == [proposal]
+    expected = f"开头。\n{proposal}\n结尾。"
+    assert edit.toPlainText() == expected
+    assert stored(session).texts["s1_request"] == expected  # saved at once, through set_text
+    assert not [f for f in session.editor.findings if f.rule == "TEXT_NUMBER"]
+    edit.undo()  # the editor's own Ctrl+Z takes the insertion back, and it is saved as any typing is
+    assert edit.toPlainText() == "开头。结尾。"
+
+
+def test_a_cancelled_proposal_changes_nothing(qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(DraftDialog, "exec", lambda self: int(QDialog.DialogCode.Rejected))
+    tab, session = request_tab(qtbot, db, filled_report("2021"))
+    before = stored(session).texts["s1_request"]
+    tab.draft_buttons["s1_request"].insert_button.click()
+    assert tab.editors["s1_request"].toPlainText() == before == stored(session).texts["s1_request"]
+
+
+def test_insert_waits_for_empty_cells(qtbot: QtBot, db: Database) -> None:
+    report = filled_report("2021")
+    del report.cells[("t2", "rules", "issued")]
+    tab, _ = request_tab(qtbot, db, report)
+    button = tab.draft_buttons["s1_active"].insert_button
+    assert not button.isEnabled() and "本年制发件数" in button.toolTip()
+
+
+def test_update_after_the_tables_change(qtbot: QtBot, db: Database, accept_dialogs: list[str]) -> None:
+    report = filled_report("2021")
+    old = draft(report, "s1_request")
+    assert old is not None
+    report.texts["s1_request"] = "我机关认真办理。\n" + old
+    tab, session = request_tab(qtbot, db, report)
+    buttons = tab.draft_buttons["s1_request"]
+    assert not buttons.update_button.isEnabled()
+    assert session.set_cell_text(("t3", "granted", "natural"), "99").ok
+    assert session.set_cell_text(("t3", "new", "natural"), "199").ok
+    assert [f for f in session.editor.findings if f.rule == "TEXT_NUMBER"]
+    assert buttons.update_button.isEnabled() and buttons.update_button.isVisible()
+    buttons.update_button.click()
+    assert "原为：" in accept_dialogs[0] and "改为：" in accept_dialogs[0]
+    now = draft(session.editor.report, "s1_request")
+    assert stored(session).texts["s1_request"] == "我机关认真办理。\n" + (now or "")
+    assert not [f for f in session.editor.findings if f.rule == "TEXT_NUMBER"]
+    assert not buttons.update_button.isEnabled()

@@ -23,6 +23,7 @@ from services.editing import EditOutcome
 from services.errors import ValueParseError
 from services.formats import Section, TextSpec
 from services.values import parse_value, parse_yuan, to_text
+from ui.draft_actions import DraftButtons
 from ui.report_session import ReportSession
 
 if TYPE_CHECKING:
@@ -154,6 +155,8 @@ class NarrativeTab(QWidget):
         self.editors: dict[str, QPlainTextEdit] = {}
         self.counters: dict[str, QLabel] = {}
         self._savers: dict[str, TextSaver] = {}
+        self.draft_buttons: dict[str, DraftButtons] = {}
+        """插入数据段落 / 更新数据段落 under each editor whose text has a template in the format file."""
         self.fee_notices_edit: QLineEdit | None = None
         self.fee_amount_edit: QLineEdit | None = None
 
@@ -165,6 +168,9 @@ class NarrativeTab(QWidget):
             self.editors[spec.key] = edit
             self.counters[spec.key] = counter
             self._savers[spec.key] = saver
+            if spec.draft:
+                self.draft_buttons[spec.key] = DraftButtons(session, spec.key, edit, spec.heading or spec.label)
+                column.addWidget(self.draft_buttons[spec.key])
         if section.fees and session.editor.format.has_fee_fields():
             column.addWidget(self._fee_fields())
         scroll = QScrollArea()
