@@ -102,7 +102,7 @@ def test_each_unit_shows_its_state_counts_and_source(
     assert board.parent_unit.currentText() == COUNTY and board.year.value() == 2022
     rows = shown_rows(board)
     assert list(rows) == list(UNITS)
-    assert rows["某县教育局"][:4] == ["已导入", "0", "0", "2021"] and rows["某县教育局"][5] == "教育局.json"
+    assert rows["某县教育局"][:4] == ["已导入", "0", "0", "2021 格式"] and rows["某县教育局"][5] == "教育局.json"
     assert rows["某县财政局"][0] == "草稿" and rows["某县财政局"][5] == "本程序中填写"
     assert rows["某县审计局"][0] == "有错误" and int(rows["某县审计局"][1]) > 0
     assert rows["某县水利局"] == ["未报送", "", "", "", "", ""]
@@ -112,6 +112,10 @@ def test_each_unit_shows_its_state_counts_and_source(
     state = board.table.model().index(2, 1)
     assert state.data(Qt.ItemDataRole.BackgroundRole).color().name() == "#fff2cc"
     assert "退回更正" in state.data(Qt.ItemDataRole.ToolTipRole)
+
+    board.table.doubleClicked.emit(board.table.model().index(0, 0))  # 教育局: its report opens in the window
+    window = board.window_
+    assert window.session is not None and window.session.editor.report_id == county.find("某县教育局", 2022)
 
     board.state.setCurrentText("未报送")
     assert list(shown_rows(board)) == ["某县水利局"]

@@ -104,7 +104,7 @@ class BoardModel(QAbstractTableModel):
             number = line.errors if column == "错误" else line.unexplained
             return (number if reported else -1) if for_sorting else (str(number) if reported else "")
         if column == "格式":
-            return line.format_id or ""
+            return f"{line.format_id} 格式" if line.format_id else ""  # as the navigator says it: not a year
         if column == "来源文件":
             return line.source or ("本程序中填写" if reported else "")
         at = line.saved_at
@@ -204,6 +204,8 @@ class BoardWindow(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open)
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)  # a county's units in one view
 
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -233,6 +235,7 @@ class BoardWindow(QDialog):
         self.drop = FileDrop(self, self._dropped)
 
         self._fill_parents(parent_unit)
+        self.year.setValue(self._latest_year(today.year - 1))
         self.parent_unit.currentIndexChanged.connect(lambda _: self.refresh())
         self.year.valueChanged.connect(lambda _: self.refresh())
         self.deadline.dateChanged.connect(self._deadline_set)
@@ -250,6 +253,13 @@ class BoardWindow(QDialog):
         if chosen in parents:
             self.parent_unit.setCurrentText(chosen)
         self.parent_unit.blockSignals(False)
+
+    def _latest_year(self, otherwise: int) -> int:
+        """The year being collected: the latest of the units' reports (a new year's first package shows it)."""
+        parent = self.parent_unit.currentText()
+        units = {line.name for line in self.workspace.agency_lines() if line.parent == parent}
+        years = [line.year for line in self.workspace.lines() if line.agency in units]
+        return max(years, default=otherwise)
 
     def refresh(self) -> None:
         """The board read again (after an import elsewhere, or another clerk's on a shared database)."""
