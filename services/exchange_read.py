@@ -18,6 +18,7 @@ from typing import Any, NoReturn, cast
 from services.errors import ExchangeError, ValueParseError, describe_os_error
 from services.exchange_write import EXCHANGE_KIND, EXCHANGE_VERSION, HASH_KEY, report_hash
 from services.formats import CellKey, CellKind, ReportFormat, Table, all_formats
+from services.json_errors import json_error_reason
 from services.names import clean_name
 from services.report import EXPLANATION_KEY_MAX, YEAR_RANGE, Fees, Report, Status, text_too_long
 from services.values import CellValue, check_value, check_yuan, normalise_amount
@@ -48,17 +49,6 @@ _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _PLAIN_KEY = re.compile(r"[^\s.\[\]\"'$]+")
-_JSON_MESSAGES = (
-    ("Expecting value", "此处应有一个值"),
-    ("Expecting ',' delimiter", "缺少逗号"),
-    ("Expecting ':' delimiter", "缺少冒号"),
-    ("Expecting property name enclosed in double quotes", "此处应为带双引号的键名"),
-    ("Unterminated string", "字符串缺少结尾的引号"),
-    ("Invalid control character", "字符串中有未转义的控制字符"),
-    ("Invalid \\escape", "无效的转义符"),
-    ("Invalid \\uXXXX escape", "无效的 \\u 转义"),
-    ("Extra data", "JSON 之后还有多余的内容"),
-)
 
 
 class _JsonObject(dict[str, Any]):
@@ -117,7 +107,7 @@ def _load_json(text: str, source: str) -> Any:
     try:
         return json.loads(text, parse_float=Decimal, object_pairs_hook=_object, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        reason = next((cn for en, cn in _JSON_MESSAGES if exc.msg.startswith(en)), exc.msg)
+        reason = json_error_reason(exc)
         if not exc.doc[exc.pos :].strip() and exc.msg != "Extra data":
             reason = "文件在此处意外结束，内容不完整（可能被截断）"
         where = f"第 {exc.lineno} 行第 {exc.colno} 列"

@@ -19,6 +19,7 @@ from services.checks import Severity
 from services.errors import RulePackError, describe_os_error
 from services.files import require_regular_file
 from services.formats import ReportFormat, all_formats
+from services.json_errors import json_error_reason
 from services.rule_packs import (
     FIELD_NAMES,
     NUMBER_FIELDS,
@@ -45,17 +46,6 @@ _WORDS = r"[^。；;，,：:！!？?\n0-9]{0,20}?"
 """{*} in a template: a few words within one clause, no figure (so it never reaches another figure's number)."""
 _PLACEHOLDER = re.compile(r"\{n\}|\{\*\}")
 
-_JSON_MESSAGES = (
-    ("Expecting value", "此处应有一个值"),
-    ("Expecting ',' delimiter", "缺少逗号"),
-    ("Expecting ':' delimiter", "缺少冒号"),
-    ("Expecting property name enclosed in double quotes", "此处应为带双引号的键名（最后一项之后不能有逗号）"),
-    ("Unterminated string", "字符串缺少结尾的引号"),
-    ("Invalid control character", "字符串中有未转义的控制字符"),
-    ("Invalid \\escape", "无效的转义符（正则表达式中的 \\ 在 JSON 里要写成 \\\\）"),
-    ("Extra data", "JSON 之后还有多余的内容"),
-)
-"""The JSON parser's complaints in Chinese, for the office that wrote the pack by hand."""
 _TOP_KEYS = ("kind", "schema", "id", "name", "short", "office", "version", "description", "applies_to", "rules")
 _COMMON = ("id", "kind", "severity", "note")
 _RULE_KEYS: dict[str, tuple[str, ...]] = {
@@ -352,7 +342,7 @@ def read_rule_pack(text: str, source: str) -> RulePack:
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        reason = next((cn for en, cn in _JSON_MESSAGES if exc.msg.startswith(en)), exc.msg)
+        reason = json_error_reason(exc)
         raise RulePackError(
             f"规则包 {source} 不是有效的 JSON，未载入",
             [f"第 {exc.lineno} 行第 {exc.colno} 列：JSON 语法错误，{reason}"],
