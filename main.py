@@ -4,7 +4,7 @@
     python main.py check FILE [--json] [--previous LAST_YEAR_FILE] [--rules PACK.json]
                                                      check a report file (exit 0 ok, 1 errors, 2 unreadable)
     python main.py import FILE… [--db DB] [--replace | --keep]
-    python main.py export AGENCY YEAR -o OUT.{json,xlsx,pdf,docx,html} [--db DB]
+    python main.py export AGENCY YEAR -o OUT.{json,xlsx,pdf,ofd,docx,html} [--db DB]
     python main.py aggregate FILE… -o OUT.{json,xlsx} [--name NAME] [--year Y] [--format F] [--rules PACK.json]
     python main.py pdf FILE -o OUT.pdf [--centred] [--check-report CHECK.pdf [--trends]]
     python main.py trends AGENCY -o FOLDER [--units] [--db DB]

@@ -10,7 +10,7 @@ from services.files import refuse_database_target, require_regular_file, write_a
 from services.report import Report
 
 READABLE = (".json", ".xlsx", ".html", ".htm", ".txt", ".pdf", ".docx")
-WRITABLE = (".json", ".xlsx", ".pdf", ".docx", ".html", ".htm")
+WRITABLE = (".json", ".xlsx", ".pdf", ".ofd", ".docx", ".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,10 @@ def write_report_file(report: Report, path: Path, database_file: Path | None = N
         from services.pdf.render import render_report
 
         write_atomically(path, render_report(report))
+    elif suffix == ".ofd":
+        from services.ofd import report_ofd
+
+        write_atomically(path, report_ofd(report))
     elif suffix == ".docx":
         from services.portal.docx import write_report_docx
 

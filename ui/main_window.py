@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.home_action.setVisible(False)
         file.addSeparator()
         self.pdf_action = file.addAction("导出PDF(&E)…", self.export_pdf)
+        self.ofd_action = file.addAction("导出OFD（版式文档）…", self.export_ofd)
         self.preview_action = file.addAction("打印预览(&V)…", self.preview)
         self.print_action = file.addAction("打印(&P)…", QKeySequence.StandardKey.Print, self.print_report)
         self.check_report_action = file.addAction("导出审核报告…", self.export_check_report)
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
             self.rename_action,
             self.delete_action,
             self.pdf_action,
+            self.ofd_action,
             self.preview_action,
             self.print_action,
             self.check_report_action,
@@ -625,6 +627,11 @@ class MainWindow(QMainWindow):
         from ui import report_output
 
         self._output(lambda e: report_output.export_pdf(self, e, self.centred_action.isChecked(), self._data_dir))
+
+    def export_ofd(self) -> None:
+        from ui import report_output
+
+        self._output(lambda e: report_output.export_ofd(self, e, self.centred_action.isChecked(), self._data_dir))
 
     def preview(self) -> None:
         from ui import report_output

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from services.trends import Trends
     from services.workspace import Workspace
 
-EXPORT_KINDS = "Excel 模板 (*.xlsx);;Word 文档 (*.docx);;网页 (*.html);;报送数据包 (*.json);;PDF (*.pdf)"
+EXPORT_KINDS = (
+    "Excel 模板 (*.xlsx);;Word 文档 (*.docx);;网页 (*.html);;报送数据包 (*.json);;PDF (*.pdf);;OFD 版式文档 (*.ofd)"
+)
 
 
 def print_fonts(data_dir: str | None) -> FontSet:
@@ -82,6 +84,26 @@ def export_pdf(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: s
         return None
     name = f"{editor.report.display_title()}.pdf"
     return _save_pdf(parent, pdf, "导出PDF", name, _database_file(editor), data_dir)
+
+
+def export_ofd(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> Saved | None:
+    """导出OFD: the printout's very pages (the PDF's glyphs, positions, table rules and embedded fonts) as OFD."""
+    from services.ofd import report_ofd
+    from services.pdf.render import PdfOptions
+
+    name = f"{editor.report.display_title()}.ofd"
+    chosen = save_file(parent, "导出OFD", name, "OFD 版式文档 (*.ofd)", data_dir)
+    if chosen is None:
+        return None
+    path = chosen[0] if chosen[0].suffix.lower() == ".ofd" else chosen[0].with_name(chosen[0].name + ".ofd")
+    options = PdfOptions(page_numbers="centred") if centred else PdfOptions()
+    try:
+        refuse_database_target(path, _database_file(editor))
+        write_atomically(path, report_ofd(editor.report, options, print_fonts(data_dir)))
+    except NianbaoError as exc:
+        show_problems(parent, "未导出OFD", str(exc), ())
+        return None
+    return Saved(f"已导出 {path}", path)
 
 
 def preview(parent: QWidget, editor: ReportEditor, centred: bool, data_dir: str | None = None) -> None:
