@@ -5,7 +5,8 @@
 # 2. as an ordinary user (nobody, with a fresh home) the installed CLI checks the sample, prints its PDF and OFD,
 #    imports it into the user's own database, and the window opens offscreen with the sample (the smoke hook of
 #    ui/app.py); nothing may have been written under /opt/nianbao;
-# 3. dpkg -r: /opt/nianbao, the launchers and the menu entry are gone, the user's data folder is still there.
+# 3. dpkg -r: /opt/nianbao, the launchers and the menu entry are gone, the user's data folder is still there;
+#    dpkg -P (purge) leaves it too and the package off dpkg's list.
 # Without root (and no password-less sudo) the package is unpacked with dpkg -x instead and steps 1 and 3 are
 # skipped, which the output says.
 set -euo pipefail
@@ -104,6 +105,10 @@ if [ "$installed" = 1 ]; then
   done
   [ -f "$data/nianbao.sqlite3" ] || fail "dpkg -r took the user's data"
   say "dpkg -r: /opt/nianbao and the launchers are gone; the user's database is kept ($data/nianbao.sqlite3)"
+  "${root[@]}" dpkg -P nianbao >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -P"; }
+  [ -f "$data/nianbao.sqlite3" ] || fail "dpkg -P took the user's data"
+  dpkg-query -W nianbao >/dev/null 2>&1 && fail "dpkg still lists nianbao after dpkg -P"
+  say "dpkg -P: the package is gone from dpkg's list; the user's data is still kept"
 else
   say "not installed, so not removed (no root)"
 fi
