@@ -232,3 +232,11 @@ def test_a_published_mistake_in_a_column_does_not_lose_the_rows_that_read_one_wa
     solved = solve([Run(row1, "11011"), Run(row2, "101")], known, rows + columns)
     assert [solved.values[c] for c in row2] == [1, 0, 1]  # one reading within its row: read, the check shows the rest
     assert set(solved.unread) == {0} and "原表可能有误" in solved.unread[0]
+
+
+def test_a_signature_after_the_last_sentence_is_kept_with_its_date_and_furniture_dropped() -> None:
+    report = filled_report("2021", seed=4)
+    page = flat_page(report).replace(" 附件下载", f" {report.agency} 2023 年 1 月 20 日 打印本页 关闭窗口")
+    got = parse_published_text(page).report
+    assert (got.signed_by, got.signed_on) == (report.agency, report.signed_on)
+    assert got.text("s6_other") == report.text("s6_other").replace("\n\n", "")

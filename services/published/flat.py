@@ -104,7 +104,9 @@ def _without_furniture(text: str, *, leading: bool) -> list[str]:
         return [w for w in words if not _FURNITURE.match(w)]
     last = max(text.rfind(c) for c in "。！？")
     body, tail = text[: last + 1], text[last + 1 :]
-    return [p for p in [body.strip(), *tail.split()] if p and not _FURNITURE.match(p)]
+    # what is left of the tail is the signature, kept as one line so its date is read with its signer
+    signature = " ".join(p for p in tail.split() if not _FURNITURE.match(p))
+    return [p for p in (body.strip(), signature) if p]
 
 
 _SUBHEADING = re.compile(rf"[（(]\s*[{NUMERALS}]\s*[)）]")
@@ -117,7 +119,7 @@ def _subheadings(text: str) -> list[str]:
     for match in _SUBHEADING.finditer(text):
         numeral = re.sub(r"\W", "", match.group())
         before = text[: match.start()].rstrip()
-        opens = not before or before[-1] in _SENTENCE_END or re.fullmatch(r".{0,30}?[一二三四五六七八九十]、.*", before)
+        opens = not before or before[-1] in _SENTENCE_END
         if NUMERALS.index(numeral) == expected and opens:
             parts.append(text[start : match.start()])
             start, expected = match.start(), expected + 1
