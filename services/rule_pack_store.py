@@ -18,7 +18,6 @@ from services.errors import RulePackError
 from services.files import write_atomically
 from services.paths import user_data_dir
 from services.report import Report
-from services.rule_pack_reader import load_rule_pack, read_pack_file
 from services.rule_packs import Deadline, RulePack
 
 PACK_FOLDER = "rule_packs"
@@ -42,6 +41,8 @@ def pack_in_force(data_dir: str | Path | None) -> InForce:
     if name is None:
         return InForce()
     path = pack_folder(data_dir) / Path(name).name
+    from services.rule_pack_reader import load_rule_pack  # only when a pack is in force: not at every start
+
     try:
         return InForce(load_rule_pack(path), path=path)
     except RulePackError as exc:
@@ -50,6 +51,8 @@ def pack_in_force(data_dir: str | Path | None) -> InForce:
 
 def install_pack(source: Path, data_dir: str | Path | None) -> RulePack:
     """Check the pack, copy it into the data folder and put it in force (in place of any other)."""
+    from services.rule_pack_reader import read_pack_file
+
     pack, data = read_pack_file(source)  # a malformed pack is refused here, before anything is written
     folder = pack_folder(data_dir)
     folder.mkdir(exist_ok=True)
