@@ -18,7 +18,7 @@ from typing import Any, NoReturn, cast
 from services.errors import ExchangeError, ValueParseError, describe_os_error
 from services.exchange_write import EXCHANGE_KIND, EXCHANGE_VERSION, HASH_KEY, report_hash
 from services.formats import CellKey, CellKind, ReportFormat, Table, all_formats
-from services.json_errors import json_error_reason
+from services.json_errors import describe_value, json_error_reason
 from services.names import clean_name
 from services.report import EXPLANATION_KEY_MAX, YEAR_RANGE, Fees, Report, Status, text_too_long
 from services.values import CellValue, check_value, check_yuan, normalise_amount
@@ -79,26 +79,6 @@ def _key_path(path: str, key: str) -> str:
     return f"{path}.{key}" if _PLAIN_KEY.fullmatch(key) else f"{path}[{json.dumps(key, ensure_ascii=False)}]"
 
 
-def _describe(value: Any) -> str:
-    """How a wrong value reads in a message: 字符串 "6", 小数 6.0, 布尔值 true, …"""
-    if value is None:
-        return "空值 null"
-    if isinstance(value, bool):
-        return f"布尔值 {json.dumps(value)}"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        return f"字符串 {json.dumps(shown, ensure_ascii=False)}"
-    if isinstance(value, Decimal):
-        return f"小数 {value}"
-    if isinstance(value, int):
-        return f"整数 {value}"
-    if isinstance(value, dict):
-        return "对象"
-    if isinstance(value, list):
-        return "数组"
-    return type(value).__name__  # pragma: no cover - json produces nothing else
-
-
 def _refuse(source: str, problems: list[str]) -> NoReturn:
     raise ExchangeError(f"文件 {source} 不是有效的年报数据包，未导入任何内容", problems)
 
@@ -153,7 +133,7 @@ class _Reader:
     def obj(self, value: Any, path: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
-        self.add(path, f"应为对象（{{…}}），实际为{_describe(value)}")
+        self.add(path, f"应为对象（{{…}}），实际为{describe_value(value)}")
         return None
 
     def unknown_keys(self, obj: dict[str, Any], known: tuple[str, ...] | set[str], path: str) -> None:
@@ -165,13 +145,13 @@ class _Reader:
         value = obj.get(key)
         if value is None or isinstance(value, str):
             return value
-        self.add(_key_path(path, key), f"应为字符串或 null，实际为{_describe(value)}")
+        self.add(_key_path(path, key), f"应为字符串或 null，实际为{describe_value(value)}")
         return None
 
     def count(self, value: Any, path: str, kind: CellKind) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
             what = "件数应为非负整数" if kind == "count" else "增减数应为整数（可为负）"
-            self.add(path, f"{what}，实际为{_describe(value)}")
+            self.add(path, f"{what}，实际为{describe_value(value)}")
             return None
         return self.checked(value, kind, path)  # type: ignore[return-value]
 
@@ -179,7 +159,7 @@ class _Reader:
         if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
             value = Decimal(value)
         elif isinstance(value, bool) or not isinstance(value, int | Decimal):
-            self.add(path, f'{what}应为数字或十进制数字字符串（如 "533.41"），实际为{_describe(value)}')
+            self.add(path, f'{what}应为数字或十进制数字字符串（如 "533.41"），实际为{describe_value(value)}')
             return None
         return self.checked(value, "amount", path)  # type: ignore[return-value]
 
@@ -271,7 +251,7 @@ def _read_texts(r: _Reader, fmt: ReportFormat, raw: Any) -> dict[str, str]:
             hint = _label_hint(key, labels, "段落") or f"（文字键：{'、'.join(known)}）"
             r.add(path, f"{fmt.id} 格式没有文字键 {json.dumps(key, ensure_ascii=False)}{hint}")
         elif not isinstance(value, str):
-            r.add(path, f"应为字符串，实际为{_describe(value)}")
+            r.add(path, f"应为字符串，实际为{describe_value(value)}")
         elif (too_long := text_too_long(value)) is not None:
             r.add(path, too_long)
         else:
@@ -310,7 +290,7 @@ def _read_explanations(r: _Reader, raw: Any) -> dict[str, str]:
         elif len(key) > EXPLANATION_KEY_MAX:
             r.add(path, f"说明的键过长（{len(key)} 个字符，最多 {EXPLANATION_KEY_MAX} 个）")
         elif not isinstance(value, str):
-            r.add(path, f"应为字符串，实际为{_describe(value)}")
+            r.add(path, f"应为字符串，实际为{describe_value(value)}")
         elif (too_long := text_too_long(value)) is not None:
             r.add(path, too_long)
         else:
@@ -325,7 +305,7 @@ def _check_hash(r: _Reader, root: dict[str, Any], status: Any) -> None:
             r.add(f"$.{HASH_KEY}", "定稿（status 为 final）的数据包必须带校验码 sha256")
         return
     if not isinstance(given, str) or not _HEX64.fullmatch(given):
-        r.add(f"$.{HASH_KEY}", f"校验码应为 64 位小写十六进制字符串，实际为{_describe(given)}")
+        r.add(f"$.{HASH_KEY}", f"校验码应为 64 位小写十六进制字符串，实际为{describe_value(given)}")
     elif given != report_hash(root):
         # an unkeyed checksum: it finds damage and edits made without recomputing it, and proves nothing more
         r.add(f"$.{HASH_KEY}", "内容与校验码不符：文件在定稿后被改动或已损坏")
@@ -339,7 +319,7 @@ def _read_date(r: _Reader, value: Any) -> date | None:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    r.add("$.signed_on", f"应为 YYYY-MM-DD 格式的有效日期或 null，实际为{_describe(value)}")
+    r.add("$.signed_on", f"应为 YYYY-MM-DD 格式的有效日期或 null，实际为{describe_value(value)}")
     return None
 
 
@@ -363,7 +343,7 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
     if root is None:
         _refuse(source, r.problems)
     if root.get("kind") != EXCHANGE_KIND:
-        shown = _describe(root.get("kind"))
+        shown = describe_value(root.get("kind"))
         _refuse(source, [*r.problems, f'$.kind：不是年报数据包（应为 "{EXCHANGE_KIND}"，实际为{shown}）'])
     version = root.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > EXCHANGE_VERSION:
@@ -374,7 +354,7 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
             r.add(f"$.{key}", "缺少此项")
     r.unknown_keys(root, TOP_KEYS, "$")
     if "version" in root and (type(version) is not int or version != EXCHANGE_VERSION):  # not true, not 1.0
-        r.add("$.version", f"应为整数版本号 {EXCHANGE_VERSION}，实际为{_describe(version)}")
+        r.add("$.version", f"应为整数版本号 {EXCHANGE_VERSION}，实际为{describe_value(version)}")
 
     agency, code = "", None
     agency_obj = r.obj(root.get("agency"), "$.agency") if "agency" in root else None
@@ -387,24 +367,24 @@ def parse_exchange(data: bytes | str, source: str = "<内存>") -> Report:
         elif isinstance(name, str) and name:
             r.add("$.agency.name", f"机关名称过长（{len(name)} 字，最多 {MAX_NAME} 字）")
         else:
-            r.add("$.agency.name", f"应为非空字符串（机关名称），实际为{_describe(name)}")
+            r.add("$.agency.name", f"应为非空字符串（机关名称），实际为{describe_value(name)}")
         code = r.opt_str(agency_obj, "code", "$.agency")
 
     year = root.get("year")
     if "year" in root and (
         isinstance(year, bool) or not isinstance(year, int) or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]
     ):
-        r.add("$.year", f"应为 {YEAR_RANGE[0]} 到 {YEAR_RANGE[1]} 之间的整数年份，实际为{_describe(year)}")
+        r.add("$.year", f"应为 {YEAR_RANGE[0]} 到 {YEAR_RANGE[1]} 之间的整数年份，实际为{describe_value(year)}")
 
     formats = all_formats()
     format_id = root.get("format")
     fmt = formats.get(format_id) if isinstance(format_id, str) else None
     if "format" in root and fmt is None:
-        r.add("$.format", f"未知的报告格式：{_describe(format_id)}（本程序支持：{'、'.join(formats)}）")
+        r.add("$.format", f"未知的报告格式：{describe_value(format_id)}（本程序支持：{'、'.join(formats)}）")
 
     status = root.get("status")
     if "status" in root and status not in ("draft", "final"):
-        r.add("$.status", f'应为 "draft"（草稿）或 "final"（定稿），实际为{_describe(status)}')
+        r.add("$.status", f'应为 "draft"（草稿）或 "final"（定稿），实际为{describe_value(status)}')
 
     title = r.opt_str(root, "title", "$")
     signed_by = r.opt_str(root, "signed_by", "$")

@@ -19,7 +19,7 @@ from services.checks import Severity
 from services.errors import RulePackError, describe_os_error
 from services.files import require_regular_file
 from services.formats import ReportFormat, all_formats
-from services.json_errors import json_error_reason
+from services.json_errors import describe_value, json_error_reason
 from services.rule_packs import (
     FIELD_NAMES,
     NUMBER_FIELDS,
@@ -57,21 +57,6 @@ _RULE_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _describe(value: Any) -> str:
-    """How a wrong value reads in a message: 字符串 "6"、整数 5、数组…"""
-    if value is None:
-        return "空值 null"
-    if isinstance(value, bool):
-        return f"布尔值 {json.dumps(value)}"
-    if isinstance(value, str):
-        return f"字符串 {json.dumps(value if len(value) <= 40 else value[:40] + '…', ensure_ascii=False)}"
-    if isinstance(value, int):
-        return f"整数 {value}"
-    if isinstance(value, float):
-        return f"数字 {value:g}"
-    return "对象" if isinstance(value, dict) else "数组"
-
-
 class _Reader:
     """Walks the parsed JSON, collecting every problem instead of stopping at the first."""
 
@@ -92,7 +77,7 @@ class _Reader:
         if value is None and optional:
             return ""
         if not isinstance(value, str) or not value.strip():
-            self.add(path, f"应为非空字符串，实际为{_describe(value) if key in obj else '缺少此项'}")
+            self.add(path, f"应为非空字符串，实际为{describe_value(value) if key in obj else '缺少此项'}")
             return ""
         if len(value) > limit:
             self.add(path, f"过长（{len(value)} 字，最多 {limit} 字）")
@@ -109,7 +94,7 @@ class _Reader:
     def integer(self, obj: dict[str, Any], key: str, path: str, least: int = 1) -> int:
         value = obj.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            self.add(path, f"应为不小于 {least} 的整数，实际为{_describe(value) if key in obj else '缺少此项'}")
+            self.add(path, f"应为不小于 {least} 的整数，实际为{describe_value(value) if key in obj else '缺少此项'}")
             return least
         return value
 
@@ -118,7 +103,7 @@ class _Reader:
     def text_key(self, value: Any, path: str) -> str:
         """A narrative key (s1_active) or a section key with texts (s1), in every format of the pack."""
         if not isinstance(value, str) or not value:
-            self.add(path, f'应为文字部分的键（如 "s1" 或 "s1_active"），实际为{_describe(value)}')
+            self.add(path, f'应为文字部分的键（如 "s1" 或 "s1_active"），实际为{describe_value(value)}')
             return ""
         for fmt in self.formats.values():
             sections = {s.key for s in fmt.sections if s.texts}
@@ -130,7 +115,7 @@ class _Reader:
         """A cell (t2.rules.issued) or a number field (fees.amount_yuan), in every format of the pack."""
         if not isinstance(value, str) or not (cell_key(value) or value in NUMBER_FIELDS):
             fields = "、".join(NUMBER_FIELDS)
-            self.add(path, f'应为单元格键（如 "t3.new.total"）或 {fields}，实际为{_describe(value)}')
+            self.add(path, f'应为单元格键（如 "t3.new.total"）或 {fields}，实际为{describe_value(value)}')
             return ""
         self._exists(value, path)
         return value
@@ -143,7 +128,7 @@ class _Reader:
         if isinstance(value, str) and "." not in value:
             return self.text_key(value, path)
         names = "、".join(FIELD_NAMES)
-        self.add(path, f'应为文字部分的键、单元格键（如 "t2.rules.issued"）或 {names}，实际为{_describe(value)}')
+        self.add(path, f'应为文字部分的键、单元格键（如 "t2.rules.issued"）或 {names}，实际为{describe_value(value)}')
         return ""
 
     def _exists(self, value: str, path: str) -> None:
@@ -199,19 +184,20 @@ def _pattern(r: _Reader, rule: dict[str, Any], path: str) -> tuple[re.Pattern[st
 
 def _rule(r: _Reader, raw: Any, path: str) -> PackRule | None:
     if not isinstance(raw, dict):
-        r.add(path, f"应为对象（{{…}}），实际为{_describe(raw)}")
+        r.add(path, f"应为对象（{{…}}），实际为{describe_value(raw)}")
         return None
     kind = raw.get("kind")
     if kind not in _RULE_KEYS:
         kinds = "、".join(_RULE_KEYS)
-        r.add(f"{path}.kind", f"应为 {kinds} 之一，实际为{_describe(kind) if 'kind' in raw else '缺少此项'}")
+        r.add(f"{path}.kind", f"应为 {kinds} 之一，实际为{describe_value(kind) if 'kind' in raw else '缺少此项'}")
         return None
     r.unknown(raw, _RULE_KEYS[kind], path)
     rule_id = r.ident(raw, f"{path}.id")
     severity = raw.get("severity", "warning")
     if severity not in ("warning", "error"):
         r.add(
-            f"{path}.severity", f'应为 "warning"（提示，可写审核说明）或 "error"（错误），实际为{_describe(severity)}'
+            f"{path}.severity",
+            f'应为 "warning"（提示，可写审核说明）或 "error"（错误），实际为{describe_value(severity)}',
         )
     elif kind == "confirm" and severity == "error":
         r.add(f"{path}.severity", "confirm 规则只能是 warning：核对情况写在审核说明中，错误则不能说明")
@@ -242,7 +228,8 @@ def _rule(r: _Reader, raw: Any, path: str) -> PackRule | None:
         due = None  # 02-30; and 02-29, which most years do not have
     if due is None:
         r.add(
-            f"{path}.date", f'应为次年的月-日（如 "01-15"），实际为{_describe(value) if "date" in raw else "缺少此项"}'
+            f"{path}.date",
+            f'应为次年的月-日（如 "01-15"），实际为{describe_value(value) if "date" in raw else "缺少此项"}',
         )
         return None
     return Deadline(rule_id, level, due.month, due.day, note)
@@ -253,20 +240,20 @@ def _applies_to(r: _Reader, raw: Any) -> tuple[tuple[str, ...], int | None, int 
     if raw is None:
         return tuple(known), None, None
     if not isinstance(raw, dict):
-        r.add("applies_to", f"应为对象（{{…}}），实际为{_describe(raw)}")
+        r.add("applies_to", f"应为对象（{{…}}），实际为{describe_value(raw)}")
         return tuple(known), None, None
     r.unknown(raw, ("formats", "years"), "applies_to")
     formats = raw.get("formats", list(known))
     if not isinstance(formats, list) or not formats:
-        r.add("applies_to.formats", f'应为格式编号的数组（如 ["2021"]），实际为{_describe(formats)}')
+        r.add("applies_to.formats", f'应为格式编号的数组（如 ["2021"]），实际为{describe_value(formats)}')
         formats = list(known)
     for i, fid in enumerate(formats):
         if fid not in known:
-            r.add(f"applies_to.formats[{i}]", f"未知的格式 {_describe(fid)}（本程序支持：{'、'.join(known)}）")
+            r.add(f"applies_to.formats[{i}]", f"未知的格式 {describe_value(fid)}（本程序支持：{'、'.join(known)}）")
     years = raw.get("years", {})
     year_from = year_to = None
     if not isinstance(years, dict):
-        r.add("applies_to.years", f'应为对象（如 {{"from": 2025, "to": 2025}}），实际为{_describe(years)}')
+        r.add("applies_to.years", f'应为对象（如 {{"from": 2025, "to": 2025}}），实际为{describe_value(years)}')
     else:
         r.unknown(years, ("from", "to"), "applies_to.years")
         for end in ("from", "to"):
@@ -274,7 +261,7 @@ def _applies_to(r: _Reader, raw: Any) -> tuple[tuple[str, ...], int | None, int 
             if value is not None and (
                 isinstance(value, bool) or not isinstance(value, int) or not 1990 <= value <= 2100
             ):
-                r.add(f"applies_to.years.{end}", f"应为年份或 null，实际为{_describe(value)}")
+                r.add(f"applies_to.years.{end}", f"应为年份或 null，实际为{describe_value(value)}")
             elif end == "from":
                 year_from = value
             else:
@@ -287,12 +274,12 @@ def _applies_to(r: _Reader, raw: Any) -> tuple[tuple[str, ...], int | None, int 
 def parse_rule_pack(data: Any, source: str) -> RulePack:
     """The pack in parsed JSON; RulePackError listing every problem with its JSON path."""
     if not isinstance(data, dict):
-        raise RulePackError(f"规则包 {source} 有误，未载入", [f"$：应为对象（{{…}}），实际为{_describe(data)}"])
+        raise RulePackError(f"规则包 {source} 有误，未载入", [f"$：应为对象（{{…}}），实际为{describe_value(data)}"])
     if data.get("kind") != PACK_KIND:
         what = "报送数据包" if data.get("kind") == "nianbao-report" else "规则包"
         hint = f"这是{what}，不是规则包" if what != "规则包" else f'应为 "{PACK_KIND}"'
         raise RulePackError(
-            f"{source} 不是年报的规则包，未载入", [f"kind：{hint}，实际为{_describe(data.get('kind'))}"]
+            f"{source} 不是年报的规则包，未载入", [f"kind：{hint}，实际为{describe_value(data.get('kind'))}"]
         )
     if data.get("schema") != PACK_SCHEMA:
         raise RulePackError(
@@ -312,7 +299,7 @@ def parse_rule_pack(data: Any, source: str) -> RulePack:
     raw_rules = data.get("rules")
     rules: list[PackRule] = []
     if not isinstance(raw_rules, list) or not raw_rules:
-        r.add("rules", f"应为非空数组，实际为{_describe(raw_rules) if 'rules' in data else '缺少此项'}")
+        r.add("rules", f"应为非空数组，实际为{describe_value(raw_rules) if 'rules' in data else '缺少此项'}")
         raw_rules = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_rules):
