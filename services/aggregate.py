@@ -171,6 +171,17 @@ def not_a_number(key: CellKey, value: object) -> str:
     return f"单元格 {'/'.join(key)} 的值“{value!s}”不是有效的数字，不能相加"
 
 
+def sum_format(year: int, format_id: str | None, agencies: Sequence[str] | None, parent: str | None) -> ReportFormat:
+    """The format a 汇总 of stored reports is made in (the year's official one unless given), once it is clear
+    whose reports are summed: the listed agencies or a parent's units, one of the two."""
+    if (agencies is None) == (parent is None):
+        raise StorageError("请指定要汇总的单位，或指定上级机关以汇总其全部下属单位（二者选其一）。")
+    try:
+        return get_format(format_id) if format_id else format_for_year(year)
+    except FormatFileError as exc:
+        raise StorageError(exc.message) from None
+
+
 def aggregate_stored(
     session: Session,
     name: str,
@@ -181,12 +192,7 @@ def aggregate_stored(
 ) -> AggregateResult:
     """Sum the stored reports of `year` of the listed agencies, or of every child of `parent`; the format is
     the year's official one unless given."""
-    if (agencies is None) == (parent is None):
-        raise StorageError("请指定要汇总的单位，或指定上级机关以汇总其全部下属单位（二者选其一）。")
-    try:
-        fmt = get_format(format_id) if format_id else format_for_year(year)
-    except FormatFileError as exc:
-        raise StorageError(exc.message) from None
+    fmt = sum_format(year, format_id, agencies, parent)
     names = _names(agencies) if agencies is not None else children(session, parent or "")
     reports = []
     for agency in names:

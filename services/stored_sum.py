@@ -20,11 +20,18 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from models.tables import Agency, ReportRecord
-from services.aggregate import DECIMAL_DIGITS, AggregateResult, UnitStatus, children, not_a_number, other_format
+from services.aggregate import (
+    DECIMAL_DIGITS,
+    AggregateResult,
+    UnitStatus,
+    children,
+    not_a_number,
+    other_format,
+    sum_format,
+)
 from services.catalogue import refresh_counts
 from services.checks import REQUIRED, check_report, recompute_totals
-from services.errors import FormatFileError, StorageError
-from services.formats import ReportFormat, format_for_year, get_format
+from services.formats import ReportFormat
 from services.names import clean_name
 from services.report import Fees, empty_report
 from services.storage import store_summands
@@ -58,12 +65,7 @@ def sum_stored(
 ) -> AggregateResult:
     """Sum the stored reports of `year` of the listed agencies, or of every unit directly under `parent`; the
     format is the year's official one unless given. Packs and counts missing from older reports are made first."""
-    if (agencies is None) == (parent is None):
-        raise StorageError("请指定要汇总的单位，或指定上级机关以汇总其全部下属单位（二者选其一）。")
-    try:
-        fmt = get_format(format_id) if format_id else format_for_year(year)
-    except FormatFileError as exc:
-        raise StorageError(exc.message) from None
+    fmt = sum_format(year, format_id, agencies, parent)
     asked = children(session, parent) if parent is not None else _names(agencies or ())
     # names read from the database are stored clean; names given are made so, once
     wanted = asked if parent is not None else list(dict.fromkeys(a for a in map(clean_name, asked) if a))
